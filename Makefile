@@ -1,0 +1,33 @@
+# The README's two commands are `make demo` and `make test`; both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo test lint format bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install  ## load the demo help centre and tickets, then serve http://127.0.0.1:5000/preview
+	$(BIN)/precedent demo
+
+test: install  ## unit, integration and browser tests
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check backend tests benchmarks
+	$(BIN)/ruff format --check backend tests benchmarks
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix backend tests benchmarks
+	$(BIN)/ruff format backend tests benchmarks
+
+bench: install  ## print benchmark figures as JSON (see docs/benchmarks.md)
+	$(BIN)/python benchmarks/retrieval.py
+	$(BIN)/python benchmarks/draft_latency.py

@@ -1,0 +1,39 @@
+"""HTTP API under /api/v1 (JSON) and the pages the backend serves."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
+
+from backend.errors import PrecedentError
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    from backend.api import drafts, health, openapi, pages, tickets
+
+    for module in (drafts, health, openapi, tickets, pages):
+        app.register_blueprint(module.bp)
+    app.register_error_handler(PrecedentError, _precedent_error)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def error_response(status: int, code: str, message: str) -> tuple[Response, int]:
+    return jsonify(error={"code": code, "message": message}), status
+
+
+def _precedent_error(exc: PrecedentError) -> tuple[Response, int]:
+    if exc.http_status >= 500:
+        log.error("request failed: %s", exc.message)
+    return error_response(exc.http_status, exc.code, exc.message)
+
+
+def _http_error(exc: HTTPException) -> BaseResponse | tuple[Response, int]:
+    if not request.path.startswith("/api/"):
+        return exc.get_response()
+    code = (exc.name or "error").lower().replace(" ", "_")
+    return error_response(exc.code or 500, code, exc.description or exc.name)

@@ -1,0 +1,115 @@
+"""Request a draft for a ticket; read it back (status, text, citations, flags, timings)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+from kombu.exceptions import OperationalError
+
+from backend import services
+from backend.api import error_response
+from backend.auth import current_actor, current_tenant
+from backend.errors import DraftNotFound, InputError
+from backend.models import Draft
+
+bp = Blueprint("drafts", __name__, url_prefix="/api/v1/drafts")
+log = logging.getLogger(__name__)
+MAX_TICKET_ID = 200
+
+
+@bp.post("")
+def request_draft() -> tuple[Response, int]:
+    ticket_id = _ticket_id(request.get_json(silent=True))
+    tenant = current_tenant()
+    services.get().connector.get_ticket(tenant, ticket_id)  # 404 now, not a failed job later
+    draft, created = services.draft_store().request(tenant, ticket_id, current_actor())
+    if created:
+        try:
+            _enqueue(draft.id)
+        except OperationalError as exc:
+            log.error("job queue unavailable: %s", exc)
+            return error_response(
+                503,
+                "queue_unavailable",
+                f"draft {draft.id} is saved but the job queue is unavailable; it will be "
+                "drafted when the queue is back",
+            )
+    body = draft_json(draft)
+    response = jsonify(body)
+    response.headers["Location"] = body["links"]["self"]
+    return response, 202
+
+
+@bp.get("/<draft_id>")
+def read_draft(draft_id: str) -> Response:
+    draft = services.draft_store().get(current_tenant(), draft_id)
+    if draft is None:
+        raise DraftNotFound(f"draft '{draft_id}' was not found")
+    return jsonify(draft_json(draft))
+
+
+def _enqueue(draft_id: str) -> None:
+    from backend.tasks import draft as draft_task
+
+    draft_task.delay(draft_id)
+
+
+def _ticket_id(body: Any) -> str:
+    if not isinstance(body, dict):
+        raise InputError('send a JSON object such as {"ticket_id": "TW-20001"}')
+    ticket_id = body.get("ticket_id")
+    if isinstance(ticket_id, int) and not isinstance(ticket_id, bool):
+        ticket_id = str(ticket_id)
+    if not isinstance(ticket_id, str) or not ticket_id.strip():
+        raise InputError("ticket_id is required and must be a non-empty string")
+    if len(ticket_id) > MAX_TICKET_ID:
+        raise InputError(f"ticket_id is longer than {MAX_TICKET_ID} characters")
+    return ticket_id.strip()
+
+
+def draft_json(draft: Draft) -> dict[str, Any]:
+    ready = draft.status == "ready"
+    error = None
+    if draft.error_code and draft.status in ("failed", "queued"):
+        error = {"code": draft.error_code, "message": draft.error_message}
+    return {
+        "id": draft.id,
+        "ticket_id": draft.ticket_id,
+        "status": draft.status,
+        "text": draft.text if ready else None,
+        "citations": [_citation_json(c) for c in draft.citations] if ready else [],
+        "flags": list(draft.flags or []),
+        "notes": list(draft.notes or []),
+        "provider": draft.provider,
+        "model": draft.model,
+        "timings_ms": dict(draft.timings or {}),
+        "attempts": draft.attempts,
+        "error": error,
+        "created_at": _iso(draft.created_at),
+        "updated_at": _iso(draft.updated_at),
+        "completed_at": _iso(draft.completed_at),
+        "links": {"self": url_for("drafts.read_draft", draft_id=draft.id)},
+    }
+
+
+def _citation_json(citation: Any) -> dict[str, Any]:
+    return {
+        "marker": citation.marker,
+        "kind": citation.source_kind,
+        "source_id": citation.source_id,
+        "title": citation.title,
+        "url": citation.url,
+        "snippet": citation.snippet,
+        "score": citation.score,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,50 @@
+"""Health: can we reach the database, the job queue and the search index?"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Response, current_app, jsonify
+from sqlalchemy import text
+
+from backend import services
+from backend.db import db
+
+bp = Blueprint("health", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/health")
+def health() -> tuple[Response, int]:
+    checks = {
+        "database": _check(_database),
+        "broker": _check(_broker),
+        "index": _check(_index),
+    }
+    ok = all(c["ok"] for c in checks.values())
+    return jsonify(status="ok" if ok else "degraded", checks=checks), 200 if ok else 503
+
+
+def _check(probe: Callable[[], str]) -> dict[str, object]:
+    try:
+        return {"ok": True, "detail": probe()}
+    except Exception as exc:  # a health check reports every failure, whatever its type
+        return {"ok": False, "detail": f"{type(exc).__name__}: {exc}"}
+
+
+def _database() -> str:
+    with db.session() as session:
+        session.execute(text("SELECT 1"))
+    return db.engine(current_app.config["DATABASE_URL"]).dialect.name
+
+
+def _broker() -> str:
+    celery_app = current_app.extensions["celery"]
+    with celery_app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, timeout=2)
+        return str(connection.transport_cls)
+
+
+def _index() -> str:
+    service = services.get()
+    count = len(service.index.source_ids(current_app.config["DEFAULT_TENANT"], "doc"))
+    return f"{current_app.config['INDEX']} ({count} documents)"

@@ -1,0 +1,228 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ref("Error"), description)
+
+
+STRING = {"type": "string"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+STRINGS = {"type": "array", "items": STRING}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": STRING, "message": STRING},
+            }
+        },
+    },
+    "DraftRequest": {
+        "type": "object",
+        "required": ["ticket_id"],
+        "properties": {"ticket_id": {"type": "string", "maxLength": 200}},
+    },
+    "Citation": {
+        "type": "object",
+        "properties": {
+            "marker": {"type": "integer", "description": "the n of [n] in the draft text"},
+            "kind": {"enum": ["ticket", "doc"]},
+            "source_id": STRING,
+            "title": STRING,
+            "url": NULLABLE_STRING,
+            "snippet": STRING,
+            "score": {"type": "number", "description": "similarity to the question, 0..1"},
+        },
+    },
+    "Draft": {
+        "type": "object",
+        "properties": {
+            "id": STRING,
+            "ticket_id": STRING,
+            "status": {"enum": ["queued", "running", "ready", "failed"]},
+            "text": {**NULLABLE_STRING, "description": "reply with [n] markers, when ready"},
+            "citations": {"type": "array", "items": _ref("Citation")},
+            "flags": {**STRINGS, "description": "e.g. weak_evidence, knowledge_gap"},
+            "notes": {**STRINGS, "description": "plain-language uncertainty for the agent"},
+            "provider": NULLABLE_STRING,
+            "model": NULLABLE_STRING,
+            "timings_ms": {"type": "object", "additionalProperties": {"type": "number"}},
+            "attempts": {"type": "integer"},
+            "error": {
+                "type": ["object", "null"],
+                "description": "why it failed, or the last temporary error while it is retried",
+                "properties": {"code": STRING, "message": STRING},
+            },
+            "created_at": STRING,
+            "updated_at": STRING,
+            "completed_at": NULLABLE_STRING,
+            "links": {"type": "object", "properties": {"self": STRING}},
+        },
+    },
+    "TicketSummary": {
+        "type": "object",
+        "properties": {
+            "id": STRING,
+            "subject": STRING,
+            "requester": STRING,
+            "created_at": STRING,
+            "tags": STRINGS,
+            "jurisdiction": STRING,
+        },
+    },
+    "Ticket": {
+        "allOf": [
+            _ref("TicketSummary"),
+            {
+                "type": "object",
+                "properties": {
+                    "body": STRING,
+                    "requester_email": STRING,
+                    "comments": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "author": STRING,
+                                "body": STRING,
+                                "public": {"type": "boolean"},
+                                "created_at": NULLABLE_STRING,
+                            },
+                        },
+                    },
+                },
+            },
+        ],
+    },
+    "Health": {
+        "type": "object",
+        "properties": {
+            "status": {"enum": ["ok", "degraded"]},
+            "checks": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {"ok": {"type": "boolean"}, "detail": STRING},
+                },
+            },
+        },
+    },
+}
+
+DRAFT_ID = {"name": "draft_id", "in": "path", "required": True, "schema": STRING}
+TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": STRING}
+
+PATHS: dict[str, Any] = {
+    "/drafts": {
+        "post": {
+            "operationId": "requestDraft",
+            "summary": "Ask for a draft reply to a ticket; drafting runs in the background",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("DraftRequest")}},
+            },
+            "responses": {
+                "202": _json(_ref("Draft"), "Accepted: queued (or the draft already in progress)"),
+                "400": _error("The body is not a JSON object with a ticket_id"),
+                "404": _error("The helpdesk has no such ticket"),
+                "503": _error("Saved, but the job queue is unavailable"),
+            },
+        }
+    },
+    "/drafts/{draft_id}": {
+        "get": {
+            "operationId": "readDraft",
+            "summary": "A draft's status and, when ready, its text",
+            "parameters": [DRAFT_ID],
+            "responses": {
+                "200": _json(_ref("Draft"), "The draft"),
+                "404": _error("No such draft for this tenant"),
+            },
+        }
+    },
+    "/tickets": {
+        "get": {
+            "operationId": "listTickets",
+            "summary": "Open tickets from the helpdesk connector",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "tickets": {"type": "array", "items": _ref("TicketSummary")}
+                        },
+                    },
+                    "Open tickets",
+                )
+            },
+        }
+    },
+    "/tickets/{ticket_id}": {
+        "get": {
+            "operationId": "readTicket",
+            "summary": "One ticket with its comments",
+            "parameters": [TICKET_ID],
+            "responses": {
+                "200": _json(_ref("Ticket"), "The ticket"),
+                "404": _error("The helpdesk has no such ticket"),
+            },
+        }
+    },
+    "/health": {
+        "get": {
+            "operationId": "health",
+            "summary": "Database, job queue and search index reachability",
+            "responses": {
+                "200": _json(_ref("Health"), "All reachable"),
+                "503": _json(_ref("Health"), "Something is unreachable"),
+            },
+        }
+    },
+    "/openapi.json": {
+        "get": {
+            "operationId": "openapi",
+            "summary": "This document",
+            "responses": {"200": {"description": "OpenAPI 3.1 document"}},
+        }
+    },
+}
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Precedent API",
+            "version": "1",
+            "description": "Cited draft replies for helpdesk agents. Precedent never sends "
+            "anything to a customer: drafts are for an agent to edit and send.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(document())

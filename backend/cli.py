@@ -1,0 +1,337 @@
+"""The ``precedent`` command: run the product, ingest corpora, draft from the terminal."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from tqdm import tqdm
+
+from backend.errors import PrecedentError
+
+DEMO_DIR = Path("demo")
+DEMO_HELP_URL = "https://help.tidewater.example/articles"
+DEMO_TICKET_URL = "https://tidewater.example/agent/tickets/{id}"
+
+
+class Group(click.Group):
+    """Turns our errors into one readable line and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PrecedentError as exc:
+            raise click.ClickException(exc.message) from None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Precedent: cited draft replies for helpdesk agents.
+
+    Settings come from PRECEDENT_* environment variables; with none set everything runs
+    on embedded defaults under ./var (SQLite, LanceDB, a file-based job queue).
+    """
+
+
+def app() -> Flask:
+    """The app for this command, created once, with its app context pushed."""
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if root.obj is None:
+        from backend import create_app
+
+        root.obj = create_app()
+        app_context = root.obj.app_context()
+        app_context.push()
+        root.call_on_close(app_context.pop)
+    flask_app: Flask = root.obj
+    return flask_app
+
+
+def upgrade_database() -> None:
+    from backend import migrate
+
+    migrate.upgrade(app().config["DATABASE_URL"])
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Also start a background worker (turn off when workers run elsewhere).",
+)
+def serve(host: str, port: int, worker: bool) -> None:
+    """Run the web app (API and preview page), with a worker by default."""
+    upgrade_database()
+    if worker:
+        start_worker_process()
+    click.echo(f"Precedent is running: open http://{host}:{port}/preview  (Ctrl+C stops it)")
+    app().run(host=host, port=port, use_reloader=False, threaded=True)
+
+
+def start_worker_process() -> None:
+    process = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker", "--beat"])
+    atexit.register(process.terminate)
+
+
+@cli.command()
+@click.option("--concurrency", default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--beat/--no-beat",
+    default=False,
+    show_default=True,
+    help="Also run the scheduler that re-sends drafts whose worker died.",
+)
+@click.option("--loglevel", default="INFO", show_default=True)
+def worker(concurrency: int, beat: bool, loglevel: str) -> None:
+    """Run a Celery worker that drafts replies."""
+    upgrade_database()
+    celery_app = app().extensions["celery"]
+    argv = ["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}"]
+    if beat:
+        schedule = Path(app().config["DATA_DIR"]) / "celerybeat-schedule"
+        argv += ["--beat", f"--schedule={schedule}"]
+    celery_app.worker_main(argv)
+
+
+@cli.group(cls=Group)
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest version."""
+    upgrade_database()
+    click.echo("database is up to date")
+
+
+# --- corpora ---------------------------------------------------------------------------------
+
+
+@cli.group(cls=Group)
+def ingest() -> None:
+    """Load resolved tickets and documentation into the search index."""
+
+
+TENANT = click.option(
+    "--tenant", default=None, help="Tenant slug (default: PRECEDENT_DEFAULT_TENANT)."
+)
+PRUNE = click.option(
+    "--prune", is_flag=True, help="Delete indexed sources of this kind that are not in the input."
+)
+
+
+@ingest.command("tickets")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--map",
+    "mapping",
+    default="",
+    metavar="FIELD=COLUMN,…",
+    help="Column names for our fields: id, subject, body, resolution, tags, "
+    "created_at, solved_at, url, requester_name, requester_email. "
+    "Use id=@line when the file has no id column.",
+)
+@click.option(
+    "--url-template",
+    default="",
+    metavar="URL",
+    help="Link for each ticket, e.g. https://acme.zendesk.com/agent/tickets/{id}",
+)
+@TENANT
+@PRUNE
+def ingest_tickets(
+    file: Path, mapping: str, url_template: str, tenant: str | None, prune: bool
+) -> None:
+    """Index resolved tickets from a CSV or JSONL export.
+
+    Each ticket needs an id, the customer's message (body) and the agent's answer
+    (resolution). Example for the Bitext data set:
+
+      precedent ingest tickets bitext.csv --map id=@line,body=instruction,resolution=response
+    """
+    from backend.connectors.files import parse_mapping, read_ticket_export
+    from backend.retrieval.ingest import ticket_records
+
+    tickets = read_ticket_export(file, parse_mapping(mapping))
+    services = _services()
+    records = ticket_records(tickets, services.redactor, url_template)
+    _run_ingest(tenant, "ticket", records, prune, f"{len(tickets)} tickets from {file}")
+
+
+@ingest.command("docs")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--base-url",
+    default="",
+    metavar="URL",
+    help="Help-centre URL the folder's paths hang under (links get #section anchors).",
+)
+@TENANT
+@PRUNE
+def ingest_docs(folder: Path, base_url: str, tenant: str | None, prune: bool) -> None:
+    """Index a folder of Markdown / HTML articles, one entry per heading section."""
+    from backend.connectors.files import read_doc_folder
+    from backend.retrieval.ingest import doc_records
+
+    documents = read_doc_folder(folder)
+    records = doc_records(documents, _services().redactor, base_url)
+    _run_ingest(tenant, "doc", records, prune, f"{len(documents)} articles from {folder}")
+
+
+def _run_ingest(tenant: str | None, kind: Any, records: list[Any], prune: bool, what: str) -> None:
+    from backend.retrieval.ingest import ingest as run
+
+    services = _services()
+    slug = tenant or app().config["DEFAULT_TENANT"]
+    with tqdm(
+        total=len(records),
+        desc=f"indexing {what}",
+        unit=" sections" if kind == "doc" else " tickets",
+        file=sys.stderr,
+        disable=None,
+    ) as bar:
+        report = run(slug, kind, records, services.embedder, services.index, prune, bar.update)
+    pruned = f", deleted {report.deleted} no longer present" if prune else ""
+    click.echo(
+        f"indexed {report.sources} {kind}s ({report.records} entries) for tenant '{slug}'{pruned}"
+    )
+
+
+@cli.group(cls=Group)
+def sources() -> None:
+    """Inspect or remove indexed sources."""
+
+
+@sources.command("delete")
+@click.argument("kind", type=click.Choice(["ticket", "doc"]))
+@click.argument("source_ids", nargs=-1, required=True)
+@TENANT
+def sources_delete(kind: Any, source_ids: tuple[str, ...], tenant: str | None) -> None:
+    """Remove sources (ticket ids, or document paths such as billing/refunds.md)."""
+    slug = tenant or app().config["DEFAULT_TENANT"]
+    rows = _services().index.delete(slug, kind, list(source_ids))
+    click.echo(f"deleted {rows} index entries")
+
+
+# --- drafting --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("ticket_id")
+@click.option("--queue", is_flag=True, help="Send to the workers instead of drafting here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the draft as API JSON.")
+def draft(ticket_id: str, queue: bool, as_json: bool) -> None:
+    """Draft a reply to an open ticket and print it."""
+    from backend import pipeline, services
+
+    upgrade_database()
+    tenant = app().config["DEFAULT_TENANT"]
+    services.get().connector.get_ticket(tenant, ticket_id)  # unknown id: fail before writing
+    store = services.draft_store()
+    row, _ = store.request(tenant, ticket_id, "cli")
+    if queue:
+        from backend.tasks import draft as draft_task
+
+        draft_task.delay(row.id)
+        click.echo(f"queued draft {row.id}")
+        return
+    pipeline.process_draft(row.id, store, services.get())
+    _print_draft(store.get(tenant, row.id), as_json)
+
+
+def _print_draft(row: Any, as_json: bool) -> None:
+    from backend.api.drafts import draft_json
+
+    with app().test_request_context():
+        body = draft_json(row)
+    if as_json:
+        click.echo(json.dumps(body, indent=2))
+        return
+    if body["status"] != "ready":
+        raise click.ClickException(
+            f"draft {body['status']}: {(body['error'] or {}).get('message')}"
+        )
+    click.echo(body["text"])
+    click.echo()
+    for note in body["notes"]:
+        click.secho(f"! {note}", fg="yellow")
+    for c in body["citations"]:
+        click.echo(f"[{c['marker']}] {c['title']} ({c['kind']}, {c['score']:.2f}) {c['url'] or ''}")
+
+
+@cli.command()
+@TENANT
+def audit(tenant: str | None) -> None:
+    """Check that the tenant's audit trail is intact (hash chain)."""
+    from sqlalchemy import select
+
+    from backend import audit as audit_log
+    from backend.db import db as database
+    from backend.models import AuditEvent, Tenant
+
+    upgrade_database()
+    slug = tenant or app().config["DEFAULT_TENANT"]
+    with database.session() as session:
+        row = session.scalars(select(Tenant).where(Tenant.slug == slug)).first()
+        if row is None:
+            raise click.ClickException(f"no tenant '{slug}'")
+        problems = audit_log.verify(session, row.id)
+        count = len(
+            session.scalars(select(AuditEvent.id).where(AuditEvent.tenant_id == row.id)).all()
+        )
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"audit trail of '{slug}' is broken ({len(problems)} problems)")
+    click.echo(f"audit trail of '{slug}' is intact: {count} events")
+
+
+@cli.command()
+@click.option("--port", default=5000, show_default=True)
+@click.option("--load-only", is_flag=True, help="Load the demo data and exit.")
+@click.pass_context
+def demo(ctx: click.Context, port: int, load_only: bool) -> None:
+    """Load the demo help centre and ticket history, then serve the preview."""
+    upgrade_database()
+    ctx.invoke(
+        ingest_docs, folder=DEMO_DIR / "helpcenter", base_url=DEMO_HELP_URL, tenant=None, prune=True
+    )
+    ctx.invoke(
+        ingest_tickets,
+        file=DEMO_DIR / "tickets.jsonl",
+        mapping="",
+        url_template=DEMO_TICKET_URL,
+        tenant=None,
+        prune=True,
+    )
+    if not load_only:
+        ctx.invoke(serve, host="127.0.0.1", port=port, worker=True)
+
+
+def _services() -> Any:
+    from backend import services
+
+    app()
+    return services.get()
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

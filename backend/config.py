@@ -1,0 +1,87 @@
+"""Settings: defaults -> environment (PRECEDENT_*) -> test config, validated at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from backend.errors import ConfigError
+
+ENV_PREFIX = "PRECEDENT_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    kind: type
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+
+
+SETTINGS: dict[str, Setting] = {
+    "DATA_DIR": Setting(str, "var", "folder for the embedded database, index and job queue"),
+    "DATABASE_URL": Setting(str, "", "SQLAlchemy URL; empty means a SQLite file in DATA_DIR"),
+    "BROKER_URL": Setting(str, "filesystem://", "Celery broker: filesystem:// or redis://…"),
+    "INDEX": Setting(str, "lancedb", "search index implementation"),
+    "INDEX_PATH": Setting(str, "", "LanceDB folder; empty means DATA_DIR/index"),
+    "EMBEDDER": Setting(str, "minilm-onnx", "embedding model implementation"),
+    "REDACTOR": Setting(str, "patterns", "personal-data redactor implementation"),
+    "DRAFTER": Setting(str, "offline", "drafting provider implementation"),
+    "CONNECTOR": Setting(str, "files", "helpdesk connector implementation"),
+    "FILES_INBOX": Setting(str, "demo/inbox.jsonl", "open tickets file for the files connector"),
+    "DEFAULT_TENANT": Setting(str, "demo", "tenant used when no helpdesk identifies one"),
+    "DRAFT_LEASE_SECONDS": Setting(int, 120, "after this long a silent running draft is retried"),
+    "DRAFT_MAX_ATTEMPTS": Setting(int, 5, "attempts before a draft is marked failed"),
+    "RETRIEVE_TICKETS": Setting(int, 5, "resolved tickets retrieved per draft"),
+    "RETRIEVE_DOCS": Setting(int, 5, "documentation sections retrieved per draft"),
+    "INFERENCE_THREADS": Setting(int, 1, "threads per process for model inference"),
+    "SECRET_KEY": Setting(str, "dev-only-change-me", "Flask secret key"),
+}
+
+
+def defaults() -> dict[str, Any]:
+    return {name: setting.default for name, setting in SETTINGS.items()}
+
+
+def check_environment(environ: Mapping[str, str]) -> None:
+    """Refuse PRECEDENT_* variables we do not know: a typo must not pass silently."""
+    for key in environ:
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :] not in SETTINGS:
+            valid = ", ".join(ENV_PREFIX + name for name in SETTINGS)
+            raise ConfigError(f"unknown setting {key}. Valid settings are: {valid}")
+
+
+def validate(config: dict[str, Any]) -> None:
+    """Coerce and check every setting in place; the error names the setting."""
+    for name, setting in SETTINGS.items():
+        config[name] = _coerce(name, setting, config.get(name, setting.default))
+    for name in ("DRAFT_LEASE_SECONDS", "DRAFT_MAX_ATTEMPTS", "INFERENCE_THREADS"):
+        if config[name] < 1:
+            raise ConfigError(f"{ENV_PREFIX}{name} must be at least 1, got {config[name]}")
+    _fill_derived_paths(config)
+
+
+def _coerce(name: str, setting: Setting, value: Any) -> Any:
+    if setting.kind is int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ConfigError(f"{ENV_PREFIX}{name} must be a whole number, got {value!r}")
+        try:
+            return int(value)
+        except ValueError:
+            raise ConfigError(f"{ENV_PREFIX}{name} must be a whole number, got {value!r}") from None
+    return str(value)
+
+
+def _fill_derived_paths(config: dict[str, Any]) -> None:
+    data_dir = Path(config["DATA_DIR"])
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{(data_dir / 'precedent.db').resolve()}"
+    if not config["INDEX_PATH"]:
+        config["INDEX_PATH"] = str(data_dir / "index")
+
+
+def environment() -> Mapping[str, str]:
+    return os.environ

@@ -1,0 +1,234 @@
+"""The files connector: open tickets from a JSONL file, and readers for exports and docs.
+
+Open tickets (``PRECEDENT_FILES_INBOX``) stand in for a helpdesk's ticket API. Resolved
+ticket exports (CSV / JSONL) and documentation folders (Markdown / HTML) feed ingestion.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from backend.connectors import connectors
+from backend.errors import ConfigError, InputError, TicketNotFound
+from backend.retrieval.chunking import Section, split_html, split_markdown
+from backend.types import Comment, Requester, Ticket
+
+TICKET_FIELDS = (
+    "id",
+    "subject",
+    "body",
+    "resolution",
+    "tags",
+    "created_at",
+    "solved_at",
+    "url",
+    "requester_name",
+    "requester_email",
+)
+REQUIRED_FIELDS = ("id", "body", "resolution")
+LINE_NUMBER = "@line"  # map id=@line when an export has no id column
+DOC_SUFFIXES = {
+    ".md": split_markdown,
+    ".markdown": split_markdown,
+    ".html": split_html,
+    ".htm": split_html,
+}
+
+
+@connectors.register("files")
+class FilesConnector:
+    def __init__(self, inbox: str) -> None:
+        self._inbox = Path(inbox)
+
+    def get_ticket(self, tenant: str, ticket_id: str) -> Ticket:
+        for ticket in self._read(tenant):
+            if ticket.id == ticket_id:
+                return ticket
+        raise TicketNotFound(f"ticket '{ticket_id}' was not found in {self._inbox}")
+
+    def list_open_tickets(self, tenant: str, limit: int = 100) -> list[Ticket]:
+        return list(self._read(tenant))[:limit]
+
+    def _read(self, tenant: str) -> Iterator[Ticket]:
+        if not self._inbox.is_file():
+            raise ConfigError(f"open-tickets file not found: {self._inbox} (PRECEDENT_FILES_INBOX)")
+        for number, row in _jsonl_rows(self._inbox):
+            yield _ticket(tenant, row, f"{self._inbox}:{number}")
+
+
+def _ticket(tenant: str, row: dict[str, Any], where: str) -> Ticket:
+    try:
+        requester = row.get("requester") or {}
+        comments = tuple(
+            Comment(
+                str(c["author"]), str(c["body"]), bool(c.get("public", True)), c.get("created_at")
+            )
+            for c in row.get("comments") or []
+        )
+        return Ticket(
+            tenant=tenant,
+            id=str(row["id"]),
+            subject=str(row.get("subject") or ""),
+            body=str(row["body"]),
+            comments=comments,
+            requester=Requester(str(requester.get("name", "")), str(requester.get("email", ""))),
+            jurisdiction=str(row.get("jurisdiction") or ""),
+            tags=tuple(row.get("tags") or ()),
+            created_at=str(row.get("created_at") or ""),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{where}: ticket is missing or has a malformed field ({exc})") from None
+
+
+@dataclass(frozen=True)
+class ResolvedTicket:
+    id: str
+    subject: str
+    body: str
+    resolution: str
+    tags: tuple[str, ...]
+    created_at: str
+    solved_at: str
+    url: str
+    requester: Requester
+
+
+def parse_mapping(spec: str) -> dict[str, str]:
+    """``body=instruction,resolution=response`` -> {field: column}."""
+    mapping: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        field, sep, column = item.partition("=")
+        if not sep or not column.strip():
+            raise InputError(f"bad column mapping '{item}': write FIELD=COLUMN")
+        if field.strip() not in TICKET_FIELDS:
+            raise InputError(
+                f"bad column mapping '{item}': unknown field '{field.strip()}'. "
+                f"Valid fields are: {', '.join(TICKET_FIELDS)}"
+            )
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def read_ticket_export(path: Path, mapping: dict[str, str] | None = None) -> list[ResolvedTicket]:
+    """Read and validate a whole export before anything is written anywhere."""
+    rows = list(_export_rows(path))
+    columns = set().union(*(row.keys() for _, row in rows)) if rows else set()
+    fields = {f: (mapping or {}).get(f, f) for f in TICKET_FIELDS}
+    _check_columns(path, fields, columns, mapping or {})
+    tickets = [_resolved(path, number, row, fields) for number, row in rows]
+    _check_unique(path, tickets)
+    return tickets
+
+
+def _export_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    if not path.is_file():
+        raise InputError(f"file not found: {path}")
+    if path.suffix.lower() == ".csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                yield number, dict(row)
+    elif path.suffix.lower() in {".jsonl", ".ndjson"}:
+        yield from _jsonl_rows(path)
+    else:
+        raise InputError(f"{path}: unsupported file type '{path.suffix}'; use .csv or .jsonl")
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise InputError(f"{path}:{number}: expected a JSON object per line")
+            yield number, row
+
+
+def _check_columns(
+    path: Path, fields: dict[str, str], columns: set[str], mapping: dict[str, str]
+) -> None:
+    for field in REQUIRED_FIELDS:
+        column = fields[field]
+        if column != LINE_NUMBER and column not in columns:
+            hint = f" (mapped to {field})" if field in mapping else ""
+            raise InputError(
+                f"{path}: column '{column}'{hint} not found; its columns are: "
+                f"{', '.join(sorted(columns)) or 'none'}"
+            )
+    for field, column in mapping.items():
+        if column != LINE_NUMBER and column not in columns:
+            raise InputError(
+                f"{path}: column '{column}' (mapped to {field}) not found; its columns are: "
+                f"{', '.join(sorted(columns))}"
+            )
+
+
+def _resolved(
+    path: Path, number: int, row: dict[str, Any], fields: dict[str, str]
+) -> ResolvedTicket:
+    def get(field: str) -> Any:
+        return number if fields[field] == LINE_NUMBER else row.get(fields[field])
+
+    ticket_id, body, resolution = str(get("id") or "").strip(), get("body"), get("resolution")
+    if not ticket_id or not str(body or "").strip() or not str(resolution or "").strip():
+        raise InputError(f"{path}:{number}: id, body and resolution must not be empty")
+    requester: dict[str, Any] = row["requester"] if isinstance(row.get("requester"), dict) else {}
+    return ResolvedTicket(
+        id=ticket_id,
+        subject=str(get("subject") or ""),
+        body=str(body),
+        resolution=str(resolution),
+        tags=_tags(get("tags")),
+        created_at=str(get("created_at") or ""),
+        solved_at=str(get("solved_at") or ""),
+        url=str(get("url") or ""),
+        requester=Requester(
+            str(get("requester_name") or requester.get("name", "")),
+            str(get("requester_email") or requester.get("email", "")),
+        ),
+    )
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return tuple(t.strip() for t in str(value or "").replace("|", ",").split(",") if t.strip())
+
+
+def _check_unique(path: Path, tickets: list[ResolvedTicket]) -> None:
+    seen: set[str] = set()
+    for ticket in tickets:
+        if ticket.id in seen:
+            raise InputError(f"{path}: ticket id '{ticket.id}' appears more than once")
+        seen.add(ticket.id)
+
+
+@dataclass(frozen=True)
+class Document:
+    source_id: str  # path relative to the folder, e.g. "billing/refunds.md"
+    sections: list[Section]
+
+
+def read_doc_folder(folder: Path) -> list[Document]:
+    if not folder.is_dir():
+        raise InputError(f"folder not found: {folder}")
+    documents = []
+    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in DOC_SUFFIXES):
+        source_id = path.relative_to(folder).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not UTF-8 text") from None
+        split = DOC_SUFFIXES[path.suffix.lower()]
+        documents.append(Document(source_id, split(text, path.stem.replace("-", " ").title())))
+    if not documents:
+        raise InputError(f"{folder}: no Markdown or HTML files found")
+    return documents

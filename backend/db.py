@@ -1,0 +1,74 @@
+"""Database engine and sessions, bound to the app in ``init_app``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class Database:
+    def __init__(self) -> None:
+        self._engines: dict[str, Engine] = {}
+
+    def init_app(self, app: Flask) -> None:
+        app.extensions["precedent_db"] = self
+
+    def engine(self, url: str) -> Engine:
+        if url not in self._engines:
+            self._engines[url] = _make_engine(url)
+        return self._engines[url]
+
+    def dispose(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose(close=False)
+        self._engines.clear()
+
+    @contextmanager
+    def session(self, url: str | None = None) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any error."""
+        factory = sessionmaker(self.engine(url or _current_url()), expire_on_commit=False)
+        with factory() as session, session.begin():
+            yield session
+
+
+def _current_url() -> str:
+    from flask import current_app
+
+    return str(current_app.config["DATABASE_URL"])
+
+
+def _make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_begin_immediate)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy emit BEGIN itself (below), and make SQLite a safe multi-process store.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    # Take the write lock at BEGIN, so two processes never read-then-write the same rows
+    # (the draft claim and the audit chain depend on it).
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+db = Database()

@@ -1,0 +1,52 @@
+"""Small text helpers for extractive drafting: sentences, words, overlap."""
+
+from __future__ import annotations
+
+import math
+import re
+
+STOPWORDS = frozenset(
+    "a an and are as at be but by can could did do does for from had has have how i if in "
+    "into is it its just me my no not of on or our so some than that the their them then "
+    "there these they this to too up us was we were what when where which who why will "
+    "with would you your yours i'm it's don't can't hi hello thanks thank please".split()
+)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'<])")
+LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*(?:_\d+)?>")
+
+
+def words(text: str) -> set[str]:
+    found = re.findall(r"[a-z0-9][a-z0-9'-]*", PLACEHOLDER.sub(" ", text.lower()))
+    return {w for w in found if len(w) > 2 and w not in STOPWORDS}
+
+
+def units(text: str) -> list[str]:
+    """Sentences, with each list item kept whole."""
+    out: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if LIST_MARK.match(line):
+            out.append(LIST_MARK.sub("", line))
+        else:
+            out.extend(s.strip() for s in SENTENCE_END.split(line) if s.strip())
+    return out
+
+
+def overlap(query: set[str], sentence: str) -> float:
+    found = words(sentence)
+    if not found:
+        return 0.0
+    return len(query & found) / math.sqrt(len(found))
+
+
+def similar(a: str, b: str) -> bool:
+    wa, wb = words(a), words(b)
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) > 0.6
+
+
+def clip(text: str, limit: int = 320) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,31 @@
+"""Citation check: every marker in a draft must point at a source retrieved for it."""
+
+from __future__ import annotations
+
+import re
+
+from backend.types import Citation, DraftText, VerifiedDraft
+
+MARKER = re.compile(r"\s?\[(\d{1,3})\]")
+
+
+def verify(draft: DraftText) -> VerifiedDraft:
+    """Drop markers that point nowhere; renumber the rest 1, 2, … in reading order."""
+    renumbered: dict[int, int] = {}
+    dropped = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal dropped
+        index = int(match.group(1))
+        if not 1 <= index <= len(draft.sources):
+            dropped = True
+            return ""
+        renumbered.setdefault(index, len(renumbered) + 1)
+        return f" [{renumbered[index]}]"
+
+    text = MARKER.sub(replace, draft.text)
+    citations = tuple(
+        Citation(marker, draft.sources[index - 1]) for index, marker in renumbered.items()
+    )
+    flags = draft.flags + (("unsupported_citation_removed",) if dropped else ())
+    return VerifiedDraft(text, citations, draft.notes, flags, draft.provider, draft.model)

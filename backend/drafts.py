@@ -1,0 +1,268 @@
+"""The draft lifecycle in the database: queued -> running -> ready | failed.
+
+A worker *claims* a draft before working on it and holds a lease it renews between stages.
+A draft whose lease ran out (its worker died) can be claimed again; a worker that lost its
+lease cannot write its result. So a draft is never lost and never completed twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import CursorResult, Update, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from backend import audit
+from backend.models import Citation, Draft, Tenant, utcnow
+from backend.types import VerifiedDraft
+
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+ACTIVE = ("queued", "running")
+
+
+class LeaseLost(Exception):
+    """Another worker took this draft over; drop the work quietly."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    draft_id: str
+    tenant: str
+    ticket_id: str
+    attempt: int
+
+
+def ensure_tenant(session: Session, slug: str) -> Tenant:
+    tenant = session.scalars(select(Tenant).where(Tenant.slug == slug)).first()
+    if tenant is None:
+        tenant = Tenant(slug=slug, name=slug)
+        session.add(tenant)
+        session.flush()
+    return tenant
+
+
+class DraftStore:
+    def __init__(self, sessions: SessionFactory, lease_seconds: int, max_attempts: int) -> None:
+        self._sessions = sessions
+        self._lease = timedelta(seconds=lease_seconds)
+        self.max_attempts = max_attempts
+
+    def request(self, tenant_slug: str, ticket_id: str, actor: str) -> tuple[Draft, bool]:
+        """A new queued draft, or the one already queued or running for this ticket."""
+        with self._sessions() as session:
+            tenant = ensure_tenant(session, tenant_slug)
+            active = session.scalars(
+                select(Draft)
+                .options(selectinload(Draft.citations))
+                .where(
+                    Draft.tenant_id == tenant.id,
+                    Draft.ticket_id == ticket_id,
+                    Draft.status.in_(ACTIVE),
+                )
+            ).first()
+            if active:
+                return active, False
+            draft = Draft(
+                id=uuid.uuid4().hex,
+                tenant_id=tenant.id,
+                ticket_id=ticket_id,
+                status="queued",
+                notes=[],
+                flags=[],
+                timings={},
+                attempts=0,
+            )
+            session.add(draft)
+            audit.record(
+                session,
+                tenant.id,
+                actor,
+                "draft.requested",
+                _subject(draft.id),
+                {"ticket_id": ticket_id},
+            )
+            return draft, True
+
+    def get(self, tenant_slug: str, draft_id: str) -> Draft | None:
+        with self._sessions() as session:
+            return session.scalars(
+                select(Draft)
+                .options(selectinload(Draft.citations))
+                .join(Tenant)
+                .where(Draft.id == draft_id, Tenant.slug == tenant_slug)
+            ).first()
+
+    def claim(self, draft_id: str) -> Claim | None:
+        """Take the draft if it is queued, or running on a lease that has run out."""
+        now = utcnow()
+        with self._sessions() as session:
+            claimed = _changed(
+                session,
+                update(Draft)
+                .where(
+                    Draft.id == draft_id,
+                    or_(
+                        Draft.status == "queued",
+                        (Draft.status == "running") & (Draft.lease_expires_at < now),
+                    ),
+                )
+                .values(
+                    status="running",
+                    attempts=Draft.attempts + 1,
+                    lease_expires_at=now + self._lease,
+                    updated_at=now,
+                ),
+            )
+            if not claimed:
+                return None
+            row = session.execute(
+                select(Draft.attempts, Draft.ticket_id, Tenant.slug)
+                .join(Tenant)
+                .where(Draft.id == draft_id)
+            ).one()
+            return Claim(draft_id, row.slug, row.ticket_id, row.attempts)
+
+    def heartbeat(self, claim: Claim) -> None:
+        """Renew the lease between stages; raises LeaseLost if another worker took over."""
+        now = utcnow()
+        with self._sessions() as session:
+            renewed = _changed(
+                session,
+                self._owned(session, claim).values(
+                    lease_expires_at=now + self._lease, updated_at=now
+                ),
+            )
+        if not renewed:
+            raise LeaseLost(claim.draft_id)
+
+    def complete(self, claim: Claim, result: VerifiedDraft, timings: dict[str, float]) -> None:
+        """Store text and citations in one transaction, only if we still own the draft."""
+        now = utcnow()
+        with self._sessions() as session:
+            written = _changed(
+                session,
+                self._owned(session, claim).values(
+                    status="ready",
+                    text=result.text,
+                    notes=list(result.notes),
+                    flags=list(result.flags),
+                    provider=result.provider,
+                    model=result.model,
+                    timings=timings,
+                    error_code=None,
+                    error_message=None,
+                    lease_expires_at=None,
+                    updated_at=now,
+                    completed_at=now,
+                ),
+            )
+            if not written:
+                raise LeaseLost(claim.draft_id)
+            session.add_all(_citation_rows(claim.draft_id, result))
+            self._audit(session, claim, "draft.ready", _ready_details(result, timings))
+
+    def release(self, claim: Claim, code: str, message: str) -> bool:
+        """After a temporary failure: back to queued, or failed once attempts are used up.
+
+        Returns True when the draft should be tried again.
+        """
+        if claim.attempt >= self.max_attempts:
+            self.fail(claim, code, f"{message} (gave up after {claim.attempt} attempts)")
+            return False
+        with self._sessions() as session:
+            _changed(
+                session,
+                self._owned(session, claim).values(
+                    status="queued",
+                    error_code=code,
+                    error_message=message,
+                    lease_expires_at=None,
+                    updated_at=utcnow(),
+                ),
+            )
+            self._audit(session, claim, "draft.retrying", {"error": code, "message": message})
+        return True
+
+    def fail(self, claim: Claim, code: str, message: str) -> None:
+        now = utcnow()
+        with self._sessions() as session:
+            written = _changed(
+                session,
+                self._owned(session, claim).values(
+                    status="failed",
+                    error_code=code,
+                    error_message=message,
+                    lease_expires_at=None,
+                    updated_at=now,
+                    completed_at=now,
+                ),
+            )
+            if written:
+                self._audit(session, claim, "draft.failed", {"error": code, "message": message})
+
+    def stale(self, queued_for: timedelta) -> list[str]:
+        """Drafts that need a new task: queued too long, or running on an expired lease."""
+        now = utcnow()
+        with self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(Draft.id).where(
+                        or_(
+                            (Draft.status == "queued") & (Draft.updated_at < now - queued_for),
+                            (Draft.status == "running") & (Draft.lease_expires_at < now),
+                        )
+                    )
+                )
+            )
+
+    def _owned(self, session: Session, claim: Claim) -> Update:
+        return update(Draft).where(
+            Draft.id == claim.draft_id, Draft.status == "running", Draft.attempts == claim.attempt
+        )
+
+    def _audit(self, session: Session, claim: Claim, action: str, details: dict[str, Any]) -> None:
+        tenant = ensure_tenant(session, claim.tenant)
+        details = {"ticket_id": claim.ticket_id, "attempt": claim.attempt, **details}
+        audit.record(session, tenant.id, "worker", action, _subject(claim.draft_id), details)
+
+
+def _changed(session: Session, statement: Update) -> int:
+    """Run an UPDATE and say how many rows it changed."""
+    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    return result.rowcount
+
+
+def _subject(draft_id: str) -> str:
+    return f"draft:{draft_id}"
+
+
+def _citation_rows(draft_id: str, result: VerifiedDraft) -> Iterator[Citation]:
+    from backend.drafting.text import clip
+
+    for citation in result.citations:
+        source = citation.source
+        yield Citation(
+            draft_id=draft_id,
+            marker=citation.marker,
+            source_kind=source.kind,
+            source_id=source.source_id,
+            title=source.title,
+            url=source.url or None,
+            snippet=clip(source.answer or source.text),
+            score=round(source.score, 4),
+        )
+
+
+def _ready_details(result: VerifiedDraft, timings: dict[str, float]) -> dict[str, Any]:
+    return {
+        "provider": result.provider,
+        "model": result.model,
+        "flags": list(result.flags),
+        "citations": [f"{c.source.kind}:{c.source.source_id}" for c in result.citations],
+        "total_ms": round(sum(timings.values()), 1),
+    }

@@ -1,0 +1,65 @@
+"""Our error hierarchy. Vendor exceptions are mapped to these at the boundary.
+
+Every error carries a stable ``code`` (used by the API and the CLI) and a message
+written for the person who reads it.
+"""
+
+from __future__ import annotations
+
+
+class PrecedentError(Exception):
+    """Base class: a message for the reader and a stable code."""
+
+    code = "error"
+    http_status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(PrecedentError):
+    code = "bad_setting"
+
+
+class InputError(PrecedentError):
+    """The caller sent something we cannot use (bad file, bad JSON, bad mapping)."""
+
+    code = "bad_input"
+    http_status = 400
+
+
+class NotFound(PrecedentError):
+    code = "not_found"
+    http_status = 404
+
+
+class TicketNotFound(NotFound):
+    code = "ticket_not_found"
+
+
+class DraftNotFound(NotFound):
+    code = "draft_not_found"
+
+
+class MissingDependency(ConfigError):
+    code = "missing_dependency"
+
+
+class RetryableError(PrecedentError):
+    """A temporary failure: the task is retried, the draft is not lost."""
+
+    code = "temporarily_unavailable"
+    http_status = 503
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ConnectorRateLimited(RetryableError):
+    code = "connector_rate_limited"
+
+
+class ProviderUnavailable(RetryableError):
+    code = "provider_unavailable"

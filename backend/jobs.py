@@ -1,0 +1,57 @@
+"""Celery the Flask way: tasks run inside the app context; queues declared here only.
+
+Embedded default: the filesystem transport under DATA_DIR (no server). Production: Redis.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from celery import Celery, Task
+from flask import Flask
+
+RECOVERY_INTERVAL_SECONDS = 30.0
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.conf.update(
+        broker_url=app.config["BROKER_URL"],
+        broker_transport_options=_transport_options(app),
+        broker_connection_retry_on_startup=True,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        task_default_queue="drafts",
+        imports=["backend.tasks"],
+        beat_schedule={
+            "recover-stale-drafts": {
+                "task": "backend.tasks.recover_stale_drafts",
+                "schedule": RECOVERY_INTERVAL_SECONDS,
+            }
+        },
+    )
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def _transport_options(app: Flask) -> dict[str, object]:
+    if not app.config["BROKER_URL"].startswith("filesystem://"):
+        return {}
+    queue = Path(app.config["DATA_DIR"]).resolve() / "queue"
+    for sub in ("messages", "processed"):
+        (queue / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(queue / "messages"),
+        "data_folder_out": str(queue / "messages"),
+        "processed_folder": str(queue / "processed"),
+        "store_processed": False,
+    }

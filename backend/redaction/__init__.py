@@ -1,0 +1,50 @@
+"""Personal data never reaches a model: every model-facing interface takes ``RedactedText``.
+
+``RedactedText`` can only be made here (by ``seal``, which redactors call), so an embedder,
+search index or drafting provider cannot be handed raw text by mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from backend.redaction.vault import Vault
+from backend.registry import Registry
+
+_SEAL = object()
+
+
+@dataclass(frozen=True)
+class RedactedText:
+    """Text whose personal values are placeholders such as ``<PERSON_1>``."""
+
+    text: str
+    _seal: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self._seal is not _SEAL:
+            raise TypeError("RedactedText is made only by a Redactor (backend.redaction)")
+
+
+def seal(text: str) -> RedactedText:
+    """For redactor implementations only: mark ``text`` as redacted."""
+    return RedactedText(text, _SEAL)
+
+
+@dataclass(frozen=True)
+class KnownValue:
+    """A value the helpdesk tells us is personal (requester name, e-mail)."""
+
+    entity_type: str
+    value: str
+
+
+class Redactor(Protocol):
+    def redact(self, text: str, vault: Vault, known: Sequence[KnownValue] = ()) -> RedactedText: ...
+
+
+redactors: Registry[Redactor] = Registry("redactor", {"patterns": "backend.redaction.patterns"})
+
+__all__ = ["KnownValue", "RedactedText", "Redactor", "Vault", "redactors", "seal"]

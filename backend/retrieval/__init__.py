@@ -1,0 +1,60 @@
+"""Retrieval: embedders and search indexes behind small protocols, chosen by settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from backend.redaction import RedactedText
+from backend.registry import Registry
+from backend.types import Source, SourceKind
+
+Vectors = npt.NDArray[np.float32]
+SearchMode = Literal["hybrid", "vector", "text"]
+
+
+class Embedder(Protocol):
+    name: str
+    dimensions: int
+
+    def embed(self, texts: Sequence[RedactedText]) -> Vectors:
+        """One L2-normalised row per text."""
+        ...
+
+
+@dataclass(frozen=True)
+class IndexRecord:
+    kind: SourceKind
+    source_id: str  # the ticket id, or the document path (all its sections share it)
+    chunk_id: str  # unique per row
+    title: str
+    url: str
+    text: RedactedText  # what is matched: ticket question, or heading path + section
+    answer: RedactedText  # what a draft may quote: a ticket's resolution, a section's body
+    updated_at: str
+
+
+class SearchIndex(Protocol):
+    def upsert(self, tenant: str, records: Sequence[IndexRecord], vectors: Vectors) -> None: ...
+
+    def delete(self, tenant: str, kind: SourceKind, source_ids: Sequence[str]) -> int: ...
+
+    def source_ids(self, tenant: str, kind: SourceKind) -> set[str]: ...
+
+    def search(
+        self,
+        tenant: str,
+        kind: SourceKind,
+        query: RedactedText,
+        vector: Vectors,
+        limit: int,
+        mode: SearchMode = "hybrid",
+    ) -> list[Source]: ...
+
+
+embedders: Registry[Embedder] = Registry("embedder", {"minilm-onnx": "backend.retrieval.minilm"})
+indexes: Registry[SearchIndex] = Registry("search index", {"lancedb": "backend.retrieval.lance"})

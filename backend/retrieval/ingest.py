@@ -1,0 +1,122 @@
+"""Ingestion: redact, embed and upsert resolved tickets and doc sections.
+
+Everything is read, redacted and embedded before the index is touched, and the index
+write is a single commit: a failure leaves the index as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from backend.connectors.files import Document, ResolvedTicket
+from backend.redaction import KnownValue, Redactor, Vault
+from backend.retrieval import Embedder, IndexRecord, SearchIndex, Vectors
+from backend.retrieval.chunking import Section
+from backend.types import SourceKind
+
+EMBED_BATCH = 64
+Progress = Callable[[int], None]  # called with the number of records just embedded
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    kind: SourceKind
+    sources: int
+    records: int
+    deleted: int
+
+
+def ticket_records(
+    tickets: Sequence[ResolvedTicket], redactor: Redactor, url_template: str = ""
+) -> list[IndexRecord]:
+    return [_ticket_record(t, redactor, url_template) for t in tickets]
+
+
+def _ticket_record(ticket: ResolvedTicket, redactor: Redactor, url_template: str) -> IndexRecord:
+    # Indexed history gets bare placeholders: its values must never be restored elsewhere.
+    vault = Vault(numbered=False)
+    known = [
+        KnownValue("PERSON", ticket.requester.name),
+        KnownValue("EMAIL_ADDRESS", ticket.requester.email),
+    ]
+    known = [k for k in known if k.value.strip()]
+    question = "\n".join(filter(None, [ticket.subject, ticket.body]))
+    url = ticket.url or (url_template.format(id=ticket.id) if url_template else "")
+    title = redactor.redact(ticket.subject or ticket.body[:80], vault, known).text
+    return IndexRecord(
+        kind="ticket",
+        source_id=ticket.id,
+        chunk_id=f"ticket:{ticket.id}",
+        title=title,
+        url=url,
+        text=redactor.redact(question, vault, known),
+        answer=redactor.redact(ticket.resolution, vault, known),
+        updated_at=ticket.solved_at or ticket.created_at,
+    )
+
+
+def doc_records(
+    documents: Sequence[Document], redactor: Redactor, base_url: str = ""
+) -> list[IndexRecord]:
+    return [
+        _doc_record(doc, section, redactor, base_url)
+        for doc in documents
+        for section in doc.sections
+    ]
+
+
+def _doc_record(doc: Document, section: Section, redactor: Redactor, base_url: str) -> IndexRecord:
+    vault = Vault(numbered=False)
+    heading = " › ".join(section.heading_path)
+    page = base_url.rstrip("/") + "/" + doc.source_id.rsplit(".", 1)[0] if base_url else ""
+    url = f"{page}#{section.anchor}" if page and section.anchor else page
+    chunk = f"doc:{doc.source_id}#{section.anchor}" + (f":{section.part}" if section.part else "")
+    title = f"{section.title} › {heading}" if heading else section.title
+    searchable = "\n".join(filter(None, [section.title, heading, section.text]))
+    return IndexRecord(
+        kind="doc",
+        source_id=doc.source_id,
+        chunk_id=chunk,
+        title=title,
+        url=url,
+        text=redactor.redact(searchable, vault),
+        answer=redactor.redact(section.text, vault),
+        updated_at="",
+    )
+
+
+def embed_records(
+    records: Sequence[IndexRecord], embedder: Embedder, progress: Progress | None = None
+) -> Vectors:
+    batches = []
+    for start in range(0, len(records), EMBED_BATCH):
+        batch = records[start : start + EMBED_BATCH]
+        batches.append(embedder.embed([r.text for r in batch]))
+        if progress:
+            progress(len(batch))
+    return np.vstack(batches) if batches else np.zeros((0, embedder.dimensions), np.float32)
+
+
+def ingest(
+    tenant: str,
+    kind: SourceKind,
+    records: Sequence[IndexRecord],
+    embedder: Embedder,
+    index: SearchIndex,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Upsert ``records``; with ``prune``, delete sources of this kind not among them."""
+    vectors = embed_records(records, embedder, progress)
+    index.upsert(tenant, records, vectors)
+    deleted = 0
+    if prune:
+        present = {r.source_id for r in records}
+        stale = sorted(index.source_ids(tenant, kind) - present)
+        index.delete(tenant, kind, stale)
+        deleted = len(stale)
+    sources = len({r.source_id for r in records})
+    return IngestReport(kind, sources, len(records), deleted)

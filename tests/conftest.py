@@ -1,0 +1,63 @@
+"""Fixtures shared by every layer: an app on a temporary folder and a small corpus."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from backend import create_app, migrate, services
+from backend.connectors.files import read_doc_folder, read_ticket_export
+from backend.pipeline import Services
+from backend.retrieval.ingest import doc_records, ingest, ticket_records
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# One thread for inference, as in production on small machines.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def app_config(data_dir: Path, **overrides: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "DATA_DIR": str(data_dir),
+        "FILES_INBOX": str(FIXTURES / "inbox.jsonl"),
+        **overrides,
+    }
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    flask_app = create_app(app_config(tmp_path))
+    migrate.upgrade(flask_app.config["DATABASE_URL"])
+    with flask_app.app_context():
+        yield flask_app
+
+
+def load_fixture_corpus(service: Services, tenant: str = "demo") -> None:
+    tickets = read_ticket_export(FIXTURES / "tickets.jsonl")
+    ingest(
+        tenant,
+        "ticket",
+        ticket_records(tickets, service.redactor, "https://t/{id}"),
+        service.embedder,
+        service.index,
+    )
+    docs = read_doc_folder(FIXTURES / "docs")
+    ingest(
+        tenant,
+        "doc",
+        doc_records(docs, service.redactor, "https://help.test"),
+        service.embedder,
+        service.index,
+    )
+
+
+@pytest.fixture
+def indexed_app(app: Flask) -> Flask:
+    load_fixture_corpus(services.get())
+    return app

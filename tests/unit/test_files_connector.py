@@ -1,0 +1,115 @@
+from pathlib import Path
+
+import pytest
+
+from backend.connectors.files import (
+    FilesConnector,
+    parse_mapping,
+    read_doc_folder,
+    read_ticket_export,
+)
+from backend.errors import ConfigError, InputError, TicketNotFound
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def test_when_export_is_jsonl_then_requester_and_tags_are_read() -> None:
+    tickets = read_ticket_export(FIXTURES / "tickets.jsonl")
+    assert [t.id for t in tickets] == ["R-1", "R-2", "R-3"]
+    assert tickets[0].requester.name == "Maria Lopez"
+    assert tickets[0].tags == ("wifi", "e-104")
+
+
+def test_when_csv_columns_differ_then_a_mapping_loads_it() -> None:
+    mapping = parse_mapping("id=ticket, body=question, resolution=answer, tags=labels")
+    tickets = read_ticket_export(FIXTURES / "tickets.csv", mapping)
+    assert [(t.id, t.tags) for t in tickets] == [("C-1", ("wifi", "setup")), ("C-2", ("billing",))]
+
+
+def test_when_an_export_has_no_id_column_then_line_numbers_can_be_ids() -> None:
+    mapping = parse_mapping("id=@line,body=question,resolution=answer")
+    assert [t.id for t in read_ticket_export(FIXTURES / "tickets.csv", mapping)] == ["2", "3"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("body", "bad column mapping 'body': write FIELD=COLUMN"),
+        (
+            "bdy=question",
+            "bad column mapping 'bdy=question': unknown field 'bdy'. Valid fields "
+            "are: id, subject, body, resolution, tags, created_at, solved_at, url, requester_name, "
+            "requester_email",
+        ),
+    ],
+)
+def test_when_a_mapping_is_malformed_then_the_error_says_how_to_write_it(
+    spec: str, message: str
+) -> None:
+    with pytest.raises(InputError) as error:
+        parse_mapping(spec)
+    assert error.value.message == message
+
+
+def test_when_a_mapped_column_is_missing_then_the_columns_are_listed() -> None:
+    path = FIXTURES / "tickets.csv"
+    with pytest.raises(InputError) as error:
+        read_ticket_export(path, parse_mapping("id=ticket,body=text,resolution=answer"))
+    assert error.value.message == (
+        f"{path}: column 'text' (mapped to body) not found; its columns are: "
+        "answer, labels, question, ticket"
+    )
+
+
+def test_when_the_file_is_missing_then_the_error_names_it(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"^file not found: .*nope\.csv$"):
+        read_ticket_export(tmp_path / "nope.csv")
+
+
+def test_when_a_jsonl_line_is_broken_then_the_error_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"id": "1", "body": "b", "resolution": "r"}\n{"id": 2,\n')
+    with pytest.raises(InputError, match=r"t\.jsonl:2: not valid JSON"):
+        read_ticket_export(path)
+
+
+def test_when_ids_repeat_then_the_export_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"id": "1", "body": "b", "resolution": "r"}\n' * 2)
+    with pytest.raises(InputError, match="ticket id '1' appears more than once"):
+        read_ticket_export(path)
+
+
+def test_when_a_row_has_an_empty_resolution_then_the_error_names_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,body,resolution\n1,question,\n")
+    with pytest.raises(InputError, match=r"t\.csv:2: id, body and resolution must not be empty"):
+        read_ticket_export(path)
+
+
+def test_when_a_folder_has_articles_then_each_keeps_its_relative_path() -> None:
+    docs = read_doc_folder(FIXTURES / "docs")
+    assert [d.source_id for d in docs] == ["billing/refunds.html", "devices/wifi-pairing.md"]
+
+
+def test_when_a_folder_has_no_articles_then_it_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no Markdown or HTML files found"):
+        read_doc_folder(tmp_path)
+
+
+def test_when_a_ticket_is_open_then_the_connector_returns_it_with_comments() -> None:
+    ticket = FilesConnector(str(FIXTURES / "inbox.jsonl")).get_ticket("demo", "N-1")
+    assert ticket.requester.email == "jane.roe@example.org"
+    assert [c.public for c in ticket.comments] == [True, False]
+    assert "restarted the router" in ticket.customer_text()
+    assert "Internal" not in ticket.customer_text()
+
+
+def test_when_a_ticket_is_unknown_then_it_is_not_found() -> None:
+    with pytest.raises(TicketNotFound, match="ticket 'N-9' was not found"):
+        FilesConnector(str(FIXTURES / "inbox.jsonl")).get_ticket("demo", "N-9")
+
+
+def test_when_the_inbox_file_is_missing_then_the_setting_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="PRECEDENT_FILES_INBOX"):
+        FilesConnector(str(tmp_path / "none.jsonl")).get_ticket("demo", "N-1")
