@@ -159,9 +159,12 @@ def ingest_tickets(
     """Index resolved tickets from a CSV or JSONL export.
 
     Each ticket needs an id, the customer's message (body) and the agent's answer
-    (resolution). Example for the Bitext data set:
+    (resolution). The whole file is checked before anything is written. For an
+    export whose columns are named differently and that has no ids:
 
-      precedent ingest tickets bitext.csv --map id=@line,body=instruction,resolution=response
+    \b
+      precedent ingest tickets export.csv \\
+        --map id=@line,body=instruction,resolution=response,tags=intent
     """
     from backend.connectors.files import parse_mapping, read_ticket_export
     from backend.retrieval.ingest import ticket_records

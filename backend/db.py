@@ -24,9 +24,10 @@ class Database:
             self._engines[url] = _make_engine(url)
         return self._engines[url]
 
-    def dispose(self) -> None:
+    def dispose(self, close: bool = True) -> None:
+        """Drop every engine; after a fork pass close=False (the parent owns the sockets)."""
         for engine in self._engines.values():
-            engine.dispose(close=False)
+            engine.dispose(close=close)
         self._engines.clear()
 
     @contextmanager
@@ -43,12 +44,17 @@ def _current_url() -> str:
     return str(current_app.config["DATABASE_URL"])
 
 
+def ensure_sqlite_folder(url: str) -> None:
+    """SQLite creates the file but not its folder."""
+    path = url.split("///", 1)[-1] if url.startswith("sqlite") else ""
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
 def _make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    ensure_sqlite_folder(url)
     engine = create_engine(url, connect_args={"timeout": 30})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_begin_immediate)

@@ -39,6 +39,7 @@ def celery_init_app(app: Flask) -> Celery:
         },
     )
     celery_app.set_default()
+    celery_app.flask_app = app  # for worker signals, which run outside any task
     app.extensions["celery"] = celery_app
     return celery_app
 
@@ -47,11 +48,13 @@ def _transport_options(app: Flask) -> dict[str, object]:
     if not app.config["BROKER_URL"].startswith("filesystem://"):
         return {}
     queue = Path(app.config["DATA_DIR"]).resolve() / "queue"
-    for sub in ("messages", "processed"):
+    for sub in ("messages", "processed", "control"):
         (queue / sub).mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(queue / "messages"),
         "data_folder_out": str(queue / "messages"),
         "processed_folder": str(queue / "processed"),
+        "control_folder": str(queue / "control"),
         "store_processed": False,
+        "polling_interval": 0.1,  # seconds; the default 1 s would dominate draft latency
     }

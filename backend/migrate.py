@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
+from backend.db import ensure_sqlite_folder
+
 
 def alembic_config(database_url: str) -> Config:
     cfg = Config()
@@ -14,6 +16,7 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str) -> None:
+    ensure_sqlite_folder(database_url)
     command.upgrade(alembic_config(database_url), "head")
 
 

@@ -7,12 +7,15 @@ import random
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app as current_celery_app
 from celery import shared_task
 from celery.signals import worker_process_init, worker_ready
+from flask import current_app
 
 from backend import pipeline, services
 from backend.db import db
 from backend.errors import RetryableError
+from backend.redaction import Vault
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +33,13 @@ def draft(self: Any, draft_id: str) -> str:
 @shared_task(ignore_result=True)
 def recover_stale_drafts() -> int:
     """Send a task again for drafts whose message or worker was lost."""
-    store = services.draft_store()
-    queued_for = timedelta(seconds=store_lease_seconds())
-    stale = store.stale(queued_for)
+    lease = timedelta(seconds=current_app.config["DRAFT_LEASE_SECONDS"])
+    stale = services.draft_store().stale(queued_for=lease)
     for draft_id in stale:
         draft.delay(draft_id)
     if stale:
         log.info("re-sent %d stale draft(s)", len(stale))
     return len(stale)
-
-
-def store_lease_seconds() -> int:
-    from flask import current_app
-
-    return int(current_app.config["DRAFT_LEASE_SECONDS"])
 
 
 @worker_ready.connect
@@ -52,6 +48,11 @@ def _recover_on_start(sender: Any = None, **_: Any) -> None:
 
 
 @worker_process_init.connect
-def _fresh_connections(**_: Any) -> None:
+def _prepare_process(**_: Any) -> None:
     # Database connections must not be shared across a fork.
-    db.dispose()
+    db.dispose(close=False)
+    # Load the models now, so the first draft does not pay for it.
+    flask_app = current_celery_app.flask_app
+    with flask_app.app_context():
+        service = services.get()
+        service.embedder.embed([service.redactor.redact("warm up", Vault())])

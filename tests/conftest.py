@@ -12,6 +12,7 @@ from flask import Flask
 
 from backend import create_app, migrate, services
 from backend.connectors.files import read_doc_folder, read_ticket_export
+from backend.db import db
 from backend.pipeline import Services
 from backend.retrieval.ingest import doc_records, ingest, ticket_records
 
@@ -19,6 +20,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 # One thread for inference, as in production on small machines.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+@pytest.fixture(autouse=True)
+def _close_database_connections() -> Iterator[None]:
+    yield
+    db.dispose()
 
 
 def app_config(data_dir: Path, **overrides: Any) -> dict[str, Any]:

@@ -55,7 +55,7 @@ class FilesConnector:
         return list(self._read(tenant))[:limit]
 
     def _read(self, tenant: str) -> Iterator[Ticket]:
-        if not self._inbox.is_file():
+        if not self._inbox.exists() or self._inbox.is_dir():
             raise ConfigError(f"open-tickets file not found: {self._inbox} (PRECEDENT_FILES_INBOX)")
         for number, row in _jsonl_rows(self._inbox):
             yield _ticket(tenant, row, f"{self._inbox}:{number}")

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from backend.drafting import drafters
-from backend.drafting.text import PLACEHOLDER, overlap, similar, units, words
+from backend.drafting.text import PLACEHOLDER, overlap, similar, uncovered, units, words
 from backend.redaction import RedactedText
 from backend.types import DraftText, Source
 
@@ -27,6 +27,8 @@ CHATTER = re.compile(
 )
 # Sentences that only point elsewhere in the article read oddly out of context.
 SIGNPOST = re.compile(r"\b(these|the following|below|this (article|guide|page))\b", re.I)
+# A precedent's own order, RMA or invoice number belongs to another customer's case.
+CASE_ID = re.compile(r"\b[A-Z]{2,5}-[0-9A-Z]{2,}(?:-[0-9A-Z]+)*\b|\battached\b")
 GREETING = "Hi there,"
 HOLDING_REPLY = (
     "Thanks for getting in touch. I want to make sure you get an accurate answer, so I am "
@@ -49,8 +51,7 @@ class OfflineDrafter:
         if not paragraphs:
             return self._knowledge_gap(sources)
         body = "\n\n".join([GREETING, *paragraphs, CLOSING])
-        best = max(s.score for s in evidence)
-        flags, notes = _confidence(best)
+        flags, notes = _confidence(question, evidence)
         return DraftText(body, tuple(sources), notes, flags, self.name, self.model)
 
     def _knowledge_gap(self, sources: Sequence[Source]) -> DraftText:
@@ -118,14 +119,33 @@ def _usable(sentence: str) -> bool:
         and not PLACEHOLDER.search(sentence)
         and not sentence.rstrip().endswith(":")
         and not SIGNPOST.search(sentence)
+        and not CASE_ID.search(sentence)
+        and not sentence.startswith("|")  # a Markdown table row
     )
 
 
-def _confidence(best: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    if best >= WEAK_BELOW:
-        return (), ()
-    note = (
-        f"Weak evidence: the closest precedent is only loosely related (similarity {best:.2f}). "
-        "Check every sentence against the cited sources before using it."
-    )
-    return ("weak_evidence",), (note,)
+def _confidence(
+    question: RedactedText, evidence: list[Source]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    flags: list[str] = []
+    notes: list[str] = []
+    best = max(s.score for s in evidence)
+    subject = question.text.split("\n", 1)[0]
+    missing = uncovered(subject, [s.text + " " + s.answer for s in evidence])
+    if best < WEAK_BELOW:
+        flags.append("weak_evidence")
+        notes.append(
+            f"Weak evidence: the closest precedent is only loosely related (similarity "
+            f"{best:.2f}). Check every sentence against the cited sources before using it."
+        )
+    elif len(missing) * 2 > len(words(subject)) > 0:
+        flags.append("weak_evidence")
+        notes.append(
+            "Weak evidence: the sources match the topic but not most of the subject line. "
+            "Check every sentence against the cited sources before using it."
+        )
+    if missing:
+        flags.append("uncovered_terms")
+        quoted = ", ".join(f"'{w}'" for w in missing)
+        notes.append(f"No source mentions {quoted}: answer that part of the question yourself.")
+    return tuple(flags), tuple(notes)

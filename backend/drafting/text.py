@@ -9,7 +9,12 @@ STOPWORDS = frozenset(
     "a an and are as at be but by can could did do does for from had has have how i if in "
     "into is it its just me my no not of on or our so some than that the their them then "
     "there these they this to too up us was we were what when where which who why will "
-    "with would you your yours i'm it's don't can't hi hello thanks thank please".split()
+    "with would you your yours i'm it's don't can't hi hello thanks thank please about "
+    "after again all also am any because been before being both cannot could did does "
+    "doing down during each few further get got here how just like many more most much "
+    "need needs now off once only other ought out over own same should since still such "
+    "them those through under until very want wants way well why yet know help question "
+    "working work works anyone anything something still really".split()
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'<])")
 LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -18,14 +23,24 @@ PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*(?:_\d+)?>")
 
 def words(text: str) -> set[str]:
     found = re.findall(r"[a-z0-9][a-z0-9'-]*", PLACEHOLDER.sub(" ", text.lower()))
-    return {w for w in found if len(w) > 2 and w not in STOPWORDS}
+    # "Wi-Fi" and "wifi", "E-104" and "e104" are the same word to a customer.
+    return {w.replace("-", "") for w in found if len(w) > 2 and w not in STOPWORDS}
+
+
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__|`)")
+
+
+def plain(line: str) -> str:
+    """Markdown inline formatting removed: a draft is plain text the agent edits."""
+    return MARKDOWN_EMPHASIS.sub("", MARKDOWN_LINK.sub(r"\1", line)).strip()
 
 
 def units(text: str) -> list[str]:
     """Sentences, with each list item kept whole."""
     out: list[str] = []
     for line in text.splitlines():
-        line = line.strip()
+        line = plain(line)
         if not line:
             continue
         if LIST_MARK.match(line):
@@ -50,3 +65,9 @@ def similar(a: str, b: str) -> bool:
 def clip(text: str, limit: int = 320) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def uncovered(text: str, sources: list[str]) -> list[str]:
+    """Words of ``text`` that no source mentions (compared on a 5-letter stem)."""
+    seen = {w[:n] for source in sources for w in words(source) for n in (4, 5)}
+    return sorted(w for w in words(text) if w[:5] not in seen)

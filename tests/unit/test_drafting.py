@@ -57,9 +57,18 @@ def test_when_nothing_is_related_then_a_knowledge_gap_is_reported_without_citati
 
 def test_when_the_best_match_is_loose_then_weak_evidence_is_said_plainly() -> None:
     weak = source(1, answer="Restart the purifier and try pairing again from the app.", score=0.45)
-    draft = OfflineDrafter().draft(seal("pairing trouble"), [weak])
+    draft = OfflineDrafter().draft(seal("pairing again"), [weak])
     assert draft.flags == ("weak_evidence",)
-    assert draft.notes[0].startswith("Weak evidence:")
+    assert draft.notes[0].startswith("Weak evidence: the closest precedent is only loosely")
+
+
+def test_when_the_subject_names_things_no_source_mentions_then_the_draft_says_which() -> None:
+    question = seal("Does the Mist humidifier pair over wifi?\n\nE-104 when pairing wifi")
+    draft = OfflineDrafter().draft(question, [WIFI, WIFI_DOC])
+    assert draft.flags == ("uncovered_terms",)
+    assert draft.notes == (
+        "No source mentions 'humidifier', 'mist': answer that part of the question yourself.",
+    )
 
 
 def test_when_a_precedent_mentions_another_customer_then_that_sentence_is_left_out() -> None:

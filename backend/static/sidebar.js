@@ -1,0 +1,949 @@
+/*!
+ * Precedent sidebar UI core.
+ *
+ * Renders a cited reply draft (text with [n] markers, sources, flags, notes, progress)
+ * into any container element and talks to the Precedent API. It knows nothing about the
+ * page around it, so the same file runs in the /preview page and inside a helpdesk
+ * sidebar iframe (~320 px wide). Plain ES2020, no modules, no dependencies.
+ *
+ *   const sidebar = PrecedentSidebar.mount(element, {
+ *     apiBase: "/api/v1",                 // absolute URL when embedded elsewhere
+ *     fetch: window.fetch.bind(window),   // or an adapter (e.g. around ZAF client.request)
+ *     onInsert: (text, draft) => { ... }, // shows "Insert into reply" when given
+ *   });
+ *   sidebar.setTicket("TW-20001");        // "ready to draft" state for a ticket
+ *   sidebar.requestDraft("TW-20001");     // POST, then poll until ready/failed
+ *   sidebar.showDraft(draftJson);         // render a Draft object you already have
+ *
+ * Security: every piece of server text is inserted with textContent / createTextNode;
+ * innerHTML is never used. Links are only made from http(s) or same-site URLs.
+ */
+(function (global) {
+  "use strict";
+
+  var VERSION = "1.0.0";
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var MARKER_RE = /\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
+  var STRIP_RE = /[ \t]*\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
+  var FINAL = { ready: true, failed: true };
+
+  var DEFAULTS = {
+    apiBase: "/api/v1",
+    fetch: null,
+    headers: null,
+    onInsert: null,
+    onStateChange: null,
+    pollInterval: 400,
+    timeout: 60000,
+    keepMarkers: false,
+    draftButton: true,
+    title: "Precedent",
+  };
+
+  var FLAG_INFO = {
+    weak_evidence: { label: "Weak evidence", tone: "warn" },
+    knowledge_gap: { label: "Knowledge gap", tone: "gap" },
+    unsupported_citation_removed: { label: "Unsupported citation removed", tone: "neutral" },
+  };
+
+  var KIND_INFO = {
+    ticket: { label: "Resolved ticket", icon: "ticket" },
+    doc: { label: "Help article", icon: "book" },
+  };
+
+  var STAGE_LABELS = {
+    fetch: "Fetch ticket", redact: "Redact", retrieve: "Retrieve",
+    generate: "Generate", verify: "Verify citations", restore: "Restore",
+  };
+
+  /* ------------------------------------------------------------------ icons */
+
+  // Static, trusted markup descriptions (never server data).
+  var ICONS = {
+    ticket: [["path", { d: "M3 8a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v2a2 2 0 0 0 0 4v2a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-2a2 2 0 0 0 0-4z" }], ["path", { d: "M14 6v2M14 11v2M14 16v2" }]],
+    book: [["path", { d: "M4 5.5A2.5 2.5 0 0 1 6.5 3H20v15H6.5A2.5 2.5 0 0 0 4 20.5z" }], ["path", { d: "M4 20.5A2.5 2.5 0 0 0 6.5 23H20v-5" }], ["path", { d: "M8 8h8M8 11.5h5" }]],
+    copy: [["rect", { x: "9", y: "9", width: "12", height: "12", rx: "2" }], ["path", { d: "M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1" }]],
+    insert: [["path", { d: "M9 10l-5 5 5 5" }], ["path", { d: "M20 4v7a4 4 0 0 1-4 4H4" }]],
+    refresh: [["path", { d: "M20.5 12a8.5 8.5 0 1 1-2.5-6" }], ["path", { d: "M20.5 3.5V8H16" }]],
+    warn: [["path", { d: "M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z" }], ["path", { d: "M12 9v4M12 17h.01" }]],
+    gap: [["circle", { cx: "11", cy: "11", r: "7" }], ["path", { d: "M20 20l-4-4" }], ["path", { d: "M9 9l4 4M13 9l-4 4" }]],
+    info: [["circle", { cx: "12", cy: "12", r: "9.5" }], ["path", { d: "M12 11v5.5M12 7.5h.01" }]],
+    error: [["circle", { cx: "12", cy: "12", r: "9.5" }], ["path", { d: "M15 9l-6 6M9 9l6 6" }]],
+    check: [["path", { d: "M20 6 9 17l-5-5" }]],
+    external: [["path", { d: "M18 13v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h6" }], ["path", { d: "M15 3h6v6M10 14 21 3" }]],
+    spark: [["path", { d: "M12 3l1.8 4.7L18.5 9.5l-4.7 1.8L12 16l-1.8-4.7L5.5 9.5l4.7-1.8z" }], ["path", { d: "M19 15l.8 2.2L22 18l-2.2.8L19 21l-.8-2.2L16 18l2.2-.8z" }]],
+    inbox: [["path", { d: "M22 12h-6l-2 3h-4l-2-3H2" }], ["path", { d: "M5.5 5.1 2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.5-6.9A2 2 0 0 0 16.7 4H7.3a2 2 0 0 0-1.8 1.1z" }]],
+    shield: [["path", { d: "M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z" }], ["path", { d: "M9 12l2 2 4-4" }]],
+    clock: [["circle", { cx: "12", cy: "12", r: "9.5" }], ["path", { d: "M12 7v5l3 2" }]],
+    x: [["path", { d: "M18 6 6 18M6 6l12 12" }]],
+  };
+
+  function icon(name, extraClass) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("fill", "none");
+    svg.setAttribute("stroke", "currentColor");
+    svg.setAttribute("stroke-width", "2");
+    svg.setAttribute("stroke-linecap", "round");
+    svg.setAttribute("stroke-linejoin", "round");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "pcd-icon" + (extraClass ? " " + extraClass : ""));
+    (ICONS[name] || ICONS.info).forEach(function (part) {
+      var node = document.createElementNS(SVG_NS, part[0]);
+      Object.keys(part[1]).forEach(function (k) { node.setAttribute(k, part[1][k]); });
+      svg.appendChild(node);
+    });
+    return svg;
+  }
+
+  /* ------------------------------------------------------------ DOM helpers */
+
+  function h(tag, attrs) {
+    var el = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (key) {
+        var value = attrs[key];
+        if (value == null || value === false) return;
+        if (key === "class") el.className = value;
+        else if (key === "text") el.textContent = String(value);
+        else if (key.slice(0, 2) === "on" && typeof value === "function") {
+          el.addEventListener(key.slice(2).toLowerCase(), value);
+        } else el.setAttribute(key, value === true ? "" : String(value));
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) add(el, arguments[i]);
+    return el;
+  }
+
+  function add(parent, child) {
+    if (child == null || child === false) return parent;
+    if (Array.isArray(child)) { child.forEach(function (c) { add(parent, c); }); return parent; }
+    if (typeof child === "string" || typeof child === "number") {
+      parent.appendChild(document.createTextNode(String(child)));
+    } else parent.appendChild(child);
+    return parent;
+  }
+
+  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
+
+  function str(value) { return value == null ? "" : String(value); }
+
+  function reducedMotion() {
+    return !!(global.matchMedia && global.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  }
+
+  /* --------------------------------------------------------------- helpers */
+
+  function humanize(flag) {
+    var s = str(flag).replace(/[_-]+/g, " ").trim();
+    return s ? s.charAt(0).toUpperCase() + s.slice(1) : "Flag";
+  }
+
+  function formatMs(ms) {
+    if (!isFinite(ms)) return "";
+    if (ms < 1000) return Math.round(ms) + " ms";
+    if (ms < 10000) return (ms / 1000).toFixed(1) + " s";
+    return Math.round(ms / 1000) + " s";
+  }
+
+  function totalMs(timings) {
+    if (!timings || typeof timings !== "object") return NaN;
+    var sum = 0, any = false;
+    Object.keys(timings).forEach(function (k) {
+      var v = Number(timings[k]);
+      if (isFinite(v)) { sum += v; any = true; }
+    });
+    return any ? sum : NaN;
+  }
+
+  function percent(score) {
+    var n = Number(score);
+    if (!isFinite(n)) return null;
+    return Math.max(0, Math.min(100, Math.round(n * 100)));
+  }
+
+  /** A URL safe to put in href: http(s) absolute, or site-relative. Otherwise null. */
+  function safeUrl(url) {
+    var raw = str(url).trim();
+    if (!raw) return null;
+    try {
+      var parsed = new URL(raw, global.location && global.location.href);
+      if (parsed.protocol === "http:" || parsed.protocol === "https:") return parsed.href;
+    } catch (e) { /* fall through */ }
+    return null;
+  }
+
+  function markerSet(citations) {
+    var set = new Set();
+    (citations || []).forEach(function (c) {
+      var n = Number(c && c.marker);
+      if (Number.isInteger(n)) set.add(n);
+    });
+    return set;
+  }
+
+  function parseMarkers(group) {
+    return group.split(",").map(function (s) { return parseInt(s, 10); });
+  }
+
+  /**
+   * Draft text as plain text for the reply: markers that point at a citation are removed
+   * (the customer cannot see the sources), everything else is kept verbatim.
+   */
+  function toPlainText(text, citations, keepMarkers) {
+    var value = str(text).replace(/\r\n?/g, "\n");
+    if (!keepMarkers) {
+      var known = markerSet(citations);
+      value = value.replace(STRIP_RE, function (match, group) {
+        return parseMarkers(group).every(function (n) { return known.has(n); }) ? "" : match;
+      });
+    }
+    return value.split("\n").map(function (line) { return line.replace(/[ \t]+$/, ""); })
+      .join("\n").replace(/\n{3,}/g, "\n\n").trim();
+  }
+
+  function copyText(text) {
+    function fallback() {
+      var area = h("textarea", { class: "pcd-clip", readonly: true, "aria-hidden": "true" });
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      return ok ? Promise.resolve() : Promise.reject(new Error("copy blocked"));
+    }
+    if (global.navigator && navigator.clipboard && navigator.clipboard.writeText) {
+      return navigator.clipboard.writeText(text).catch(fallback);
+    }
+    return fallback();
+  }
+
+  /* ------------------------------------------------------------ API client */
+
+  function ApiError(code, message, status, transient) {
+    var err = new Error(message);
+    err.name = "PrecedentApiError";
+    err.code = code;
+    err.status = status || 0;
+    err.transient = !!transient;
+    return err;
+  }
+
+  /**
+   * A tiny JSON client. `fetch` may be any function with the fetch() signature whose
+   * response has `ok`, `status`, `statusText` and `text()` (or `json()`).
+   */
+  function createClient(options) {
+    var opts = Object.assign({}, DEFAULTS, options || {});
+    var fetchFn = opts.fetch || (global.fetch ? global.fetch.bind(global) : null);
+    var base = str(opts.apiBase || "/api/v1").replace(/\/+$/, "");
+
+    function url(path) {
+      var p = str(path);
+      if (/^https?:\/\//i.test(p)) return p;
+      var root = basePath();
+      if (p.charAt(0) === "/" && root !== "" && p.indexOf(root + "/") === 0) {
+        return new URL(p, absoluteBase()).href;  // e.g. links.self = "/api/v1/drafts/…"
+      }
+      return base + (p.charAt(0) === "/" ? p : "/" + p);
+    }
+
+    function absoluteBase() {
+      try { return new URL(base + "/", global.location.href).href; } catch (e) { return base + "/"; }
+    }
+
+    function basePath() {
+      try { return new URL(base + "/", global.location.href).pathname.replace(/\/+$/, ""); } catch (e) { return base; }
+    }
+
+    function headers(hasBody) {
+      var extra = typeof opts.headers === "function" ? opts.headers() : opts.headers;
+      return Object.assign({ Accept: "application/json" },
+        hasBody ? { "Content-Type": "application/json" } : {}, extra || {});
+    }
+
+    function request(method, path, body) {
+      if (!fetchFn) return Promise.reject(ApiError("no_fetch", "This browser cannot make requests (fetch is unavailable)."));
+      var init = { method: method, headers: headers(body !== undefined), credentials: "same-origin" };
+      if (body !== undefined) init.body = JSON.stringify(body);
+      var target = url(path);
+      return Promise.resolve()
+        .then(function () { return fetchFn(target, init); })
+        .catch(function (e) {
+          throw ApiError("network", "Could not reach Precedent at " + base +
+            (e && e.message ? " (" + e.message + ")" : "") + ". Check that the backend is running.", 0, true);
+        })
+        .then(function (res) {
+          var read = typeof res.text === "function"
+            ? res.text().then(function (raw) { return raw ? JSON.parse(raw) : null; })
+            : Promise.resolve(typeof res.json === "function" ? res.json() : res.body);
+          return read.catch(function () { return null; }).then(function (data) {
+            var status = Number(res.status) || 0;
+            var ok = res.ok != null ? !!res.ok : status >= 200 && status < 300;
+            if (!ok) {
+              var e = data && data.error;
+              var message = e && e.message ? str(e.message)
+                : "Precedent answered HTTP " + status + (res.statusText ? " " + res.statusText : "") + ".";
+              throw ApiError(e && e.code ? str(e.code) : "http_" + status, message, status,
+                status === 502 || status === 504);
+            }
+            if (data == null || typeof data !== "object") {
+              throw ApiError("bad_response", "Precedent sent a response that is not JSON.", status);
+            }
+            return data;
+          });
+        });
+    }
+
+    return {
+      url: url,
+      request: request,
+      get: function (path) { return request("GET", path); },
+      post: function (path, body) { return request("POST", path, body === undefined ? {} : body); },
+    };
+  }
+
+  /* ------------------------------------------------------------ rendering */
+
+  function renderInline(parent, line, known, makeBadge) {
+    var last = 0, match;
+    MARKER_RE.lastIndex = 0;
+    while ((match = MARKER_RE.exec(line)) !== null) {
+      var numbers = parseMarkers(match[1]);
+      if (!numbers.every(function (n) { return known.has(n); })) continue;  // leave as text
+      // Keep the badges on the same line as the word they follow.
+      var before = line.slice(last, match.index).replace(/[ \t]+$/, "");
+      var prev = parent.lastChild;
+      var group;
+      if (!before && prev && prev.nodeType === 1 && prev.classList.contains("pcd-cites")) {
+        group = prev;  // "[1][2]" or "[1] [2]": one group
+      } else {
+        var word = before.match(/\S+$/);
+        add(parent, word ? before.slice(0, word.index) : before);
+        group = h("span", { class: "pcd-cites" }, word ? word[0] : null);
+      }
+      numbers.forEach(function (n) { group.appendChild(makeBadge(n)); });
+      if (group !== parent.lastChild) parent.appendChild(group);
+      last = MARKER_RE.lastIndex;
+    }
+    add(parent, line.slice(last));
+  }
+
+  /** Paragraphs (blank-line separated), simple "- " / "1. " lists, line breaks, badges. */
+  function renderText(container, text, known, makeBadge) {
+    var blocks = str(text).replace(/\r\n?/g, "\n").split(/\n[ \t]*\n+/);
+    blocks.forEach(function (block) {
+      var lines = block.split("\n").filter(function (l) { return l.trim() !== ""; });
+      if (!lines.length) return;
+      var bullet = /^\s*[-*\u2022]\s+/, numbered = /^\s*(\d{1,3})[.)]\s+/;
+      if (lines.length > 1 && lines.every(function (l) { return bullet.test(l); })) {
+        var ul = h("ul");
+        lines.forEach(function (l) { renderInline(ul.appendChild(h("li")), l.replace(bullet, ""), known, makeBadge); });
+        container.appendChild(ul);
+      } else if (lines.length > 1 && lines.every(function (l) { return numbered.test(l); })) {
+        var ol = h("ol");
+        var start = parseInt(lines[0].match(numbered)[1], 10);
+        if (start !== 1) ol.setAttribute("start", String(start));
+        lines.forEach(function (l) { renderInline(ol.appendChild(h("li")), l.replace(numbered, ""), known, makeBadge); });
+        container.appendChild(ol);
+      } else {
+        var p = h("p");
+        lines.forEach(function (l, i) {
+          if (i) p.appendChild(h("br"));
+          renderInline(p, l, known, makeBadge);
+        });
+        container.appendChild(p);
+      }
+    });
+  }
+
+  function classifyNote(note) {
+    var text = str(note).trim();
+    var m = text.match(/^(weak evidence|knowledge gap)\s*[:\u2014-]\s*/i);
+    if (m) {
+      var gap = /gap/i.test(m[1]);
+      var rest = text.slice(m[0].length);
+      return { tone: gap ? "gap" : "warn", title: gap ? "Knowledge gap" : "Weak evidence", body: rest.charAt(0).toUpperCase() + rest.slice(1) };
+    }
+    return { tone: "info", title: "Note", body: text };
+  }
+
+  var DEFAULT_NOTES = {
+    weak_evidence: "The closest precedent is only loosely related. Check every sentence against the cited sources before using it.",
+    knowledge_gap: "No resolved ticket or help article matches this question. Write this reply yourself, and consider documenting the answer.",
+  };
+
+  /* --------------------------------------------------------------- mount */
+
+  function mount(element, options) {
+    if (!element || element.nodeType !== 1) throw new Error("PrecedentSidebar.mount needs a DOM element");
+    var opts = Object.assign({}, DEFAULTS, options || {});
+    var client = createClient(opts);
+    var gen = 0;             // bumps on every new operation; stale async work checks it
+    var timers = [];
+    var ticker = null;
+    var flashTimer = null;
+    var state = { name: "idle", ticketId: null, draft: null };
+    var ui = {};             // live references into the current view
+    var destroyed = false;
+
+    element.classList.add("pcd-root");
+    clear(element);
+
+    var live = h("div", { class: "pcd-sr", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+    var ticketChip = h("span", { class: "pcd-chip pcd-mono", hidden: true });
+    var body = h("div", { class: "pcd-body" });
+    var foot = h("footer", { class: "pcd-foot", hidden: true });
+    var shell = h("section", { class: "pcd", "aria-label": opts.title + " draft assistant" },
+      h("header", { class: "pcd-head" },
+        h("span", { class: "pcd-logo", "aria-hidden": "true" }, "P"),
+        h("div", { class: "pcd-head-text" },
+          h("span", { class: "pcd-brand", text: opts.title }),
+          h("span", { class: "pcd-tagline", text: "Cited reply drafts" })),
+        ticketChip),
+      live, body, foot);
+    element.appendChild(shell);
+
+    // Layout by the host element's own width (iframe sidebar vs. wide panel).
+    var resizer = null;
+    function measure(width) { shell.classList.toggle("pcd-narrow", width > 0 && width < 340); }
+    if (typeof ResizeObserver === "function") {
+      resizer = new ResizeObserver(function (entries) { measure(entries[0].contentRect.width); });
+      resizer.observe(element);
+    } else measure(element.clientWidth);
+
+    /* ---- plumbing */
+
+    function later(fn, ms) {
+      var id = setTimeout(function () {
+        timers = timers.filter(function (t) { return t !== id; });
+        fn();
+      }, ms);
+      timers.push(id);
+      return id;
+    }
+
+    function sleep(ms) { return new Promise(function (resolve) { later(resolve, ms); }); }
+
+    function stopTimers() {
+      timers.forEach(clearTimeout);
+      timers = [];
+      if (ticker) { clearInterval(ticker); ticker = null; }
+    }
+
+    function announce(message) {
+      live.textContent = "";
+      // A fresh text node after a tick makes screen readers re-announce repeated messages.
+      setTimeout(function () { live.textContent = message; }, 30);
+    }
+
+    function setState(name, detail) {
+      state.name = name;
+      if (typeof opts.onStateChange === "function") {
+        try { opts.onStateChange(name, Object.assign({ ticketId: state.ticketId, draft: state.draft }, detail || {})); }
+        catch (e) { if (global.console) console.error(e); }
+      }
+    }
+
+    function setTicketChip(id) {
+      ticketChip.textContent = id ? str(id) : "";
+      ticketChip.hidden = !id;
+      if (id) ticketChip.setAttribute("title", "Ticket " + id);
+    }
+
+    function view() {
+      clear(body);
+      foot.hidden = true;
+      clear(foot);
+      ui = {};
+      return body;
+    }
+
+    function button(label, iconName, cls, onClick, attrs) {
+      return h("button", Object.assign({ type: "button", class: "pcd-btn " + (cls || ""), onclick: onClick, "data-icon": iconName }, attrs || {}),
+        iconName ? icon(iconName) : null, h("span", { class: "pcd-btn-label", text: label }));
+    }
+
+    /* ---- views */
+
+    function renderIdle() {
+      add(view(), h("div", { class: "pcd-empty" },
+        h("span", { class: "pcd-empty-icon" }, icon("inbox")),
+        h("p", { class: "pcd-empty-title", text: "No ticket selected" }),
+        h("p", { class: "pcd-muted", text: "Open a ticket to draft a cited reply." })));
+    }
+
+    function renderTicketReady(notice) {
+      var id = state.ticketId;
+      add(view(), [
+        notice ? h("div", { class: "pcd-notice pcd-tone-info pcd-notice-compact" }, icon("info"), h("p", { text: notice })) : null,
+        h("div", { class: "pcd-empty pcd-empty-left" },
+          h("span", { class: "pcd-empty-icon pcd-accent-soft" }, icon("spark")),
+          h("p", { class: "pcd-empty-title", text: "Draft a reply for " + id }),
+          h("p", { class: "pcd-muted", text: "Precedent finds similar resolved tickets and help articles, then writes a draft where every claim cites its source." }),
+          opts.draftButton ? button("Draft reply", "spark", "pcd-btn-primary pcd-btn-block", function () { requestDraft(id); }) : null,
+          h("ul", { class: "pcd-points" },
+            h("li", null, icon("check"), "Cites resolved tickets and help articles"),
+            h("li", null, icon("check"), "Flags weak evidence and knowledge gaps"),
+            h("li", null, icon("shield"), "Never sends: you review, edit and send"))),
+      ]);
+    }
+
+    function statusLabel(status) {
+      if (status === "running") return "Drafting\u2026";
+      if (status === "queued") return "Queued\u2026";
+      return "Requesting\u2026";
+    }
+
+    function statusHint(status) {
+      if (status === "running") return "Searching resolved tickets and help articles, then writing a cited draft.";
+      if (status === "queued") return "Waiting for a drafting worker to pick this up.";
+      return "Sending the ticket to Precedent.";
+    }
+
+    function renderProgress(started) {
+      var label = h("span", { class: "pcd-progress-label", text: statusLabel(null) });
+      var elapsed = h("span", { class: "pcd-progress-time", text: "0 s" });
+      var hint = h("p", { class: "pcd-muted pcd-progress-hint", text: statusHint(null) });
+      var retry = h("p", { class: "pcd-progress-retry", hidden: true });
+      var bar = h("div", { class: "pcd-bar", role: "progressbar", "aria-label": "Drafting progress", "aria-valuetext": "In progress" },
+        h("span", { class: "pcd-bar-fill" }));
+      add(view(), [
+        h("div", { class: "pcd-card pcd-progress", "aria-busy": "true" },
+          h("div", { class: "pcd-progress-row" }, h("span", { class: "pcd-pulse", "aria-hidden": "true" }), label, elapsed),
+          bar, hint, retry,
+          h("div", { class: "pcd-progress-actions" },
+            button("Cancel", null, "pcd-btn-ghost pcd-btn-sm", cancel))),
+        h("div", { class: "pcd-skeleton", "aria-hidden": "true" },
+          h("span", null), h("span", null), h("span", null), h("span", { class: "pcd-short" })),
+      ]);
+      ui.progress = { label: label, elapsed: elapsed, hint: hint, retry: retry, status: null };
+      function tick() {
+        var s = Math.floor((Date.now() - started) / 1000);
+        elapsed.textContent = s + " s";
+        elapsed.setAttribute("aria-label", s + " seconds elapsed");
+      }
+      tick();
+      ticker = setInterval(tick, 250);
+    }
+
+    function updateProgress(draft) {
+      var p = ui.progress;
+      if (!p) return;
+      var status = draft && draft.status;
+      if (status !== p.status) {
+        p.status = status;
+        p.label.textContent = statusLabel(status);
+        p.hint.textContent = statusHint(status);
+        if (status === "queued" || status === "running") announce(status === "queued" ? "Queued" : "Drafting");
+      }
+      var err = draft && draft.error;
+      if (err && err.message && status !== "failed") {
+        p.retry.hidden = false;
+        p.retry.textContent = "Retrying after a problem" + (draft.attempts ? " (attempt " + draft.attempts + ")" : "") + ": " + str(err.message);
+      } else p.retry.hidden = true;
+    }
+
+    function renderError(err, options) {
+      var o = options || {};
+      var message = str(err && err.message).trim() || "Something went wrong.";
+      message = message.charAt(0).toUpperCase() + message.slice(1);
+      var code = err && err.code ? str(err.code) : "";
+      var id = state.ticketId;
+      add(view(), h("div", { class: "pcd-notice pcd-tone-error", role: "alert" },
+        icon("error"),
+        h("div", { class: "pcd-notice-body" },
+          h("p", { class: "pcd-notice-title", text: o.title || "Could not draft a reply" }),
+          h("p", { text: message }),
+          code ? h("p", { class: "pcd-notice-code pcd-mono", text: code }) : null,
+          id && opts.draftButton !== false
+            ? h("div", { class: "pcd-notice-actions" }, button("Try again", "refresh", "pcd-btn-secondary pcd-btn-sm", function () { requestDraft(id); }))
+            : null)));
+      if (o.draft) renderFooter(o.draft);
+    }
+
+    function renderNotices(draft) {
+      var notes = Array.isArray(draft.notes) ? draft.notes : [];
+      var flags = Array.isArray(draft.flags) ? draft.flags : [];
+      var list = notes.map(classifyNote);
+      ["weak_evidence", "knowledge_gap"].forEach(function (flag) {
+        var tone = flag === "knowledge_gap" ? "gap" : "warn";
+        if (flags.indexOf(flag) >= 0 && !list.some(function (n) { return n.tone === tone; })) {
+          list.push({ tone: tone, title: FLAG_INFO[flag].label, body: DEFAULT_NOTES[flag] });
+        }
+      });
+      var order = { gap: 0, warn: 1, info: 2 };
+      list.sort(function (a, b) { return order[a.tone] - order[b.tone]; });
+      return list.map(function (n) {
+        return h("div", { class: "pcd-notice pcd-tone-" + n.tone },
+          icon(n.tone === "gap" ? "gap" : n.tone === "warn" ? "warn" : "info"),
+          h("div", { class: "pcd-notice-body" },
+            h("p", { class: "pcd-notice-title", text: n.title }),
+            h("p", { text: n.body })));
+      });
+    }
+
+    function renderFlags(flags) {
+      if (!Array.isArray(flags) || !flags.length) return null;
+      return h("ul", { class: "pcd-pills", "aria-label": "Flags" }, flags.map(function (flag) {
+        var info = FLAG_INFO[flag] || { label: humanize(flag), tone: "neutral" };
+        return h("li", { class: "pcd-pill pcd-tone-" + info.tone, title: str(flag), text: info.label });
+      }));
+    }
+
+    function renderCitation(c) {
+      var marker = Number(c.marker);
+      var kind = KIND_INFO[c.kind] || { label: humanize(c.kind || "Source"), icon: "info" };
+      var href = safeUrl(c.url);
+      var title = str(c.title).trim() || str(c.source_id) || "Untitled source";
+      var pct = percent(c.score);
+      var snippet = str(c.snippet).trim();
+      var titleEl = href
+        ? h("a", { class: "pcd-cite-title", href: href, target: "_blank", rel: "noopener noreferrer" },
+          h("span", { text: title }), icon("external", "pcd-icon-xs"),
+          h("span", { class: "pcd-sr", text: " (opens in a new tab)" }))
+        : h("span", { class: "pcd-cite-title", text: title });
+      var snippetEl = snippet ? h("p", { class: "pcd-snippet", text: snippet }) : null;
+      var more = null;
+      if (snippet.length > 150) {
+        more = h("button", { type: "button", class: "pcd-link-btn", "aria-expanded": "false", text: "Show more" });
+        more.addEventListener("click", function () {
+          var open = snippetEl.classList.toggle("pcd-open");
+          more.textContent = open ? "Show less" : "Show more";
+          more.setAttribute("aria-expanded", open ? "true" : "false");
+        });
+      }
+      var tone = pct == null ? "" : pct >= 75 ? "pcd-score-high" : pct >= 55 ? "pcd-score-mid" : "pcd-score-low";
+      var card = h("li", { class: "pcd-source", id: null, tabindex: "-1", "data-marker": String(marker) },
+        h("div", { class: "pcd-source-head" },
+          h("span", { class: "pcd-badge", "aria-hidden": "true", text: String(marker) }),
+          h("span", { class: "pcd-kind pcd-kind-" + str(c.kind) }, icon(kind.icon), h("span", { class: "pcd-kind-label", text: kind.label })),
+          pct == null ? null : h("span", { class: "pcd-score " + tone, title: "Similarity to this ticket: " + pct + "%" },
+            meter(pct),
+            h("span", { text: pct + "% match" }))),
+        h("span", { class: "pcd-sr", text: "Source " + marker + ": " }),
+        titleEl,
+        c.source_id ? h("span", { class: "pcd-source-id pcd-mono", text: str(c.source_id) }) : null,
+        snippetEl, more);
+      card.addEventListener("mouseenter", function () { highlightBadges(marker, true); });
+      card.addEventListener("mouseleave", function () { highlightBadges(marker, false); });
+      return card;
+    }
+
+    function meter(pct) {
+      var fill = h("span");
+      fill.style.width = pct + "%";  // CSSOM, so a strict CSP without 'unsafe-inline' is fine
+      return h("span", { class: "pcd-meter", "aria-hidden": "true" }, fill);
+    }
+
+    function highlightBadges(marker, on) {
+      if (!ui.text) return;
+      ui.text.querySelectorAll('.pcd-cite[data-marker="' + marker + '"]').forEach(function (b) {
+        b.classList.toggle("pcd-cite-hot", on);
+      });
+    }
+
+    function focusCitation(marker) {
+      var card = ui.cards && ui.cards.get(marker);
+      if (!card) return;
+      if (ui.cards) ui.cards.forEach(function (c) { c.classList.remove("pcd-flash"); });
+      card.scrollIntoView({ behavior: reducedMotion() ? "auto" : "smooth", block: "nearest" });
+      void card.offsetWidth;  // restart the animation when clicked twice
+      card.classList.add("pcd-flash");
+      try { card.focus({ preventScroll: true }); } catch (e) { card.focus(); }
+      if (flashTimer) clearTimeout(flashTimer);
+      flashTimer = setTimeout(function () { card.classList.remove("pcd-flash"); }, 1800);
+    }
+
+    function renderFooter(draft) {
+      var parts = [];
+      var who = [draft.provider, draft.model].filter(Boolean).map(str).join(" \u00b7 ");
+      if (who) parts.push(h("span", { class: "pcd-mono", text: who }));
+      var total = totalMs(draft.timings_ms);
+      if (isFinite(total)) parts.push(h("span", null, icon("clock", "pcd-icon-xs"), formatMs(total)));
+      if (Number(draft.attempts) > 1) parts.push(h("span", { text: draft.attempts + " attempts" }));
+      if (!parts.length) return;
+      var line = h("div", { class: "pcd-foot-line" });
+      parts.forEach(function (p, i) {
+        if (i) line.appendChild(h("span", { class: "pcd-dot", "aria-hidden": "true", text: "\u00b7" }));
+        line.appendChild(p);
+      });
+      foot.appendChild(line);
+      var timings = draft.timings_ms && typeof draft.timings_ms === "object" ? draft.timings_ms : null;
+      if (timings && Object.keys(timings).length) {
+        var table = h("dl", { class: "pcd-timings" });
+        Object.keys(timings).forEach(function (k) {
+          add(table, [h("dt", { text: STAGE_LABELS[k] || humanize(k) }), h("dd", { class: "pcd-mono", text: formatMs(Number(timings[k])) })]);
+        });
+        foot.appendChild(h("details", { class: "pcd-details" }, h("summary", { text: "Timings" }), table));
+      }
+      foot.hidden = false;
+    }
+
+    function renderReady(draft) {
+      var citations = (Array.isArray(draft.citations) ? draft.citations : []).slice()
+        .sort(function (a, b) { return Number(a.marker) - Number(b.marker); });
+      var known = markerSet(citations);
+      var byMarker = new Map();
+      citations.forEach(function (c) { byMarker.set(Number(c.marker), c); });
+      var plain = toPlainText(draft.text, citations, opts.keepMarkers);
+
+      var textEl = h("div", { class: "pcd-text" });
+      if (str(draft.text).trim()) {
+        renderText(textEl, draft.text, known, function (n) {
+          var c = byMarker.get(n);
+          var b = h("button", {
+            type: "button", class: "pcd-cite", "data-marker": String(n),
+            "aria-label": "Source " + n + (c && c.title ? ": " + str(c.title) : ""),
+            title: c && c.title ? str(c.title) : "Source " + n, text: String(n),
+          });
+          b.addEventListener("click", function () { focusCitation(n); });
+          return b;
+        });
+      } else textEl.appendChild(h("p", { class: "pcd-muted", text: "The draft came back empty." }));
+
+      var copyBtn = button("Copy", "copy", "pcd-btn-secondary", function () {
+        copyText(plain).then(function () {
+          flashButton(copyBtn, "Copied", "check");
+          announce("Draft copied to the clipboard");
+        }, function () {
+          flashButton(copyBtn, "Copy failed", "error");
+          announce("Copy failed. Select the text and copy it manually.");
+        });
+      }, { disabled: !plain });
+      var insertBtn = typeof opts.onInsert === "function"
+        ? button("Insert into reply", "insert", "pcd-btn-primary", function () {
+          try {
+            opts.onInsert(plain, draft);
+            flashButton(insertBtn, "Inserted", "check");
+            announce("Draft inserted into the reply");
+          } catch (e) {
+            flashButton(insertBtn, "Insert failed", "error");
+            if (global.console) console.error(e);
+          }
+        }, { disabled: !plain })
+        : null;
+      var redraft = state.ticketId && opts.draftButton
+        ? h("button", { type: "button", class: "pcd-btn pcd-btn-ghost pcd-btn-icon", title: "Draft again", "aria-label": "Draft again",
+          onclick: function () { requestDraft(state.ticketId); } }, icon("refresh"))
+        : null;
+
+      var cards = new Map();
+      var sources = citations.length
+        ? h("ol", { class: "pcd-sources" }, citations.map(function (c) {
+          var card = renderCitation(c);
+          cards.set(Number(c.marker), card);
+          return card;
+        }))
+        : h("p", { class: "pcd-muted pcd-none", text: "No sources are cited. Nothing in this draft is backed by a resolved ticket or help article." });
+
+      add(view(), [
+        renderNotices(draft),
+        h("article", { class: "pcd-card pcd-draft", "aria-label": "Draft reply" },
+          h("div", { class: "pcd-draft-head" },
+            h("h2", { class: "pcd-h2", text: "Draft reply" }),
+            h("span", { class: "pcd-status pcd-status-ready" }, icon("check", "pcd-icon-xs"), "Ready"),
+            redraft),
+          renderFlags(draft.flags),
+          textEl,
+          h("div", { class: "pcd-actions" }, insertBtn, copyBtn)),
+        h("section", { class: "pcd-sources-wrap", "aria-label": "Sources" },
+          h("h3", { class: "pcd-h3" }, "Sources", h("span", { class: "pcd-count", text: String(citations.length) })),
+          sources),
+      ]);
+      ui.text = textEl;
+      ui.cards = cards;
+      renderFooter(draft);
+    }
+
+    function flashButton(btn, label, iconName) {
+      var labelEl = btn.querySelector(".pcd-btn-label");
+      if (!labelEl) return;
+      if (!btn.dataset.label) btn.dataset.label = labelEl.textContent;
+      labelEl.textContent = label;
+      swapIcon(btn, iconName);
+      btn.classList.add("pcd-btn-done");
+      clearTimeout(Number(btn.dataset.timer || 0));
+      btn.dataset.timer = String(setTimeout(function () {
+        if (!btn.isConnected) return;
+        labelEl.textContent = btn.dataset.label;
+        swapIcon(btn, btn.dataset.icon);
+        btn.classList.remove("pcd-btn-done");
+      }, 1600));
+    }
+
+    function swapIcon(btn, name) {
+      var current = btn.querySelector("svg");
+      if (current && name) btn.replaceChild(icon(name), current);
+    }
+
+    /* ---- operations */
+
+    function render(draft) {
+      stopTimers();
+      state.draft = draft;
+      if (draft.ticket_id) { state.ticketId = str(draft.ticket_id); setTicketChip(state.ticketId); }
+      if (draft.status === "ready") {
+        renderReady(draft);
+        var n = Array.isArray(draft.citations) ? draft.citations.length : 0;
+        var flags = Array.isArray(draft.flags) ? draft.flags : [];
+        announce("Draft ready" + (n ? " with " + n + (n === 1 ? " source" : " sources") : ", no sources cited") +
+          (flags.indexOf("knowledge_gap") >= 0 ? ". Knowledge gap." : flags.indexOf("weak_evidence") >= 0 ? ". Weak evidence." : "."));
+        setState("ready");
+      } else {
+        var err = draft.error || {};
+        renderError({ message: err.message || "The draft failed without a message.", code: err.code || "draft_failed" }, { draft: draft });
+        announce("Draft failed: " + (err.message || "no message"));
+        setState("failed", { error: err });
+      }
+    }
+
+    function fail(err, my) {
+      if (my !== gen || destroyed) return null;
+      stopTimers();
+      renderError(err);
+      announce("Error: " + str(err && err.message));
+      setState("error", { error: { code: err && err.code, message: err && err.message } });
+      return null;
+    }
+
+    function follow(draft, my, started) {
+      var failures = 0;
+      function step(current) {
+        if (my !== gen || destroyed) return Promise.resolve(null);
+        if (!current || typeof current !== "object" || !current.status) {
+          return Promise.resolve(fail(ApiError("bad_response", "Precedent sent a draft without a status."), my));
+        }
+        state.draft = current;
+        if (FINAL[current.status]) { render(current); return Promise.resolve(current); }
+        updateProgress(current);
+        if (Date.now() - started >= opts.timeout) {
+          return Promise.resolve(fail(ApiError("timeout", "No draft after " + Math.round(opts.timeout / 1000) +
+            " s. The drafting worker may be busy or offline; it may still finish, so try again in a moment."), my));
+        }
+        var self = current.links && current.links.self ? current.links.self
+          : current.id ? "/drafts/" + encodeURIComponent(current.id) : null;
+        if (!self) return Promise.resolve(fail(ApiError("bad_response", "Precedent sent a draft without an id."), my));
+        return sleep(opts.pollInterval).then(function () {
+          if (my !== gen || destroyed) return null;
+          return client.get(self).then(function (next) {
+            failures = 0;
+            return step(next);
+          }, function (err) {
+            if (my !== gen || destroyed) return null;
+            if (err.transient && ++failures < 4 && Date.now() - started < opts.timeout) return step(current);
+            return fail(err, my);
+          });
+        });
+      }
+      return step(draft);
+    }
+
+    function begin(ticketId) {
+      stopTimers();
+      var my = ++gen;
+      if (ticketId != null) { state.ticketId = str(ticketId); setTicketChip(state.ticketId); }
+      state.draft = null;
+      return my;
+    }
+
+    function requestDraft(ticketId) {
+      if (destroyed) return Promise.resolve(null);
+      var id = str(ticketId != null ? ticketId : state.ticketId).trim();
+      if (!id) return Promise.resolve(fail(ApiError("input", "Choose a ticket first."), gen));
+      var my = begin(id);
+      var started = Date.now();
+      renderProgress(started);
+      announce("Requesting a draft for ticket " + id);
+      setState("loading");
+      return client.post("/drafts", { ticket_id: id }).then(function (draft) {
+        return follow(draft, my, started);
+      }, function (err) { return fail(err, my); });
+    }
+
+    function loadDraft(draftId) {
+      if (destroyed) return Promise.resolve(null);
+      var my = begin(null);
+      var started = Date.now();
+      renderProgress(started);
+      setState("loading");
+      return client.get("/drafts/" + encodeURIComponent(str(draftId))).then(function (draft) {
+        return follow(draft, my, started);
+      }, function (err) { return fail(err, my); });
+    }
+
+    function showDraft(draft) {
+      if (destroyed) return Promise.resolve(null);
+      if (!draft || typeof draft !== "object") return Promise.resolve(fail(ApiError("input", "showDraft needs a Draft object."), gen));
+      var my = begin(draft.ticket_id);
+      if (FINAL[draft.status]) { render(draft); return Promise.resolve(draft); }
+      var started = Date.now();
+      renderProgress(started);
+      setState("loading");
+      return follow(draft, my, started);
+    }
+
+    function setTicket(ticketId) {
+      begin(null);
+      state.ticketId = ticketId == null || ticketId === "" ? null : str(ticketId);
+      setTicketChip(state.ticketId);
+      if (state.ticketId) { renderTicketReady(); setState("ticket"); } else { renderIdle(); setState("idle"); }
+    }
+
+    function cancel() {
+      if (state.name !== "loading") return;
+      begin(null);
+      renderTicketReady("Stopped waiting. The draft may still finish in the background; drafting again picks it up.");
+      announce("Stopped waiting for the draft");
+      setState("ticket", { cancelled: true });
+    }
+
+    function showError(err) {
+      var e = typeof err === "string" ? { message: err } : err || {};
+      begin(null);
+      return fail(ApiError(e.code || "error", str(e.message) || "Something went wrong.", e.status), gen);
+    }
+
+    function destroy() {
+      destroyed = true;
+      gen++;
+      if (resizer) resizer.disconnect();
+      stopTimers();
+      if (flashTimer) clearTimeout(flashTimer);
+      clear(element);
+      element.classList.remove("pcd-root");
+    }
+
+    renderIdle();
+
+    return {
+      element: element,
+      client: client,
+      requestDraft: requestDraft,
+      showDraft: showDraft,
+      loadDraft: loadDraft,
+      setTicket: setTicket,
+      cancel: cancel,
+      showError: showError,
+      reset: function () { setTicket(null); },
+      getDraft: function () { return state.draft; },
+      getState: function () { return state.name; },
+      getText: function (o) {
+        var d = state.draft;
+        if (!d || d.status !== "ready") return "";
+        var keep = o && o.markers != null ? !!o.markers : opts.keepMarkers;
+        return toPlainText(d.text, d.citations, keep);
+      },
+      destroy: destroy,
+    };
+  }
+
+  global.PrecedentSidebar = Object.freeze({
+    version: VERSION,
+    mount: mount,
+    createClient: createClient,
+    toPlainText: function (text, citations, keepMarkers) { return toPlainText(text, citations, !!keepMarkers); },
+  });
+})(typeof window !== "undefined" ? window : this);

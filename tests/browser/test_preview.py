@@ -1,0 +1,119 @@
+"""The preview page in a real headless Chromium against a running backend and worker."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.conftest import FIXTURES
+from tests.integration.conftest import ROOT, free_port, settings_env, wait_for
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium() -> str:
+    if os.path.exists(CHROMIUM):
+        return CHROMIUM
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed (apt-get install chromium; .ci/run does)")
+    pytest.skip("chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("var")
+    env = settings_env({"DATA_DIR": str(data), "FILES_INBOX": str(FIXTURES / "inbox.jsonl")})
+    cli = [sys.executable, "-m", "backend.cli"]
+    subprocess.run(
+        [*cli, "ingest", "docs", str(FIXTURES / "docs"), "--base-url", "https://help.test"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    subprocess.run(
+        [
+            *cli,
+            "ingest",
+            "tickets",
+            str(FIXTURES / "tickets.jsonl"),
+            "--url-template",
+            "https://helpdesk.test/tickets/{id}",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for(lambda: urllib.request.urlopen(f"{url}/api/v1/health").status == 200, "server")
+    yield url
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(20)
+
+
+@pytest.fixture(scope="module")
+def browser_page(server: str) -> Iterator[Page]:
+    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"chromium-{os.getpid()}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium(),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield page
+        browser.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_an_agent_drafts_reads_citations_and_inserts_the_reply(
+    server: str, browser_page: Page, tmp_path: Path
+) -> None:
+    page = browser_page
+    page.goto(f"{server}/preview#N-1")
+    expect(page.get_by_role("heading", name="Purifier will not join my wifi")).to_be_visible()
+    page.get_by_role("button", name="Draft reply").first.click()
+
+    insert = page.get_by_role("button", name="Insert into reply")
+    expect(insert).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("2.4 GHz").first).to_be_visible()
+    link = page.get_by_role("link", name="E-104 during setup")
+    expect(link).to_have_attribute("href", "https://helpdesk.test/tickets/R-1")
+    page.screenshot(path=str(tmp_path / "preview-ready.png"), full_page=True)
+
+    insert.click()
+    composer = page.locator("textarea:visible").first
+    value = composer.input_value()
+    assert "2.4 GHz" in value and "[1]" not in value  # markers are for the agent, not the customer
+
+
+def test_a_question_nothing_covers_shows_a_knowledge_gap(server: str, browser_page: Page) -> None:
+    page = browser_page
+    page.goto(f"{server}/preview#N-2")
+    expect(page.get_by_role("heading", name="Do you sell robotic lawnmowers?")).to_be_visible()
+    page.get_by_role("button", name="Draft reply").first.click()
+    expect(page.get_by_text("Knowledge gap").first).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("link", name="E-104 during setup")).to_have_count(0)
