@@ -171,7 +171,7 @@ def ingest_tickets(
 
     tickets = read_ticket_export(file, parse_mapping(mapping))
     services = _services()
-    records = ticket_records(tickets, services.redactor, url_template)
+    records = ticket_records(tickets, services.redactor, url_template, _tenant(tenant))
     _run_ingest(tenant, "ticket", records, prune, f"{len(tickets)} tickets from {file}")
 
 
@@ -191,7 +191,7 @@ def ingest_docs(folder: Path, base_url: str, tenant: str | None, prune: bool) ->
     from backend.retrieval.ingest import doc_records
 
     documents = read_doc_folder(folder)
-    records = doc_records(documents, _services().redactor, base_url)
+    records = doc_records(documents, _services().redactor, base_url, _tenant(tenant))
     _run_ingest(tenant, "doc", records, prune, f"{len(documents)} articles from {folder}")
 
 
@@ -199,7 +199,7 @@ def _run_ingest(tenant: str | None, kind: Any, records: list[Any], prune: bool, 
     from backend.retrieval.ingest import ingest as run
 
     services = _services()
-    slug = tenant or app().config["DEFAULT_TENANT"]
+    slug = _tenant(tenant)
     with tqdm(
         total=len(records),
         desc=f"indexing {what}",
@@ -323,6 +323,22 @@ def demo(ctx: click.Context, port: int, load_only: bool) -> None:
     )
     if not load_only:
         ctx.invoke(serve, host="127.0.0.1", port=port, worker=True)
+
+
+def _register_command_groups() -> None:
+    from backend.cli_reviewers import reviewers
+    from backend.gate.cli import gate, policies
+    from backend.redaction.cli import redact
+
+    for group in (reviewers, policies, gate, redact):
+        cli.add_command(group)
+
+
+_register_command_groups()
+
+
+def _tenant(option: str | None) -> str:
+    return option or str(app().config["DEFAULT_TENANT"])
 
 
 def _services() -> Any:

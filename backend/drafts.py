@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import CursorResult, Update, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from backend import audit
+from backend import audit, review
 from backend.models import Citation, Draft, Tenant, utcnow
 from backend.types import VerifiedDraft
 
@@ -140,8 +140,14 @@ class DraftStore:
         if not renewed:
             raise LeaseLost(claim.draft_id)
 
-    def complete(self, claim: Claim, result: VerifiedDraft, timings: dict[str, float]) -> None:
-        """Store text and citations in one transaction, only if we still own the draft."""
+    def complete(
+        self,
+        claim: Claim,
+        result: VerifiedDraft,
+        timings: dict[str, float],
+        gate: dict[str, Any] | None = None,
+    ) -> None:
+        """Store text, citations and the gate's routing in one transaction, if still ours."""
         now = utcnow()
         with self._sessions() as session:
             written = _changed(
@@ -164,7 +170,11 @@ class DraftStore:
             if not written:
                 raise LeaseLost(claim.draft_id)
             session.add_all(_citation_rows(claim.draft_id, result))
-            self._audit(session, claim, "draft.ready", _ready_details(result, timings))
+            draft = session.get(Draft, claim.draft_id)
+            assert draft is not None  # we just updated it
+            review.route(session, draft, gate or {})
+            details = {**_ready_details(result, timings), "gate": draft.gate_status}
+            self._audit(session, claim, "draft.ready", details)
 
     def release(self, claim: Claim, code: str, message: str) -> bool:
         """After a temporary failure: back to queued, or failed once attempts are used up.

@@ -63,3 +63,24 @@ class ConnectorRateLimited(RetryableError):
 
 class ProviderUnavailable(RetryableError):
     code = "provider_unavailable"
+
+
+class Forbidden(PrecedentError):
+    code = "forbidden"
+    http_status = 403
+
+
+class Unauthorized(PrecedentError):
+    code = "unauthorized"
+    http_status = 401
+
+
+class Conflict(PrecedentError):
+    """The request is valid but the resource's state does not allow it."""
+
+    code = "conflict"
+    http_status = 409
+
+    def __init__(self, message: str, code: str = "conflict") -> None:
+        super().__init__(message)
+        self.code = code

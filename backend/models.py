@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -46,9 +57,14 @@ class Draft(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # clear | review_required | approved | rejected; see backend/review.py
+    gate_status: Mapped[str] = mapped_column(String(20), default="clear")
+    gate: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    inserted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     citations: Mapped[list[Citation]] = relationship(
         back_populates="draft", order_by="Citation.marker", cascade="all, delete-orphan"
     )
+    tenant: Mapped[Tenant] = relationship()
 
 
 class Citation(Base):
@@ -79,3 +95,63 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Reviewer(Base):
+    """A credentialed reviewer (lawyer, clinician, adviser, licensed agent) of one tenant."""
+
+    __tablename__ = "reviewers"
+    __table_args__ = (UniqueConstraint("tenant_id", "email"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    credentials: Mapped[list[Credential]] = relationship(
+        back_populates="reviewer", order_by="Credential.id", cascade="all, delete-orphan"
+    )
+
+
+class Credential(Base):
+    """A licence to review one domain in some jurisdictions, until it expires."""
+
+    __tablename__ = "credentials"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewers.id"), index=True)
+    domain: Mapped[str] = mapped_column(String(32))
+    jurisdictions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    licence_id: Mapped[str] = mapped_column(String(200))
+    expires_on: Mapped[date] = mapped_column(Date)
+    reviewer: Mapped[Reviewer] = relationship(back_populates="credentials")
+
+
+class ReviewItem(Base):
+    """A gated draft waiting for (or decided by) a credentialed reviewer."""
+
+    __tablename__ = "review_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), unique=True)
+    domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    jurisdiction: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewers.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    draft: Mapped[Draft] = relationship()
+    reviewer: Mapped[Reviewer | None] = relationship()
+
+
+class RedactionVault(Base):
+    """A ticket's placeholder mapping, encrypted (see backend/redaction/store.py)."""
+
+    __tablename__ = "redaction_vaults"
+    __table_args__ = (UniqueConstraint("tenant_id", "ticket_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    ticket_id: Mapped[str] = mapped_column(String(200))
+    ciphertext: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,6 +1,6 @@
 """One ticket's way to a cited draft. Plain functions over plain data: no Flask, no Celery.
 
-    claim → fetch → redact → retrieve → generate → verify → restore → persist
+    claim → fetch → redact → retrieve → generate → verify → gate → restore → persist
 
 ``process_draft`` is what a worker runs for a draft id; ``draft_reply`` is the drafting
 itself and is what tests and benchmarks call directly.
@@ -13,17 +13,40 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from backend.connectors import Connector
 from backend.drafting import Drafter
 from backend.drafting.verify import verify
 from backend.drafts import DraftStore, LeaseLost
 from backend.errors import PrecedentError, RetryableError
-from backend.redaction import KnownValue, RedactedText, Redactor, Vault
-from backend.retrieval import Embedder, SearchIndex
+from backend.redaction import KnownValue, RedactedText, Redactor, Vault, requester_values
+from backend.redaction.store import VaultStore
+from backend.retrieval import Embedder, SearchIndex, Vectors
 from backend.types import Source, Ticket, VerifiedDraft
 
 log = logging.getLogger(__name__)
+
+
+class Gate(Protocol):
+    """Flags drafts that may give legal, medical, financial or insurance advice."""
+
+    def evaluate(
+        self,
+        ticket: RedactedText,
+        draft: RedactedText,
+        jurisdiction: str,
+        ticket_vector: Vectors | None = None,
+    ) -> dict[str, Any]:
+        """``{"domains": [...], "rules": [...], "jurisdiction", "policy_versions"}``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Drafted:
+    result: VerifiedDraft  # restored: what the agent sees
+    gate: dict[str, Any]  # the gate's decision; empty when no gate is configured
+    timings: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,8 @@ class Services:
     embedder: Embedder
     index: SearchIndex
     drafter: Drafter
+    gate: Gate | None = None
+    vaults: VaultStore | None = None  # keeps a ticket's placeholders stable across drafts
     tickets_per_draft: int = 5
     docs_per_draft: int = 5
 
@@ -45,10 +70,10 @@ def process_draft(draft_id: str, store: DraftStore, services: Services) -> str:
     if claim is None:
         return "skipped"  # already finished, or another worker holds a live lease
     try:
-        result, timings = draft_reply(
+        drafted = draft_reply(
             claim.tenant, claim.ticket_id, services, checkpoint=lambda: store.heartbeat(claim)
         )
-        store.complete(claim, result, timings)
+        store.complete(claim, drafted.result, drafted.timings, drafted.gate)
         return "ready"
     except LeaseLost:
         log.warning("draft %s was taken over by another worker; result dropped", draft_id)
@@ -67,38 +92,52 @@ def process_draft(draft_id: str, store: DraftStore, services: Services) -> str:
 
 def draft_reply(
     tenant: str, ticket_id: str, services: Services, checkpoint: Callable[[], None] = lambda: None
-) -> tuple[VerifiedDraft, dict[str, float]]:
+) -> Drafted:
     timer = StageTimer()
     with timer("fetch"):
         ticket = services.connector.get_ticket(tenant, ticket_id)
     checkpoint()
     with timer("redact"):
-        vault = Vault()
-        question = redact_ticket(services.redactor, ticket, vault)
+        vault = services.vaults.load(tenant, ticket_id) if services.vaults else Vault()
+        known = requester_values(ticket.requester.name, ticket.requester.email)
+        question = services.redactor.redact(ticket.customer_text(), vault, known, tenant)
+        if services.vaults:
+            services.vaults.save(tenant, ticket_id, vault)
     with timer("retrieve"):
-        sources = retrieve(services, tenant, question)
+        vector = services.embedder.embed([question])[0]
+        sources = retrieve(services, tenant, question, vector)
     checkpoint()
     with timer("generate"):
         draft = services.drafter.draft(question, sources)
     with timer("verify"):
         verified = verify(draft)
+    with timer("gate"):
+        decision = gate(services, question, vector, verified, vault, known, ticket)
     with timer("restore"):
         restored = replace(verified, text=vault.restore(verified.text))
-    return restored, timer.timings
+    return Drafted(restored, decision, timer.timings)
 
 
-def redact_ticket(redactor: Redactor, ticket: Ticket, vault: Vault) -> RedactedText:
-    """What the customer asked, with their personal values replaced by placeholders."""
-    known = [
-        KnownValue("PERSON", ticket.requester.name),
-        KnownValue("EMAIL_ADDRESS", ticket.requester.email),
-    ]
-    return redactor.redact(ticket.customer_text(), vault, [k for k in known if k.value.strip()])
+def gate(
+    services: Services,
+    question: RedactedText,
+    vector: Vectors,
+    draft: VerifiedDraft,
+    vault: Vault,
+    known: list[KnownValue],
+    ticket: Ticket,
+) -> dict[str, Any]:
+    if services.gate is None:
+        return {}
+    # The draft is redacted again: the gate may embed it, and nothing personal reaches a model.
+    redacted_draft = services.redactor.redact(draft.text, vault, known, ticket.tenant)
+    return services.gate.evaluate(question, redacted_draft, ticket.jurisdiction, vector)
 
 
-def retrieve(services: Services, tenant: str, question: RedactedText) -> list[Source]:
+def retrieve(
+    services: Services, tenant: str, question: RedactedText, vector: Vectors
+) -> list[Source]:
     """Similar resolved tickets, then documentation sections, best first within each."""
-    vector = services.embedder.embed([question])[0]
     tickets = services.index.search(tenant, "ticket", question, vector, services.tickets_per_draft)
     docs = services.index.search(tenant, "doc", question, vector, services.docs_per_draft)
     return sorted(tickets, key=_by_score) + sorted(docs, key=_by_score)

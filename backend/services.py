@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
@@ -14,8 +17,12 @@ from backend.db import db
 from backend.drafting import drafters
 from backend.drafts import DraftStore
 from backend.pipeline import Services
-from backend.redaction import redactors
-from backend.retrieval import embedders, indexes
+from backend.redaction import Redactor, redactors
+from backend.redaction.store import VaultStore
+from backend.retrieval import Embedder, embedders, indexes
+
+if TYPE_CHECKING:
+    from backend.gate.pipeline_gate import PolicyGate
 
 EXTENSION = "precedent_services"
 
@@ -28,7 +35,7 @@ def get() -> Services:
     """The pipeline's services for the current app (models load lazily on first call)."""
     cache: dict[str, Any] = current_app.extensions[EXTENSION]
     if "services" not in cache:
-        cache["services"] = build(current_app.config)
+        cache["services"] = replace(build(current_app.config), vaults=vault_store())
     services: Services = cache["services"]
     return services
 
@@ -37,16 +44,33 @@ def build(config: Any) -> Services:
     embedder = embedders.get(config["EMBEDDER"])(threads=config["INFERENCE_THREADS"])  # type: ignore[call-arg]
     return Services(
         connector=connectors.get(config["CONNECTOR"])(inbox=config["FILES_INBOX"]),  # type: ignore[call-arg]
-        redactor=redactors.get(config["REDACTOR"])(),
+        redactor=_redactor(config),
         embedder=embedder,
         index=indexes.get(config["INDEX"])(config["INDEX_PATH"], embedder.dimensions),  # type: ignore[call-arg]
         drafter=drafters.get(config["DRAFTER"])(),
+        gate=_gate(config, embedder),
         tickets_per_draft=config["RETRIEVE_TICKETS"],
         docs_per_draft=config["RETRIEVE_DOCS"],
     )
 
 
-def draft_store() -> DraftStore:
+def _redactor(config: Any) -> Redactor:
+    cls = redactors.get(config["REDACTOR"])
+    if config["REDACTOR"] == "presidio":  # the only one with settings of its own
+        return cls(config_path=config["REDACTION_POLICY"], model=config["SPACY_MODEL"])  # type: ignore[call-arg]
+    return cls()
+
+
+def _gate(config: Any, embedder: Embedder) -> PolicyGate | None:
+    if not config["POLICIES_DIR"]:
+        return None
+    from backend.gate.pipeline_gate import PolicyGate
+
+    cache = Path(config["DATA_DIR"]) / "gate-cache"
+    return PolicyGate(Path(config["POLICIES_DIR"]), embedder, cache, config["POLICY_CHECK_SECONDS"])
+
+
+def _sessions() -> Callable[[], AbstractContextManager[Session]]:
     url = current_app.config["DATABASE_URL"]
 
     @contextmanager
@@ -54,6 +78,17 @@ def draft_store() -> DraftStore:
         with db.session(url) as session:
             yield session
 
+    return sessions
+
+
+def vault_store() -> VaultStore:
+    config = current_app.config
+    key = config["VAULT_KEY"] or config["SECRET_KEY"]
+    return VaultStore(_sessions(), key, timedelta(hours=config["VAULT_TTL_HOURS"]))
+
+
+def draft_store() -> DraftStore:
+    sessions = _sessions()
     return DraftStore(
         sessions,
         current_app.config["DRAFT_LEASE_SECONDS"],

@@ -8,12 +8,14 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from kombu.exceptions import OperationalError
+from sqlalchemy import select
 
-from backend import services
+from backend import review, services
 from backend.api import error_response
 from backend.auth import current_actor, current_tenant
+from backend.db import db
 from backend.errors import DraftNotFound, InputError
-from backend.models import Draft
+from backend.models import Draft, Tenant
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/v1/drafts")
 log = logging.getLogger(__name__)
@@ -51,6 +53,21 @@ def read_draft(draft_id: str) -> Response:
     return jsonify(draft_json(draft))
 
 
+@bp.post("/<draft_id>/insert")
+def insert_draft(draft_id: str) -> Response:
+    """The agent puts the draft into the composer: 409 while it awaits or failed review."""
+    with db.session() as session:
+        draft = session.scalars(
+            select(Draft).join(Tenant).where(Draft.id == draft_id, Tenant.slug == current_tenant())
+        ).first()
+        if draft is None:
+            raise DraftNotFound(f"draft '{draft_id}' was not found")
+        refusal = review.mark_inserted(session, draft, current_actor())
+    if refusal:
+        raise refusal
+    return read_draft(draft_id)
+
+
 def _enqueue(draft_id: str) -> None:
     from backend.tasks import draft as draft_task
 
@@ -80,7 +97,7 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "ticket_id": draft.ticket_id,
         "status": draft.status,
         "text": draft.text if ready else None,
-        "citations": [_citation_json(c) for c in draft.citations] if ready else [],
+        "citations": [citation_json(c) for c in draft.citations] if ready else [],
         "flags": list(draft.flags or []),
         "notes": list(draft.notes or []),
         "provider": draft.provider,
@@ -88,14 +105,32 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "timings_ms": dict(draft.timings or {}),
         "attempts": draft.attempts,
         "error": error,
-        "created_at": _iso(draft.created_at),
-        "updated_at": _iso(draft.updated_at),
-        "completed_at": _iso(draft.completed_at),
+        "created_at": iso(draft.created_at),
+        "updated_at": iso(draft.updated_at),
+        "completed_at": iso(draft.completed_at),
+        "gate": gate_json(draft),
+        "inserted_at": iso(draft.inserted_at),
         "links": {"self": url_for("drafts.read_draft", draft_id=draft.id)},
     }
 
 
-def _citation_json(citation: Any) -> dict[str, Any]:
+def gate_json(draft: Draft) -> dict[str, Any]:
+    gate = draft.gate or {}
+    reason = None
+    if draft.gate_status in review.GATED:
+        with db.session() as session:
+            reason = review.gate_reason(session, draft)
+    return {
+        "status": draft.gate_status,
+        "domains": gate.get("domains", []),
+        "jurisdiction": gate.get("jurisdiction"),
+        "rules": gate.get("rules", []),
+        "insertable": draft.status == "ready" and draft.gate_status not in review.GATED,
+        "reason": reason,
+    }
+
+
+def citation_json(citation: Any) -> dict[str, Any]:
     return {
         "marker": citation.marker,
         "kind": citation.source_kind,
@@ -107,7 +142,7 @@ def _citation_json(citation: Any) -> dict[str, Any]:
     }
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:

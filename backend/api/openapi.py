@@ -79,6 +79,72 @@ SCHEMAS: dict[str, Any] = {
             "links": {"type": "object", "properties": {"self": STRING}},
         },
     },
+    "Gate": {
+        "type": "object",
+        "description": "The compliance gate's decision; insert is refused unless insertable",
+        "properties": {
+            "status": {"enum": ["clear", "review_required", "approved", "rejected"]},
+            "domains": STRINGS,
+            "jurisdiction": NULLABLE_STRING,
+            "rules": {"type": "array", "items": _ref("RuleHit")},
+            "insertable": {"type": "boolean"},
+            "reason": NULLABLE_STRING,
+        },
+    },
+    "RuleHit": {
+        "type": "object",
+        "properties": {
+            "rule": STRING,
+            "domain": STRING,
+            "source": {"enum": ["ticket", "draft"]},
+            "start": {"type": "integer"},
+            "end": {"type": "integer"},
+            "text": STRING,
+        },
+    },
+    "Review": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "draft_id": STRING,
+            "ticket_id": STRING,
+            "domains": STRINGS,
+            "jurisdiction": STRING,
+            "status": {"enum": ["pending", "approved", "rejected"]},
+            "created_at": STRING,
+            "decided_at": NULLABLE_STRING,
+            "age_seconds": {"type": "integer"},
+            "note": NULLABLE_STRING,
+        },
+    },
+    "Decision": {
+        "type": "object",
+        "required": ["action"],
+        "properties": {
+            "action": {"enum": ["approve", "edit_and_approve", "reject"]},
+            "note": STRING,
+            "text": {"type": "string", "description": "edited draft, for edit_and_approve"},
+        },
+    },
+    "Reviewer": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": STRING,
+            "email": STRING,
+            "credentials": {"type": "array", "items": _ref("Credential")},
+        },
+    },
+    "Credential": {
+        "type": "object",
+        "required": ["domain", "jurisdictions", "licence_id", "expires_on"],
+        "properties": {
+            "domain": {"enum": ["legal", "medical", "financial", "insurance"]},
+            "jurisdictions": STRINGS,
+            "licence_id": STRING,
+            "expires_on": {"type": "string", "format": "date"},
+        },
+    },
     "TicketSummary": {
         "type": "object",
         "properties": {
@@ -130,6 +196,8 @@ SCHEMAS: dict[str, Any] = {
 }
 
 DRAFT_ID = {"name": "draft_id", "in": "path", "required": True, "schema": STRING}
+ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+REVIEWER_ID = {"name": "reviewer_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": STRING}
 
 PATHS: dict[str, Any] = {
@@ -208,6 +276,143 @@ PATHS: dict[str, Any] = {
 }
 
 
+def _bearer(scheme: str, summary: str, **operation: Any) -> dict[str, Any]:
+    return {"security": [{scheme: []}], "summary": summary, **operation}
+
+
+REVIEW_PATHS: dict[str, Any] = {
+    "/drafts/{draft_id}/insert": {
+        "post": {
+            "operationId": "insertDraft",
+            "summary": "Record that the agent inserts the draft into the reply composer",
+            "parameters": [DRAFT_ID],
+            "responses": {
+                "200": _json(_ref("Draft"), "Inserted"),
+                "404": _error("No such draft for this tenant"),
+                "409": _error(
+                    "Gated and not approved (code review_required or "
+                    "rejected), or not ready; the attempt is audited"
+                ),
+            },
+        }
+    },
+    "/reviews": {
+        "get": _bearer(
+            "reviewerToken",
+            "The signed-in reviewer's queue: items their credentials cover",
+            operationId="listReviews",
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "reviewer": _ref("Reviewer"),
+                            "reviews": {"type": "array", "items": _ref("Review")},
+                        },
+                    },
+                    "The queue, oldest first",
+                ),
+                "401": _error("Missing or unknown reviewer token"),
+            },
+        )
+    },
+    "/reviews/{item_id}": {
+        "get": _bearer(
+            "reviewerToken",
+            "One review item with its ticket, draft, citations and matched rules",
+            operationId="readReview",
+            parameters=[ITEM_ID],
+            responses={
+                "200": _json(_ref("Review"), "The item"),
+                "403": _error("The reviewer's credentials do not cover it"),
+                "404": _error("No such item"),
+            },
+        )
+    },
+    "/reviews/{item_id}/decision": {
+        "post": _bearer(
+            "reviewerToken",
+            "Approve, edit and approve, or reject a gated draft",
+            operationId="decideReview",
+            parameters=[ITEM_ID],
+            requestBody={
+                "required": True,
+                "content": {"application/json": {"schema": _ref("Decision")}},
+            },
+            responses={
+                "200": _json(_ref("Review"), "Decided"),
+                "400": _error("Unknown action or missing edited text"),
+                "403": _error("Credential missing, not covering, or expired (audited)"),
+                "409": _error("Already decided"),
+            },
+        )
+    },
+    "/admin/reviewers": {
+        "get": _bearer(
+            "adminToken",
+            "Reviewers of this tenant with their credentials",
+            operationId="listReviewers",
+            responses={
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {"reviewers": {"type": "array", "items": _ref("Reviewer")}},
+                    },
+                    "Reviewers",
+                ),
+                "403": _error("Admin API disabled or wrong token"),
+            },
+        ),
+        "post": _bearer(
+            "adminToken",
+            "Add a reviewer; the response carries their token, shown once",
+            operationId="addReviewer",
+            requestBody={
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["name", "email"],
+                            "properties": {"name": STRING, "email": STRING},
+                        }
+                    }
+                },
+            },
+            responses={
+                "201": _json(
+                    {
+                        "type": "object",
+                        "properties": {"reviewer": _ref("Reviewer"), "token": STRING},
+                    },
+                    "Added",
+                ),
+                "400": _error("Missing name or e-mail"),
+            },
+        ),
+    },
+    "/admin/reviewers/{reviewer_id}/credentials": {
+        "post": _bearer(
+            "adminToken",
+            "Record a licence: domain, jurisdictions (US-CA, US-*), licence, expiry",
+            operationId="addCredential",
+            parameters=[REVIEWER_ID],
+            requestBody={
+                "required": True,
+                "content": {"application/json": {"schema": _ref("Credential")}},
+            },
+            responses={
+                "201": _json(
+                    {"type": "object", "properties": {"reviewer": _ref("Reviewer")}}, "Recorded"
+                ),
+                "400": _error("Unknown domain, no jurisdiction, or a bad date"),
+                "404": _error("No such reviewer"),
+            },
+        )
+    },
+}
+
+
 def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -218,8 +423,22 @@ def document() -> dict[str, Any]:
             "anything to a customer: drafts are for an agent to edit and send.",
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "paths": {**PATHS, **REVIEW_PATHS},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "reviewerToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a reviewer's personal token",
+                },
+                "adminToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "PRECEDENT_ADMIN_TOKEN",
+                },
+            },
+        },
     }
 
 

@@ -16,3 +16,9 @@ def index() -> Response:
 @bp.get("/preview")
 def preview() -> str:
     return render_template("preview.html")
+
+
+@bp.get("/review")
+def review_queue() -> str:
+    """The credentialed reviewer's page; it signs in with the reviewer's token."""
+    return render_template("review.html")

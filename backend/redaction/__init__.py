@@ -41,10 +41,35 @@ class KnownValue:
     value: str
 
 
+def requester_values(name: str, email: str) -> list[KnownValue]:
+    """What the helpdesk tells us about the requester: always redacted."""
+    known = [KnownValue("PERSON", name), KnownValue("EMAIL_ADDRESS", email)]
+    return [k for k in known if k.value.strip()]
+
+
 class Redactor(Protocol):
-    def redact(self, text: str, vault: Vault, known: Sequence[KnownValue] = ()) -> RedactedText: ...
+    def redact(
+        self, text: str, vault: Vault, known: Sequence[KnownValue] = (), tenant: str = ""
+    ) -> RedactedText:
+        """``text`` with personal values as placeholders from ``vault``.
+
+        ``known`` are values the helpdesk says are personal; ``tenant`` selects the tenant's
+        allow-list (product and company names that are never redacted).
+        """
+        ...
 
 
-redactors: Registry[Redactor] = Registry("redactor", {"patterns": "backend.redaction.patterns"})
+redactors: Registry[Redactor] = Registry(
+    "redactor",
+    {"patterns": "backend.redaction.patterns", "presidio": "backend.redaction.presidio"},
+)
 
-__all__ = ["KnownValue", "RedactedText", "Redactor", "Vault", "redactors", "seal"]
+__all__ = [
+    "requester_values",
+    "KnownValue",
+    "RedactedText",
+    "Redactor",
+    "Vault",
+    "redactors",
+    "seal",
+]

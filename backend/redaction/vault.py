@@ -1,8 +1,17 @@
-"""Placeholder vault: which placeholder stands for which value, for one ticket."""
+"""Placeholder vault: which placeholder stands for which value, for one ticket.
+
+Restore tolerates what models do to ``<PERSON_1>``: ``<person_1>``, ``**<PERSON_1>**``,
+``< PERSON_1 >``, ``PERSON_1`` or ``[PERSON 1]``, ``<PERSON\\_1>``, ``&lt;PERSON_1&gt;``,
+``<EMAIL-ADDRESS-1>``; ``StreamRestorer`` does the same over streamed chunks.
+"""
 
 from __future__ import annotations
 
-import re
+from functools import lru_cache
+
+# ``regex`` (a Presidio dependency) for partial matching: can a chunk's tail still become a
+# placeholder? It ships no type information.
+import regex
 
 
 class Vault:
@@ -29,23 +38,93 @@ class Vault:
             self._by_placeholder[placeholder] = value
         return self._by_value[key]
 
+    def entries(self) -> dict[str, str]:
+        """Placeholder → value, for storing the mapping (encrypted) between drafts."""
+        return dict(self._by_placeholder)
+
     def restore(self, text: str) -> str:
-        """Put real values back, tolerating case changes and stray markdown or spaces."""
+        """Put real values back, tolerating case, markdown, spacing and bracket changes."""
         if not self._by_placeholder:
             return text
-        return _PLACEHOLDER.sub(self._restore_one, text)
+        restored: str = self.pattern().sub(self._restore_one, text)
+        return restored
 
-    def _restore_one(self, match: re.Match[str]) -> str:
-        placeholder = f"<{match.group('type').upper()}_{match.group('n')}>"
-        return self._by_placeholder.get(placeholder, match.group(0))
+    def pattern(self) -> regex.Pattern[str]:
+        """What a placeholder of this vault may look like after a model rewrote it."""
+        return _pattern(tuple(sorted(self._counts)))
+
+    def _restore_one(self, match: regex.Match[str]) -> str:
+        kind = regex.sub(r"[^A-Za-z]", "", match.group("type")).upper()
+        for placeholder, value in self._by_placeholder.items():
+            name, _, number = placeholder[1:-1].rpartition("_")
+            if name.replace("_", "") == kind and number == str(int(match.group("n"))):
+                return value
+        whole: str = match.group(0)
+        return whole
 
     def __len__(self) -> int:
         return len(self._by_placeholder)
 
 
-_PLACEHOLDER = re.compile(
-    r"[*_`]*<\s*[*_`]*(?P<type>[A-Za-z][A-Za-z_]*?)_(?P<n>\d+)[*_`]*\s*>[*_`]*"
-)
+class StreamRestorer:
+    """Restores a draft streamed in chunks; holds back only what may be a partial placeholder.
+
+    >>> stream = StreamRestorer(vault)
+    >>> stream.feed("Dear <PER") + stream.feed("SON_1>, thanks") + stream.flush()
+    'Dear Jane Roe, thanks'
+    """
+
+    WINDOW = 64  # longer than any placeholder a model could write
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self._pending = ""
+
+    def feed(self, chunk: str) -> str:
+        """Restored text that is final; a possible placeholder at the end is kept back."""
+        text = self._pending + chunk
+        cut = self._cut(text)
+        self._pending = text[cut:]
+        return self.vault.restore(text[:cut])
+
+    def flush(self) -> str:
+        """The rest, at the end of the stream."""
+        text, self._pending = self._pending, ""
+        return self.vault.restore(text)
+
+    def _cut(self, text: str) -> int:
+        if not len(self.vault):
+            return len(text)
+        pattern = self.vault.pattern()
+        for start in range(max(0, len(text) - self.WINDOW), len(text)):
+            if pattern.fullmatch(text, pos=start, partial=True):
+                return start
+        return len(text)
+
+
+MARKDOWN = r"[*_`~\\]"
+CLOSE = r"(?:>|&gt;|\]|\}|»)"
+
+
+@lru_cache(maxsize=256)
+def _pattern(types: tuple[str, ...]) -> regex.Pattern[str]:
+    # A type's words may be joined by "_", "-", " ", an escaped "\_" or nothing.
+    names = "|".join(
+        r"(?:\\?[_ \-])?".join(regex.escape(word) for word in t.split("_"))
+        for t in sorted(types, key=len, reverse=True)
+    )
+    return regex.compile(
+        rf"""
+        {MARKDOWN}*
+        (?:(?P<open><|&lt;|\[|\{{|«)[ \t]*{MARKDOWN}*)?
+        (?<![A-Za-z0-9])(?P<type>{names})
+        (?(open)[ \t]*(?:\\?[_\-\#]|[ \t])?[ \t]*|\\?[_\-])
+        (?P<n>\d+)(?!\d)
+        (?(open)(?:[ \t]*{MARKDOWN}*[ \t]*{CLOSE})?|(?![A-Za-z0-9]){CLOSE}?)
+        {MARKDOWN}*
+        """,
+        regex.IGNORECASE | regex.VERBOSE,
+    )
 
 
 def _normalise(value: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backend.connectors.files import Document, ResolvedTicket
-from backend.redaction import KnownValue, Redactor, Vault
+from backend.redaction import RedactedText, Redactor, Vault, requester_values
 from backend.retrieval import Embedder, IndexRecord, SearchIndex, Vectors
 from backend.retrieval.chunking import Section
 from backend.types import SourceKind
@@ -30,45 +30,51 @@ class IngestReport:
 
 
 def ticket_records(
-    tickets: Sequence[ResolvedTicket], redactor: Redactor, url_template: str = ""
+    tickets: Sequence[ResolvedTicket],
+    redactor: Redactor,
+    url_template: str = "",
+    tenant: str = "",
 ) -> list[IndexRecord]:
-    return [_ticket_record(t, redactor, url_template) for t in tickets]
+    return [_ticket_record(t, redactor, url_template, tenant) for t in tickets]
 
 
-def _ticket_record(ticket: ResolvedTicket, redactor: Redactor, url_template: str) -> IndexRecord:
+def _ticket_record(
+    ticket: ResolvedTicket, redactor: Redactor, url_template: str, tenant: str
+) -> IndexRecord:
     # Indexed history gets bare placeholders: its values must never be restored elsewhere.
     vault = Vault(numbered=False)
-    known = [
-        KnownValue("PERSON", ticket.requester.name),
-        KnownValue("EMAIL_ADDRESS", ticket.requester.email),
-    ]
-    known = [k for k in known if k.value.strip()]
+    known = requester_values(ticket.requester.name, ticket.requester.email)
+
+    def redact(text: str) -> RedactedText:
+        return redactor.redact(text, vault, known, tenant)
+
     question = "\n".join(filter(None, [ticket.subject, ticket.body]))
     url = ticket.url or (url_template.format(id=ticket.id) if url_template else "")
-    title = redactor.redact(ticket.subject or ticket.body[:80], vault, known).text
     return IndexRecord(
         kind="ticket",
         source_id=ticket.id,
         chunk_id=f"ticket:{ticket.id}",
-        title=title,
+        title=redact(ticket.subject or ticket.body[:80]).text,
         url=url,
-        text=redactor.redact(question, vault, known),
-        answer=redactor.redact(ticket.resolution, vault, known),
+        text=redact(question),
+        answer=redact(ticket.resolution),
         updated_at=ticket.solved_at or ticket.created_at,
     )
 
 
 def doc_records(
-    documents: Sequence[Document], redactor: Redactor, base_url: str = ""
+    documents: Sequence[Document], redactor: Redactor, base_url: str = "", tenant: str = ""
 ) -> list[IndexRecord]:
     return [
-        _doc_record(doc, section, redactor, base_url)
+        _doc_record(doc, section, redactor, base_url, tenant)
         for doc in documents
         for section in doc.sections
     ]
 
 
-def _doc_record(doc: Document, section: Section, redactor: Redactor, base_url: str) -> IndexRecord:
+def _doc_record(
+    doc: Document, section: Section, redactor: Redactor, base_url: str, tenant: str
+) -> IndexRecord:
     vault = Vault(numbered=False)
     heading = " › ".join(section.heading_path)
     page = base_url.rstrip("/") + "/" + doc.source_id.rsplit(".", 1)[0] if base_url else ""
@@ -82,8 +88,8 @@ def _doc_record(doc: Document, section: Section, redactor: Redactor, base_url: s
         chunk_id=chunk,
         title=title,
         url=url,
-        text=redactor.redact(searchable, vault),
-        answer=redactor.redact(section.text, vault),
+        text=redactor.redact(searchable, vault, (), tenant),
+        answer=redactor.redact(section.text, vault, (), tenant),
         updated_at="",
     )
 

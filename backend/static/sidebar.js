@@ -15,13 +15,22 @@
  *   sidebar.requestDraft("TW-20001");     // POST, then poll until ready/failed
  *   sidebar.showDraft(draftJson);         // render a Draft object you already have
  *
+ * Compliance gate: a draft's `gate` says whether a credentialed reviewer must approve it
+ * first. While `gate.insertable` is false, Insert and Copy are disabled and a banner names
+ * the domains, jurisdiction and who can review; a `review_required` draft is re-read every
+ * `gatePollInterval` ms so an approval elsewhere unlocks it. Insert always asks the server
+ * first (POST /drafts/<id>/insert) and only calls onInsert on success: the server decides.
+ *
+ * Also exported for other Precedent pages (the reviewer's page): renderText, highlight,
+ * normalizeRules, citationCard, domainPill and ruleLabel.
+ *
  * Security: every piece of server text is inserted with textContent / createTextNode;
  * innerHTML is never used. Links are only made from http(s) or same-site URLs.
  */
 (function (global) {
   "use strict";
 
-  var VERSION = "1.0.0";
+  var VERSION = "1.1.0";
   var SVG_NS = "http://www.w3.org/2000/svg";
   var MARKER_RE = /\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
   var STRIP_RE = /[ \t]*\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
@@ -34,6 +43,7 @@
     onInsert: null,
     onStateChange: null,
     pollInterval: 400,
+    gatePollInterval: 5000,
     timeout: 60000,
     keepMarkers: false,
     draftButton: true,
@@ -50,6 +60,10 @@
     ticket: { label: "Resolved ticket", icon: "ticket" },
     doc: { label: "Help article", icon: "book" },
   };
+
+  var DOMAIN_LABELS = { legal: "Legal", medical: "Medical", financial: "Financial", insurance: "Insurance" };
+  var GATED = { review_required: true, rejected: true };
+  var PLACEHOLDER_RE = /<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*>/g;  // redaction placeholders, e.g. <PERSON_1>
 
   var STAGE_LABELS = {
     fetch: "Fetch ticket", redact: "Redact", retrieve: "Retrieve",
@@ -76,6 +90,9 @@
     shield: [["path", { d: "M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z" }], ["path", { d: "M9 12l2 2 4-4" }]],
     clock: [["circle", { cx: "12", cy: "12", r: "9.5" }], ["path", { d: "M12 7v5l3 2" }]],
     x: [["path", { d: "M18 6 6 18M6 6l12 12" }]],
+    lock: [["rect", { x: "4", y: "11", width: "16", height: "10", rx: "2" }], ["path", { d: "M8 11V7a4 4 0 0 1 8 0v4" }]],
+    ban: [["circle", { cx: "12", cy: "12", r: "9.5" }], ["path", { d: "M5.3 5.3l13.4 13.4" }]],
+    flag: [["path", { d: "M4 22V4" }], ["path", { d: "M4 4h13l-2.5 4.5L17 13H4" }]],
   };
 
   function icon(name, extraClass) {
@@ -134,6 +151,11 @@
   }
 
   /* --------------------------------------------------------------- helpers */
+
+  function sentence(text) {
+    var t = str(text).trim();
+    return t.charAt(0).toUpperCase() + t.slice(1);
+  }
 
   function humanize(flag) {
     var s = str(flag).replace(/[_-]+/g, " ").trim();
@@ -218,6 +240,258 @@
       return navigator.clipboard.writeText(text).catch(fallback);
     }
     return fallback();
+  }
+
+  var uidCounter = 0;
+  function uid(prefix) { uidCounter += 1; return prefix + "-" + uidCounter; }
+
+  /* ------------------------------------------------------ compliance gate */
+
+  function domainLabel(domain) {
+    var d = str(domain).toLowerCase();
+    return DOMAIN_LABELS[d] || humanize(domain);
+  }
+
+  /** A pill for a regulated domain; the class is only ever one of the known domains. */
+  function domainPill(domain, extraClass) {
+    var d = str(domain).toLowerCase();
+    return h("span", {
+      class: "pcd-domain" + (DOMAIN_LABELS[d] ? " pcd-domain-" + d : "") + (extraClass ? " " + extraClass : ""),
+      text: domainLabel(domain),
+    });
+  }
+
+  function ruleLabel(rule) { return humanize(rule || "rule"); }
+
+  /**
+   * Rules as flat {rule, domain, source, text} entries. Accepts the API's flat RuleHit and
+   * the gate's nested form ({rule, domain, spans: [{source, text, …}]}); drops duplicates.
+   */
+  function normalizeRules(rules) {
+    var out = [];
+    (Array.isArray(rules) ? rules : []).forEach(function (r) {
+      if (!r || typeof r !== "object") return;
+      var base = { rule: str(r.rule || r.id || r.policy), domain: str(r.domain), type: r.type ? str(r.type) : "" };
+      if (Array.isArray(r.spans) && r.spans.length) {
+        r.spans.forEach(function (span) {
+          if (span && typeof span === "object") {
+            out.push(Object.assign({}, base, { source: str(span.source), text: str(span.text) }));
+          }
+        });
+      } else out.push(Object.assign({}, base, { source: str(r.source), text: str(r.text) }));
+    });
+    var seen = new Set();
+    return out.filter(function (r) {
+      var key = [r.rule, r.domain, r.source, r.text.trim().toLowerCase()].join("\u0000");
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  /**
+   * A case-insensitive pattern for a rule's matched text. The text comes from the redacted
+   * copy, so citation markers are ignored, any run of whitespace matches any other, and a
+   * placeholder such as <PERSON_1> matches whatever was restored in its place.
+   */
+  function rulePattern(text) {
+    var t = str(text).replace(STRIP_RE, "").trim();
+    if (t.replace(PLACEHOLDER_RE, "").replace(/[\W_]+/g, "").length < 2) return null;
+    var pieces = t.split(PLACEHOLDER_RE).map(function (p) { return p.trim(); });
+    while (pieces.length && !pieces[0]) pieces.shift();
+    while (pieces.length && !pieces[pieces.length - 1]) pieces.pop();
+    var source = pieces.map(function (p) {
+      return p ? p.split(/\s+/).map(escapeRe).join("\\s+") : "";
+    }).join("[^\\n]{1,120}?");
+    try { return new RegExp(source, "gi"); } catch (e) { return null; }
+  }
+
+  function hitTitle(rules) {
+    return "Flagged for review: " + rules.map(function (r) {
+      return ruleLabel(r.rule) + (r.domain ? " (" + domainLabel(r.domain) + ")" : "");
+    }).join("; ");
+  }
+
+  /**
+   * Wraps the text that rules matched in <mark> elements, inside each block element on its
+   * own (so a match never crosses paragraphs). Matches may cross inline elements (citation
+   * groups); citation badges and screen-reader text are not part of the searched text.
+   *
+   *   highlight(blocks, rules, { source: "draft", tone: "review" })
+   *     → { rules: [...flat rules...], counts: [n matches per rule] }
+   */
+  function highlight(blocks, rules, options) {
+    var o = options || {};
+    var list = normalizeRules(rules).filter(function (r) { return !o.source || r.source === o.source; });
+    var counts = list.map(function () { return 0; });
+    var patterns = list.map(function (r) { return rulePattern(r.text); });
+    var skip = o.skip || ".pcd-cite, .pcd-sr";
+    var blockList = blocks && typeof blocks.length === "number" ? Array.prototype.slice.call(blocks) : [blocks];
+
+    blockList.forEach(function (block) {
+      if (!block || block.nodeType !== 1) return;
+      var segs = [], text = "";
+      (function walk(node) {
+        for (var child = node.firstChild; child; child = child.nextSibling) {
+          if (child.nodeType === 3) { segs.push({ node: child, start: text.length }); text += child.nodeValue; }
+          else if (child.nodeType === 1) {
+            if (child.tagName === "BR") text += "\n";
+            else if (!child.matches(skip)) walk(child);
+          }
+        }
+      })(block);
+      if (!text) return;
+
+      var ranges = [];
+      patterns.forEach(function (re, i) {
+        if (!re) return;
+        re.lastIndex = 0;
+        var m;
+        while ((m = re.exec(text)) !== null) {
+          if (!m[0]) { re.lastIndex += 1; continue; }
+          ranges.push({ s: m.index, e: m.index + m[0].length, rules: [i] });
+          counts[i] += 1;
+        }
+      });
+      if (!ranges.length) return;
+      ranges.sort(function (a, b) { return a.s - b.s || b.e - a.e; });
+      var merged = [];
+      ranges.forEach(function (r) {
+        var last = merged[merged.length - 1];
+        if (last && r.s < last.e) {
+          last.e = Math.max(last.e, r.e);
+          r.rules.forEach(function (i) { if (last.rules.indexOf(i) < 0) last.rules.push(i); });
+        } else merged.push({ s: r.s, e: r.e, rules: r.rules.slice() });
+      });
+
+      // Last range first: splitText keeps the head in the original node, so the offsets of
+      // the ranges still to do stay valid.
+      for (var k = merged.length - 1; k >= 0; k--) {
+        var range = merged[k];
+        var hit = range.rules.map(function (i) { return list[i]; });
+        var title = hitTitle(hit);
+        var domains = hit.map(function (r) { return r.domain; }).filter(Boolean);
+        var lastPiece = true;
+        for (var j = segs.length - 1; j >= 0; j--) {
+          var seg = segs[j];
+          var node = seg.node;
+          var len = node.nodeValue.length;
+          var a = Math.max(range.s, seg.start) - seg.start;
+          var b = Math.min(range.e, seg.start + len) - seg.start;
+          if (b <= a) continue;
+          if (b < len) node.splitText(b);
+          var piece = a > 0 ? node.splitText(a) : node;
+          var mark = h("mark", {
+            class: "pcd-hit" + (o.tone ? " pcd-hit-" + o.tone : ""),
+            title: title,
+            "data-domains": domains.join(" "),
+            "data-rules": hit.map(function (r) { return r.rule; }).join(" "),
+          });
+          piece.parentNode.replaceChild(mark, piece);
+          mark.appendChild(piece);
+          if (lastPiece) {
+            mark.parentNode.insertBefore(h("span", { class: "pcd-sr", text: " (" + title + ")" }), mark.nextSibling);
+            lastPiece = false;
+          }
+        }
+      }
+    });
+    return { rules: list, counts: counts };
+  }
+
+  /** The gate part of a Draft, with defaults for drafts from before the gate existed. */
+  function gateOf(draft) {
+    var g = draft && draft.gate && typeof draft.gate === "object" ? draft.gate : null;
+    if (!g) return { status: "clear", domains: [], jurisdiction: null, rules: [], insertable: true, reason: null };
+    return {
+      status: str(g.status) || "clear",
+      domains: (Array.isArray(g.domains) ? g.domains : []).map(str).filter(Boolean),
+      jurisdiction: g.jurisdiction ? str(g.jurisdiction) : null,
+      rules: normalizeRules(g.rules),
+      insertable: g.insertable !== false,
+      reason: g.reason ? str(g.reason) : null,
+    };
+  }
+
+  function listWords(items) {
+    if (items.length < 2) return items.join("");
+    return items.slice(0, -1).join(", ") + " and " + items[items.length - 1];
+  }
+
+  /**
+   * Draft text with [n] markers as citation badges. onCite(n) runs when a badge is clicked;
+   * without it the badges are plain labels.
+   */
+  function citedText(container, text, citations, onCite) {
+    var list = Array.isArray(citations) ? citations : [];
+    var byMarker = new Map();
+    list.forEach(function (c) { byMarker.set(Number(c && c.marker), c); });
+    renderText(container, text, markerSet(list), function (n) {
+      var c = byMarker.get(n);
+      var label = "Source " + n + (c && c.title ? ": " + str(c.title) : "");
+      if (typeof onCite !== "function") {
+        return h("span", { class: "pcd-cite pcd-cite-static", "data-marker": String(n), title: c && c.title ? str(c.title) : label, "aria-label": label, text: String(n) });
+      }
+      var b = h("button", {
+        type: "button", class: "pcd-cite", "data-marker": String(n),
+        "aria-label": label, title: c && c.title ? str(c.title) : "Source " + n, text: String(n),
+      });
+      b.addEventListener("click", function () { onCite(n); });
+      return b;
+    });
+    return container;
+  }
+
+  /**
+   * One source card (marker badge, kind, similarity, title link, snippet with Show more).
+   * hooks.onEnter / hooks.onLeave are called on hover (the sidebar lights up the badges).
+   */
+  function citationCard(c, hooks) {
+    var hk = hooks || {};
+    var marker = Number(c.marker);
+    var kind = KIND_INFO[c.kind] || { label: humanize(c.kind || "Source"), icon: "info" };
+    var href = safeUrl(c.url);
+    var title = str(c.title).trim() || str(c.source_id) || "Untitled source";
+    var pct = percent(c.score);
+    var snippet = str(c.snippet).trim();
+    var titleEl = href
+      ? h("a", { class: "pcd-cite-title", href: href, target: "_blank", rel: "noopener noreferrer" },
+        h("span", { text: title }), icon("external", "pcd-icon-xs"),
+        h("span", { class: "pcd-sr", text: " (opens in a new tab)" }))
+      : h("span", { class: "pcd-cite-title", text: title });
+    var snippetEl = snippet ? h("p", { class: "pcd-snippet", text: snippet }) : null;
+    var more = null;
+    if (snippet.length > 150) {
+      more = h("button", { type: "button", class: "pcd-link-btn", "aria-expanded": "false", text: "Show more" });
+      more.addEventListener("click", function () {
+        var open = snippetEl.classList.toggle("pcd-open");
+        more.textContent = open ? "Show less" : "Show more";
+        more.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+    var tone = pct == null ? "" : pct >= 75 ? "pcd-score-high" : pct >= 55 ? "pcd-score-mid" : "pcd-score-low";
+    var card = h("li", { class: "pcd-source", tabindex: "-1", "data-marker": String(marker) },
+      h("div", { class: "pcd-source-head" },
+        h("span", { class: "pcd-badge", "aria-hidden": "true", text: String(marker) }),
+        h("span", { class: "pcd-kind pcd-kind-" + str(c.kind).replace(/[^a-z0-9_-]/gi, "") }, icon(kind.icon), h("span", { class: "pcd-kind-label", text: kind.label })),
+        pct == null ? null : h("span", { class: "pcd-score " + tone, title: "Similarity to this ticket: " + pct + "%" },
+          meter(pct),
+          h("span", { text: pct + "% match" }))),
+      h("span", { class: "pcd-sr", text: "Source " + marker + ": " }),
+      titleEl,
+      c.source_id ? h("span", { class: "pcd-source-id pcd-mono", text: str(c.source_id) }) : null,
+      snippetEl, more);
+    if (typeof hk.onEnter === "function") card.addEventListener("mouseenter", function () { hk.onEnter(marker); });
+    if (typeof hk.onLeave === "function") card.addEventListener("mouseleave", function () { hk.onLeave(marker); });
+    return card;
+  }
+
+  function meter(pct) {
+    var fill = h("span");
+    fill.style.width = pct + "%";  // CSSOM, so a strict CSP without 'unsafe-inline' is fine
+    return h("span", { class: "pcd-meter", "aria-hidden": "true" }, fill);
   }
 
   /* ------------------------------------------------------------ API client */
@@ -431,6 +705,7 @@
       timers.forEach(clearTimeout);
       timers = [];
       if (ticker) { clearInterval(ticker); ticker = null; }
+      stopWatch();
     }
 
     function announce(message) {
@@ -594,48 +869,10 @@
     }
 
     function renderCitation(c) {
-      var marker = Number(c.marker);
-      var kind = KIND_INFO[c.kind] || { label: humanize(c.kind || "Source"), icon: "info" };
-      var href = safeUrl(c.url);
-      var title = str(c.title).trim() || str(c.source_id) || "Untitled source";
-      var pct = percent(c.score);
-      var snippet = str(c.snippet).trim();
-      var titleEl = href
-        ? h("a", { class: "pcd-cite-title", href: href, target: "_blank", rel: "noopener noreferrer" },
-          h("span", { text: title }), icon("external", "pcd-icon-xs"),
-          h("span", { class: "pcd-sr", text: " (opens in a new tab)" }))
-        : h("span", { class: "pcd-cite-title", text: title });
-      var snippetEl = snippet ? h("p", { class: "pcd-snippet", text: snippet }) : null;
-      var more = null;
-      if (snippet.length > 150) {
-        more = h("button", { type: "button", class: "pcd-link-btn", "aria-expanded": "false", text: "Show more" });
-        more.addEventListener("click", function () {
-          var open = snippetEl.classList.toggle("pcd-open");
-          more.textContent = open ? "Show less" : "Show more";
-          more.setAttribute("aria-expanded", open ? "true" : "false");
-        });
-      }
-      var tone = pct == null ? "" : pct >= 75 ? "pcd-score-high" : pct >= 55 ? "pcd-score-mid" : "pcd-score-low";
-      var card = h("li", { class: "pcd-source", id: null, tabindex: "-1", "data-marker": String(marker) },
-        h("div", { class: "pcd-source-head" },
-          h("span", { class: "pcd-badge", "aria-hidden": "true", text: String(marker) }),
-          h("span", { class: "pcd-kind pcd-kind-" + str(c.kind) }, icon(kind.icon), h("span", { class: "pcd-kind-label", text: kind.label })),
-          pct == null ? null : h("span", { class: "pcd-score " + tone, title: "Similarity to this ticket: " + pct + "%" },
-            meter(pct),
-            h("span", { text: pct + "% match" }))),
-        h("span", { class: "pcd-sr", text: "Source " + marker + ": " }),
-        titleEl,
-        c.source_id ? h("span", { class: "pcd-source-id pcd-mono", text: str(c.source_id) }) : null,
-        snippetEl, more);
-      card.addEventListener("mouseenter", function () { highlightBadges(marker, true); });
-      card.addEventListener("mouseleave", function () { highlightBadges(marker, false); });
-      return card;
-    }
-
-    function meter(pct) {
-      var fill = h("span");
-      fill.style.width = pct + "%";  // CSSOM, so a strict CSP without 'unsafe-inline' is fine
-      return h("span", { class: "pcd-meter", "aria-hidden": "true" }, fill);
+      return citationCard(c, {
+        onEnter: function (marker) { highlightBadges(marker, true); },
+        onLeave: function (marker) { highlightBadges(marker, false); },
+      });
     }
 
     function highlightBadges(marker, on) {
@@ -682,29 +919,116 @@
       foot.hidden = false;
     }
 
+    var GATE_COPY = {
+      review_required: {
+        title: "Needs review before use", pill: "Awaiting review", icon: "lock", tone: "review",
+        hint: "Insert and Copy are locked until a credentialed reviewer approves this draft.",
+      },
+      rejected: {
+        title: "Rejected by reviewer", pill: "Rejected by reviewer", icon: "ban", tone: "rejected",
+        hint: "Insert and Copy are off: a reviewer rejected this draft. Write the reply yourself or draft again.",
+      },
+      blocked: {
+        title: "Not available for use", pill: "Locked", icon: "lock", tone: "rejected",
+        hint: "Insert and Copy are locked: Precedent does not allow using this draft.",
+      },
+    };
+
+    function fallbackReason(gate) {
+      var domains = listWords(gate.domains.map(function (d) { return domainLabel(d).toLowerCase(); })) || "regulated";
+      var where = gate.jurisdiction || "this jurisdiction";
+      if (gate.status === "rejected") return "A reviewer rejected this draft (" + domains + " advice, " + where + "); do not use it.";
+      if (gate.status === "review_required") {
+        return "This draft may give " + domains + " advice for " + where + "; a reviewer credentialed for " +
+          domains + " in " + where + " must approve it before use.";
+      }
+      return "Precedent does not allow inserting this draft.";
+    }
+
+    function statusPill(gate) {
+      if (gate.status === "approved") {
+        return h("span", { class: "pcd-status pcd-status-approved", title: "A credentialed reviewer approved this draft" },
+          icon("shield", "pcd-icon-xs"), "Approved by reviewer");
+      }
+      if (!gate.insertable) {
+        var copy = GATE_COPY[gate.status] || GATE_COPY.blocked;
+        return h("span", { class: "pcd-status pcd-status-" + copy.tone },
+          icon(gate.status === "review_required" ? "clock" : copy.icon, "pcd-icon-xs"), copy.pill);
+      }
+      return h("span", { class: "pcd-status pcd-status-ready" }, icon("check", "pcd-icon-xs"), "Ready");
+    }
+
+    function ruleList(rules) {
+      var items = rules.filter(function (r) { return r.rule || r.text; });
+      if (!items.length) return null;
+      return h("details", { class: "pcd-gate-rules" },
+        h("summary", null, "Why it was flagged", h("span", { class: "pcd-count", text: String(items.length) })),
+        h("ul", null, items.map(function (r) {
+          return h("li", null,
+            h("span", { class: "pcd-gate-rule-head" },
+              h("span", { class: "pcd-gate-rule-name", text: ruleLabel(r.rule) }),
+              r.domain ? domainPill(r.domain, "pcd-domain-sm") : null,
+              r.source ? h("span", { class: "pcd-gate-rule-src", text: r.source === "draft" ? "in the draft" : r.source === "ticket" ? "in the ticket" : "in the " + r.source }) : null),
+            r.text ? h("q", { class: "pcd-gate-rule-text", text: r.text.trim() }) : null);
+        })));
+    }
+
+    /** The banner at the top of a draft the gate holds back (or that the server refused). */
+    function gateBanner(gate, kind) {
+      var copy = GATE_COPY[kind] || GATE_COPY.blocked;
+      var reasonId = uid("pcd-gate-reason");
+      var error = h("p", { class: "pcd-gate-error", role: "alert", hidden: true });
+      var watchNote = h("p", { class: "pcd-gate-watch", hidden: kind !== "review_required" },
+        h("span", { class: "pcd-pulse", "aria-hidden": "true" }),
+        h("span", { class: "pcd-gate-watch-text", text: "Waiting for a reviewer. Insert unlocks here as soon as the draft is approved." }));
+      var meta = gate.domains.length || gate.jurisdiction
+        ? h("div", { class: "pcd-gate-meta" },
+          gate.domains.map(function (d) { return domainPill(d); }),
+          h("span", { class: "pcd-juris", title: "Jurisdiction" }, icon("flag", "pcd-icon-xs"),
+            h("span", { text: gate.jurisdiction || "Jurisdiction unknown" })))
+        : null;
+      var banner = h("section", { class: "pcd-gate pcd-gate-" + copy.tone, "aria-label": copy.title },
+        h("div", { class: "pcd-gate-head" },
+          h("span", { class: "pcd-gate-icon" }, icon(copy.icon)),
+          h("h2", { class: "pcd-gate-title", text: copy.title })),
+        meta,
+        h("p", { class: "pcd-gate-reason", id: reasonId, text: gate.reason || fallbackReason(gate) }),
+        error,
+        ruleList(gate.rules),
+        watchNote);
+      return { el: banner, reasonId: reasonId, error: error, watchNote: watchNote };
+    }
+
+    function lockButtons(buttons, hintEl, describedBy) {
+      buttons.forEach(function (b) {
+        if (!b) return;
+        b.disabled = true;
+        b.classList.add("pcd-btn-locked");
+        b.setAttribute("aria-describedby", describedBy);
+        b.setAttribute("title", hintEl.textContent);
+        swapIcon(b, "lock");
+        b.dataset.icon = "lock";
+      });
+    }
+
     function renderReady(draft) {
       var citations = (Array.isArray(draft.citations) ? draft.citations : []).slice()
         .sort(function (a, b) { return Number(a.marker) - Number(b.marker); });
-      var known = markerSet(citations);
-      var byMarker = new Map();
-      citations.forEach(function (c) { byMarker.set(Number(c.marker), c); });
       var plain = toPlainText(draft.text, citations, opts.keepMarkers);
+      var gate = gateOf(draft);
+      var locked = !gate.insertable;
+      var gateKind = GATE_COPY[gate.status] ? gate.status : "blocked";
 
       var textEl = h("div", { class: "pcd-text" });
       if (str(draft.text).trim()) {
-        renderText(textEl, draft.text, known, function (n) {
-          var c = byMarker.get(n);
-          var b = h("button", {
-            type: "button", class: "pcd-cite", "data-marker": String(n),
-            "aria-label": "Source " + n + (c && c.title ? ": " + str(c.title) : ""),
-            title: c && c.title ? str(c.title) : "Source " + n, text: String(n),
-          });
-          b.addEventListener("click", function () { focusCitation(n); });
-          return b;
+        citedText(textEl, draft.text, citations, focusCitation);
+        highlight(textEl.querySelectorAll("p, li"), gate.rules, {
+          source: "draft", tone: gate.status === "approved" || gate.insertable ? "reviewed" : "review",
         });
       } else textEl.appendChild(h("p", { class: "pcd-muted", text: "The draft came back empty." }));
 
       var copyBtn = button("Copy", "copy", "pcd-btn-secondary", function () {
+        if (ui.blocked) return;
         copyText(plain).then(function () {
           flashButton(copyBtn, "Copied", "check");
           announce("Draft copied to the clipboard");
@@ -714,21 +1038,15 @@
         });
       }, { disabled: !plain });
       var insertBtn = typeof opts.onInsert === "function"
-        ? button("Insert into reply", "insert", "pcd-btn-primary", function () {
-          try {
-            opts.onInsert(plain, draft);
-            flashButton(insertBtn, "Inserted", "check");
-            announce("Draft inserted into the reply");
-          } catch (e) {
-            flashButton(insertBtn, "Insert failed", "error");
-            if (global.console) console.error(e);
-          }
-        }, { disabled: !plain })
+        ? button("Insert into reply", "insert", "pcd-btn-primary", function () { insert(draft, plain, insertBtn); }, { disabled: !plain })
         : null;
       var redraft = state.ticketId && opts.draftButton
         ? h("button", { type: "button", class: "pcd-btn pcd-btn-ghost pcd-btn-icon", title: "Draft again", "aria-label": "Draft again",
           onclick: function () { requestDraft(state.ticketId); } }, icon("refresh"))
         : null;
+      var lockHint = h("p", { class: "pcd-lock-hint", id: uid("pcd-lock"), hidden: true }, icon("lock", "pcd-icon-xs"), h("span"));
+      var insertError = h("p", { class: "pcd-insert-error", role: "alert", hidden: true });
+      var inserted = h("p", { class: "pcd-inserted", hidden: true });
 
       var cards = new Map();
       var sources = citations.length
@@ -739,24 +1057,210 @@
         }))
         : h("p", { class: "pcd-muted pcd-none", text: "No sources are cited. Nothing in this draft is backed by a resolved ticket or help article." });
 
+      var banner = locked ? gateBanner(gate, gateKind) : null;
+      var card = h("article", { class: "pcd-card pcd-draft" + (locked ? " pcd-draft-locked" : "") + (gate.status === "rejected" ? " pcd-draft-rejected" : "") + (gate.status === "approved" ? " pcd-draft-approved" : ""), "aria-label": "Draft reply" },
+        h("div", { class: "pcd-draft-head" },
+          h("h2", { class: "pcd-h2", text: "Draft reply" }),
+          statusPill(gate),
+          redraft),
+        renderFlags(draft.flags),
+        textEl,
+        h("div", { class: "pcd-actions" }, insertBtn, copyBtn),
+        lockHint, insertError, inserted);
+
       add(view(), [
+        banner ? banner.el : null,
         renderNotices(draft),
-        h("article", { class: "pcd-card pcd-draft", "aria-label": "Draft reply" },
-          h("div", { class: "pcd-draft-head" },
-            h("h2", { class: "pcd-h2", text: "Draft reply" }),
-            h("span", { class: "pcd-status pcd-status-ready" }, icon("check", "pcd-icon-xs"), "Ready"),
-            redraft),
-          renderFlags(draft.flags),
-          textEl,
-          h("div", { class: "pcd-actions" }, insertBtn, copyBtn)),
+        card,
         h("section", { class: "pcd-sources-wrap", "aria-label": "Sources" },
           h("h3", { class: "pcd-h3" }, "Sources", h("span", { class: "pcd-count", text: String(citations.length) })),
           sources),
       ]);
       ui.text = textEl;
       ui.cards = cards;
+      ui.card = card;
+      ui.banner = banner;
+      ui.insertBtn = insertBtn;
+      ui.copyBtn = copyBtn;
+      ui.lockHint = lockHint;
+      ui.insertError = insertError;
+      ui.inserted = inserted;
+      ui.blocked = locked;
+      if (locked) {
+        lockHint.lastChild.textContent = GATE_COPY[gateKind].hint;
+        lockHint.hidden = false;
+        lockButtons([insertBtn, copyBtn], lockHint, lockHint.id + " " + banner.reasonId);
+      }
+      if (!locked) showInserted(draft.inserted_at);
       renderFooter(draft);
     }
+
+    function showInserted(when) {
+      var el = ui.inserted;
+      if (!el) return;
+      var d = when ? new Date(when) : null;
+      if (!d || isNaN(d.getTime())) { el.hidden = true; return; }
+      clear(el);
+      add(el, [icon("check", "pcd-icon-xs"), h("span", null, "Inserted into a reply at ",
+        h("time", { datetime: d.toISOString(), title: d.toLocaleString(), text: d.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" }) }))]);
+      el.hidden = false;
+    }
+
+    function draftPath(draft) {
+      if (draft && draft.links && draft.links.self) return str(draft.links.self);
+      return draft && draft.id ? "/drafts/" + encodeURIComponent(str(draft.id)) : null;
+    }
+
+    /** Insert = ask the server (it records it, or refuses a gated draft), then hand over. */
+    function insert(draft, plain, btn) {
+      if (ui.blocked || ui.inserting || !btn) return;
+      if (!draft.id) { showInsertError({ message: "This draft has no id, so Precedent cannot record the insert." }); return; }
+      var my = gen;
+      ui.inserting = true;
+      ui.insertError.hidden = true;
+      btn.disabled = true;
+      btn.setAttribute("aria-busy", "true");
+      var labelEl = btn.querySelector(".pcd-btn-label");
+      labelEl.textContent = "Inserting\u2026";
+      function restore() {
+        ui.inserting = false;
+        btn.removeAttribute("aria-busy");
+        labelEl.textContent = "Insert into reply";
+        btn.disabled = !!ui.blocked || !plain;
+      }
+      client.post("/drafts/" + encodeURIComponent(str(draft.id)) + "/insert", {}).then(function (fresh) {
+        if (my !== gen || destroyed) return;
+        restore();
+        var next = fresh && typeof fresh === "object" && fresh.status === "ready" ? fresh : draft;
+        var nextPlain = toPlainText(next.text, next.citations, opts.keepMarkers);
+        if (nextPlain !== plain) {
+          // The server's copy differs (e.g. a reviewer edited it): show that, never insert unseen text.
+          render(next, { announce: "The draft changed since it was shown. Read it again, then insert." });
+          showInsertError({ message: "The draft changed since it was shown (a reviewer may have edited it). Read it again, then insert." });
+          return;
+        }
+        state.draft = next;
+        try {
+          opts.onInsert(plain, next);
+          flashButton(btn, "Inserted", "check");
+          announce("Draft inserted into the reply");
+        } catch (e) {
+          flashButton(btn, "Insert failed", "error");
+          if (global.console) console.error(e);
+        }
+        showInserted(next.inserted_at || new Date().toISOString());
+        setState("ready", { inserted: true });
+      }, function (err) {
+        if (my !== gen || destroyed) return;
+        restore();
+        if (err.status === 409) { refuseInsert(err); return; }
+        flashButton(btn, "Insert failed", "error");
+        showInsertError(err);
+        announce("Insert failed: " + str(err.message));
+      });
+    }
+
+    function showInsertError(err) {
+      if (!ui.insertError) return;
+      ui.insertError.textContent = sentence(err && err.message) || "Insert failed.";
+      ui.insertError.hidden = false;
+    }
+
+    /** A 409 from the server: it is the authority, so lock the draft and say why. */
+    function refuseInsert(err) {
+      var message = sentence(err.message) || "Precedent refused to insert this draft.";
+      var gate = gateOf(state.draft);
+      var kind = GATE_COPY[err.code] ? err.code : GATE_COPY[gate.status] ? gate.status : "blocked";
+      ui.blocked = true;
+      if (!ui.banner) {
+        // The page thought the draft was usable: the server's answer becomes the banner.
+        ui.banner = gateBanner(Object.assign({}, gate, { status: kind, insertable: false, reason: message }), kind);
+        body.insertBefore(ui.banner.el, body.firstChild);
+        ui.banner.error.textContent = "Insert refused by Precedent.";
+      } else ui.banner.error.textContent = "Insert refused: " + message;
+      ui.banner.error.hidden = false;
+      var pill = ui.card && ui.card.querySelector(".pcd-draft-head .pcd-status");
+      if (pill) pill.parentNode.replaceChild(statusPill(Object.assign({}, gate, { status: kind, insertable: false })), pill);
+      if (ui.card) ui.card.classList.add("pcd-draft-locked");
+      ui.lockHint.lastChild.textContent = "Insert and Copy are locked: Precedent refused to insert this draft.";
+      ui.lockHint.hidden = false;
+      lockButtons([ui.insertBtn, ui.copyBtn], ui.lockHint, ui.lockHint.id + " " + ui.banner.reasonId);
+      ui.banner.el.scrollIntoView({ behavior: reducedMotion() ? "auto" : "smooth", block: "nearest" });
+      announce("Insert refused: " + message);
+      if (err.code === "review_required" && !watch) watchGate(state.draft, opts.gatePollInterval);
+    }
+
+    /* ---- watching a gated draft for the reviewer's decision */
+
+    var watch = null;        // { my, path, timer, busy }
+
+    function gateKey(d) {
+      var g = gateOf(d);
+      return [d && d.status, g.status, g.insertable, g.reason, d && d.text].join("\u0000");
+    }
+
+    function stopWatch() {
+      if (watch && watch.timer) clearTimeout(watch.timer);
+      watch = null;
+    }
+
+    function watchGate(draft, delay) {
+      stopWatch();
+      var path = draftPath(draft);
+      if (!path) return;
+      var w = watch = { my: gen, path: path, timer: null, busy: false };
+      function alive() { return watch === w && w.my === gen && !destroyed; }
+      function schedule(ms) {
+        if (w.timer) clearTimeout(w.timer);
+        w.timer = setTimeout(function () { w.timer = null; check(); }, ms);
+      }
+      function note(text) {
+        var el = ui.banner && ui.banner.watchNote;
+        if (el) el.lastChild.textContent = text;
+      }
+      function check() {
+        if (!alive() || w.busy) return;
+        w.busy = true;
+        client.get(w.path).then(function (next) {
+          w.busy = false;
+          if (!alive()) return;
+          if (!next || typeof next !== "object" || !next.status) { schedule(opts.gatePollInterval); return; }
+          if (gateKey(next) !== gateKey(state.draft)) { gateChanged(next); return; }
+          note("Waiting for a reviewer. Insert unlocks here as soon as the draft is approved.");
+          schedule(opts.gatePollInterval);
+        }, function (err) {
+          w.busy = false;
+          if (!alive()) return;
+          if (err.status === 401 || err.status === 403 || err.status === 404) {
+            note("Stopped checking for a decision: " + sentence(err.message));
+            stopWatch();
+            return;
+          }
+          note("Could not check for a decision (" + str(err.message).replace(/\.$/, "") + "). Trying again\u2026");
+          schedule(opts.gatePollInterval * 2);
+        });
+      }
+      w.now = function () { if (alive()) { if (w.timer) clearTimeout(w.timer); w.timer = null; check(); } };
+      schedule(delay == null ? opts.gatePollInterval : delay);
+    }
+
+    function gateChanged(next) {
+      var status = gateOf(next).status;
+      var focused = element.contains(document.activeElement);
+      var message = status === "approved" ? "A reviewer approved this draft. Insert into reply is now available."
+        : status === "rejected" ? "A reviewer rejected this draft. Do not use it."
+          : "The draft was updated.";
+      render(next, { announce: message });
+      if (status === "approved" && ui.card) {
+        ui.card.classList.add("pcd-just-approved");
+        if (focused && ui.insertBtn) { try { ui.insertBtn.focus({ preventScroll: true }); } catch (e) { ui.insertBtn.focus(); } }
+      }
+    }
+
+    function onVisible() {
+      if (document.visibilityState === "visible" && watch && watch.now) watch.now();
+    }
+    if (typeof document !== "undefined" && document.addEventListener) document.addEventListener("visibilitychange", onVisible);
 
     function flashButton(btn, label, iconName) {
       var labelEl = btn.querySelector(".pcd-btn-label");
@@ -781,17 +1285,24 @@
 
     /* ---- operations */
 
-    function render(draft) {
+    function render(draft, options) {
+      var o = options || {};
       stopTimers();
       state.draft = draft;
       if (draft.ticket_id) { state.ticketId = str(draft.ticket_id); setTicketChip(state.ticketId); }
       if (draft.status === "ready") {
         renderReady(draft);
+        var gate = gateOf(draft);
         var n = Array.isArray(draft.citations) ? draft.citations.length : 0;
         var flags = Array.isArray(draft.flags) ? draft.flags : [];
-        announce("Draft ready" + (n ? " with " + n + (n === 1 ? " source" : " sources") : ", no sources cited") +
-          (flags.indexOf("knowledge_gap") >= 0 ? ". Knowledge gap." : flags.indexOf("weak_evidence") >= 0 ? ". Weak evidence." : "."));
-        setState("ready");
+        var gateNote = gate.status === "review_required" ? " Needs approval by a credentialed reviewer before use."
+          : gate.status === "rejected" ? " Rejected by a reviewer: do not use it."
+            : !gate.insertable ? " Locked: it cannot be inserted."
+              : gate.status === "approved" ? " Approved by a reviewer." : "";
+        announce(o.announce || "Draft ready" + (n ? " with " + n + (n === 1 ? " source" : " sources") : ", no sources cited") +
+          (flags.indexOf("knowledge_gap") >= 0 ? ". Knowledge gap." : flags.indexOf("weak_evidence") >= 0 ? ". Weak evidence." : ".") + gateNote);
+        setState("ready", { gate: gate.status });
+        if (gate.status === "review_required") watchGate(draft, o.refresh ? 300 : opts.gatePollInterval);
       } else {
         var err = draft.error || {};
         renderError({ message: err.message || "The draft failed without a message.", code: err.code || "draft_failed" }, { draft: draft });
@@ -878,7 +1389,8 @@
       if (destroyed) return Promise.resolve(null);
       if (!draft || typeof draft !== "object") return Promise.resolve(fail(ApiError("input", "showDraft needs a Draft object."), gen));
       var my = begin(draft.ticket_id);
-      if (FINAL[draft.status]) { render(draft); return Promise.resolve(draft); }
+      // A draft handed over from a cache may be stale: a gated one is re-read right away.
+      if (FINAL[draft.status]) { render(draft, { refresh: true }); return Promise.resolve(draft); }
       var started = Date.now();
       renderProgress(started);
       setState("loading");
@@ -910,6 +1422,7 @@
       destroyed = true;
       gen++;
       if (resizer) resizer.disconnect();
+      if (typeof document !== "undefined" && document.removeEventListener) document.removeEventListener("visibilitychange", onVisible);
       stopTimers();
       if (flashTimer) clearTimeout(flashTimer);
       clear(element);
@@ -933,6 +1446,7 @@
       getText: function (o) {
         var d = state.draft;
         if (!d || d.status !== "ready") return "";
+        if (ui.blocked || !gateOf(d).insertable) return "";  // gated: not for use until approved
         var keep = o && o.markers != null ? !!o.markers : opts.keepMarkers;
         return toPlainText(d.text, d.citations, keep);
       },
@@ -944,6 +1458,13 @@
     version: VERSION,
     mount: mount,
     createClient: createClient,
+    renderText: citedText,
+    highlight: highlight,
+    normalizeRules: normalizeRules,
+    citationCard: citationCard,
+    domainPill: domainPill,
+    domainLabel: domainLabel,
+    ruleLabel: ruleLabel,
     toPlainText: function (text, citations, keepMarkers) { return toPlainText(text, citations, !!keepMarkers); },
   });
 })(typeof window !== "undefined" ? window : this);

@@ -13,7 +13,17 @@ from backend.db import Database
 from backend.drafts import DraftStore
 
 pytestmark = pytest.mark.integration
-TABLES = {"alembic_version", "tenants", "drafts", "citations", "audit_events"}
+TABLES = {
+    "alembic_version",
+    "tenants",
+    "drafts",
+    "citations",
+    "audit_events",
+    "reviewers",
+    "credentials",
+    "review_items",
+    "redaction_vaults",
+}
 
 
 def test_migrations_upgrade_downgrade_and_upgrade_again(postgres_url: str) -> None:

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -127,7 +128,7 @@ def test_the_openapi_document_is_valid_and_describes_every_api_route(
         (path, method.upper()) for path, ops in document["paths"].items() for method in ops
     }
     served = {
-        (rule.rule.removeprefix("/api/v1").replace("<", "{").replace(">", "}"), method)
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1")), method)
         for rule in indexed_app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1")
         for method in rule.methods - {"HEAD", "OPTIONS"}  # type: ignore[operator]

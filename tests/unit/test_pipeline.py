@@ -91,7 +91,7 @@ def test_when_a_ticket_has_personal_data_then_no_model_facing_seam_sees_it(
     indexed_app: Flask,
 ) -> None:
     service, embedder, index = recording_services()
-    result, _ = pipeline.draft_reply("demo", "N-1", service)
+    pipeline.draft_reply("demo", "N-1", service)
     seen = " ".join(embedder.seen + index.queries)
     for value in ("Jane", "Roe", "jane.roe@example.org", "212-555-0143"):
         assert value not in seen
@@ -100,15 +100,16 @@ def test_when_a_ticket_has_personal_data_then_no_model_facing_seam_sees_it(
 
 
 def test_when_a_draft_is_made_then_every_stage_is_timed(indexed_app: Flask) -> None:
-    result, timings = pipeline.draft_reply("demo", "N-1", services.get())
-    assert list(timings) == ["fetch", "redact", "retrieve", "generate", "verify", "restore"]
-    assert result.citations[0].source.source_id == "R-1"
-    assert "2.4 GHz" in result.text
+    drafted = pipeline.draft_reply("demo", "N-1", services.get())
+    assert list(drafted.timings) == [
+        "fetch", "redact", "retrieve", "generate", "verify", "gate", "restore"]
+    assert drafted.result.citations[0].source.source_id == "R-1"
+    assert "2.4 GHz" in drafted.result.text
 
 
 def test_when_nothing_in_the_corpus_matches_then_the_draft_reports_a_knowledge_gap(
     indexed_app: Flask,
 ) -> None:
-    result, _ = pipeline.draft_reply("demo", "N-2", services.get())
+    result = pipeline.draft_reply("demo", "N-2", services.get()).result
     assert result.flags == ("knowledge_gap",)
     assert result.citations == ()

@@ -1,6 +1,7 @@
 import pytest
 
 from backend.redaction import KnownValue, RedactedText, Vault, redactors, seal
+from backend.redaction.vault import StreamRestorer
 
 redactor = redactors.get("patterns")()
 
@@ -80,3 +81,82 @@ def test_when_code_builds_redacted_text_directly_then_it_is_refused() -> None:
     with pytest.raises(TypeError, match="made only by a Redactor"):
         RedactedText("raw text with jane@example.org")
     assert seal("ok").text == "ok"
+
+
+def test_when_a_tenant_is_given_then_the_pattern_redactor_accepts_it() -> None:
+    assert redactor.redact("mail jane@example.org", Vault(), tenant="demo").text == (
+        "mail <EMAIL_ADDRESS_1>"
+    )
+
+
+def vault_with(*values: tuple[str, str]) -> Vault:
+    vault = Vault()
+    for entity_type, value in values:
+        vault.placeholder_for(entity_type, value)
+    return vault
+
+
+@pytest.mark.parametrize(
+    "model_output",
+    [
+        "Write to <EMAIL_ADDRESS_1>.",
+        "Write to EMAIL_ADDRESS_1.",
+        "Write to <EMAIL_ADDRESS_1.",
+        "Write to EMAIL_ADDRESS_1>.",
+        "Write to [EMAIL_ADDRESS_1].",
+        "Write to <EMAIL-ADDRESS-1>.",
+        "Write to <EMAIL ADDRESS 1>.",
+        "Write to <Email_Address_1>.",
+        "Write to <EMAIL\\_ADDRESS\\_1>.",
+        "Write to &lt;EMAIL_ADDRESS_1&gt;.",
+        "Write to <**EMAIL_ADDRESS_1**>.",
+        "Write to `<EMAIL_ADDRESS_1>`.",
+    ],
+)
+def test_when_a_model_rewrites_a_placeholder_then_restore_still_finds_it(
+    model_output: str,
+) -> None:
+    vault = vault_with(("EMAIL_ADDRESS", "jane@example.org"))
+    assert vault.restore(model_output) == "Write to jane@example.org."
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the person 1 on the list", "PERSON_12 is not known", "see <PERSON_2>", "<PERSON>"],
+)
+def test_when_text_only_looks_like_a_placeholder_then_restore_leaves_it(text: str) -> None:
+    assert vault_with(("PERSON", "Jane Roe")).restore(text) == text
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        ["Dear <PER", "SON_1>, mail <EMAIL_", "ADDRESS_1> now"],
+        ["Dear ", "<", "PERSON", "_", "1", ">", ", mail EMAIL_ADDRESS_1", " now"],
+        ["Dear **<person_1>**, mail < EMAIL", "_ADDRESS_1 > now"],
+        list("Dear <PERSON_1>, mail <EMAIL_ADDRESS_1> now"),
+    ],
+)
+def test_when_a_draft_is_streamed_then_placeholders_split_across_chunks_are_restored(
+    chunks: list[str],
+) -> None:
+    stream = StreamRestorer(vault_with(("PERSON", "Jane Roe"), ("EMAIL_ADDRESS", "j@x.org")))
+    out = [stream.feed(chunk) for chunk in chunks] + [stream.flush()]
+    assert "".join(out) == "Dear Jane Roe, mail j@x.org now"
+
+
+def test_when_streaming_then_only_a_possible_placeholder_is_held_back() -> None:
+    stream = StreamRestorer(vault_with(("PERSON", "Jane Roe")))
+    assert stream.feed("Thanks for waiting. Dear <PE") == "Thanks for waiting. Dear "
+    assert stream.feed("RSON_1") == ""
+    assert stream.feed(">, the refund is done.") == "Jane Roe, the refund is done."
+    assert stream.flush() == ""
+
+
+def test_when_a_vault_is_stored_then_its_entries_map_placeholders_to_values() -> None:
+    vault = vault_with(("PERSON", "Jane Roe"), ("PERSON", "Bo Li"), ("EMAIL_ADDRESS", "j@x.org"))
+    assert vault.entries() == {
+        "<PERSON_1>": "Jane Roe",
+        "<PERSON_2>": "Bo Li",
+        "<EMAIL_ADDRESS_1>": "j@x.org",
+    }

@@ -1,0 +1,96 @@
+"""``precedent reviewers``: credentialed reviewers and their licences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import click
+from sqlalchemy import select
+
+from backend import review
+from backend.db import db
+from backend.drafts import ensure_tenant
+from backend.errors import NotFound
+from backend.models import Reviewer
+
+
+@click.group()
+def reviewers() -> None:
+    """Manage credentialed reviewers (lawyers, clinicians, advisers, licensed agents)."""
+
+
+def _context() -> str:
+    from backend.cli import app, upgrade_database
+
+    upgrade_database()
+    return str(app().config["DEFAULT_TENANT"])
+
+
+@reviewers.command("add")
+@click.argument("name")
+@click.argument("email")
+def add(name: str, email: str) -> None:
+    """Add a reviewer and print their personal access token (shown only once)."""
+    slug = _context()
+    with db.session() as session:
+        reviewer, token = review.add_reviewer(session, ensure_tenant(session, slug).id, name, email)
+        click.echo(f"added reviewer {reviewer.id} {name} <{reviewer.email}>")
+    click.echo(f"access token (give it to {name}; it is not stored and cannot be shown again):")
+    click.echo(token)
+
+
+@reviewers.command("credential")
+@click.argument("email")
+@click.option("--domain", required=True, type=click.Choice(review.DOMAINS))
+@click.option(
+    "--jurisdiction",
+    "jurisdictions",
+    multiple=True,
+    required=True,
+    help="Where the licence applies: US-CA, US-*, EU-DE, GB … (repeat the option).",
+)
+@click.option("--licence", "licence_id", required=True, help="Licence or bar number.")
+@click.option(
+    "--expires",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last day the licence is valid (YYYY-MM-DD).",
+)
+def credential(
+    email: str, domain: str, jurisdictions: tuple[str, ...], licence_id: str, expires: datetime
+) -> None:
+    """Record a reviewer's licence for one domain in some jurisdictions."""
+    slug = _context()
+    with db.session() as session:
+        tenant = ensure_tenant(session, slug)
+        reviewer = session.scalars(
+            select(Reviewer).where(Reviewer.tenant_id == tenant.id, Reviewer.email == email.lower())
+        ).first()
+        if reviewer is None:
+            raise NotFound(f"no reviewer with e-mail {email}")
+        review.add_credential(
+            session, reviewer, domain, list(jurisdictions), licence_id, expires.date()
+        )
+    click.echo(
+        f"{email} may now review {domain} in {', '.join(jurisdictions)} until {expires.date()}"
+    )
+
+
+@reviewers.command("list")
+def list_reviewers() -> None:
+    """List reviewers with their credentials; expired licences are marked."""
+    slug = _context()
+    today = date.today()
+    with db.session() as session:
+        tenant = ensure_tenant(session, slug)
+        rows = session.scalars(select(Reviewer).where(Reviewer.tenant_id == tenant.id)).all()
+        for reviewer in rows:
+            click.echo(f"{reviewer.id}  {reviewer.name} <{reviewer.email}>")
+            for c in reviewer.credentials:
+                expired = "  EXPIRED" if c.expires_on < today else ""
+                click.echo(
+                    f"    {c.domain:<10} {', '.join(c.jurisdictions):<20} "
+                    f"{c.licence_id} until {c.expires_on}{expired}"
+                )
+        if not rows:
+            click.echo("no reviewers yet: add one with 'precedent reviewers add NAME EMAIL'")

@@ -1,0 +1,56 @@
+"""What the gate decided about one ticket and draft: plain data, ready to store and show."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters ``start:end`` of the (redacted) ticket or draft that made a rule match."""
+
+    source: Literal["ticket", "draft"]
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """One rule that matched, with every span it matched (for highlighting)."""
+
+    policy: str
+    domain: str
+    rule: str
+    type: str
+    spans: tuple[Span, ...]
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """Domains hit, the rules behind them, the jurisdiction and the policy versions in force.
+
+    ``policy_versions`` maps each loaded policy's name to the content hash of its file and
+    example files, so an audit record says exactly which rules decided.
+    """
+
+    domains: tuple[str, ...]
+    hits: tuple[RuleHit, ...]
+    jurisdiction: str
+    policy_versions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def gated(self) -> bool:
+        """Whether a credentialed reviewer must approve the draft before it is used."""
+        return bool(self.domains)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "gated": self.gated,
+            "domains": list(self.domains),
+            "rules": [asdict(hit) for hit in self.hits],
+            "jurisdiction": self.jurisdiction,
+            "policy_versions": dict(self.policy_versions),
+        }

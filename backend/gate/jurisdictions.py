@@ -1,0 +1,75 @@
+"""Jurisdictions: where a policy applies and where a ticket comes from.
+
+A jurisdiction is a country (``GB``, ``US``), a state or province (``US-CA``, ``CA-ON``), an
+EU member state (``EU-DE``) or a wildcard (``US-*``, ``CA-*``, ``EU-*``, ``*``). The set is
+finite on purpose: a typo in a policy (``US-CAL``) must be an error, not a rule that never
+applies.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+US_STATES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP"
+).split()
+CA_PROVINCES = "AB BC MB NB NL NS NT NU ON PE QC SK YT".split()
+EU_MEMBERS = (
+    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE"
+).split()
+# Countries outside the EU that support desks commonly see; extend as customers need.
+COUNTRIES = (
+    "US CA GB AU NZ CH NO IS LI MX BR AR CL CO IN JP KR SG HK TW CN ZA AE IL TR PH MY ID TH "
+    "VN NG KE EG SA"
+).split()
+REGIONS = {"US": US_STATES, "CA": CA_PROVINCES, "EU": EU_MEMBERS}
+
+FORMS = (
+    "a country (GB, US, CA, AU, ...), a state or province (US-CA, CA-ON), "
+    "an EU member state (EU-DE) or a wildcard (US-*, CA-*, EU-*, *)"
+)
+
+
+def known() -> frozenset[str]:
+    """Every jurisdiction a policy may name."""
+    codes = {"*", "EU", *COUNTRIES}
+    for country, regions in REGIONS.items():
+        codes.add(f"{country}-*")
+        codes.update(f"{country}-{region}" for region in regions)
+    return frozenset(codes)
+
+
+def problem(code: object) -> str | None:
+    """Why ``code`` is not a jurisdiction a policy may name, or None when it is."""
+    if isinstance(code, str) and code in known():
+        return None
+    message = f"unknown jurisdiction '{code}'. Valid forms are: {FORMS}"
+    close = difflib.get_close_matches(str(code).upper(), sorted(known()), n=3, cutoff=0.6)
+    return f"{message}. Did you mean: {', '.join(close)}?" if close else message
+
+
+def normalise(code: str) -> str:
+    """A ticket's jurisdiction in our form: ``de`` and ``DE`` become ``EU-DE``."""
+    code = code.strip().upper().replace("_", "-")
+    if code in EU_MEMBERS:
+        return f"EU-{code}"
+    return code
+
+
+def covers(pattern: str, jurisdiction: str) -> bool:
+    """Whether a policy's ``pattern`` covers a ticket from ``jurisdiction``.
+
+    An empty jurisdiction (unknown origin) is covered by every pattern: when we do not
+    know where a customer is, the strictest applicable rules apply.
+    """
+    if not jurisdiction or pattern == "*" or pattern == jurisdiction:
+        return True
+    if pattern.endswith("-*"):
+        country = pattern[:-2]
+        return jurisdiction == country or jurisdiction.startswith(f"{country}-")
+    return pattern == jurisdiction.split("-")[0] and pattern in REGIONS
+
+
+def covers_any(patterns: tuple[str, ...], jurisdiction: str) -> bool:
+    return any(covers(p, normalise(jurisdiction)) for p in patterns)

