@@ -28,6 +28,8 @@ format: install
 	$(BIN)/ruff check --fix backend tests benchmarks
 	$(BIN)/ruff format backend tests benchmarks
 
-bench: install  ## print benchmark figures as JSON (see docs/benchmarks.md)
+bench: install  ## print benchmark figures as JSON (see docs/benchmarks.md); needs ../shared/data
 	$(BIN)/python benchmarks/retrieval.py
 	$(BIN)/python benchmarks/draft_latency.py
+	$(BIN)/python benchmarks/pii.py
+	$(BIN)/python benchmarks/gate.py

@@ -13,21 +13,11 @@ import click
 from flask import Flask
 from tqdm import tqdm
 
-from backend.errors import PrecedentError
+from backend.clitools import Group
 
 DEMO_DIR = Path("demo")
 DEMO_HELP_URL = "https://help.tidewater.example/articles"
 DEMO_TICKET_URL = "https://tidewater.example/agent/tickets/{id}"
-
-
-class Group(click.Group):
-    """Turns our errors into one readable line and a non-zero exit."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except PrecedentError as exc:
-            raise click.ClickException(exc.message) from None
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

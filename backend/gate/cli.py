@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from backend.clitools import Group
 from backend.errors import InputError, PrecedentError
 from backend.gate.decision import GateDecision
 from backend.gate.examples import run_examples
@@ -22,16 +23,6 @@ from backend.gate.metrics import Tally
 from backend.gate.policyset import Loader, PolicySet, policy_files
 from backend.gate.schema import PolicyError
 from backend.redaction import RedactedText, Vault, redactors
-
-
-class Group(click.Group):
-    """Turns our errors into one readable line and a non-zero exit."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except PrecedentError as exc:
-            raise click.ClickException(exc.message) from None
 
 
 class ExamplesFailed(PrecedentError):

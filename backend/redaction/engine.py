@@ -7,6 +7,7 @@ model must be an installed package, or ``MissingDependency`` says which one to i
 from __future__ import annotations
 
 import functools
+import logging
 import re
 
 import spacy
@@ -120,6 +121,8 @@ def recognizers(config: RedactionConfig) -> list[EntityRecognizer]:
 
 
 def build_analyzer(nlp_engine: NlpEngine, config: RedactionConfig) -> AnalyzerEngine:
+    # Presidio logs every recognizer it loads at INFO; only its warnings are worth reading.
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
     registry = RecognizerRegistry(recognizers=recognizers(config), supported_languages=["en"])
     return AnalyzerEngine(
         registry=registry,

@@ -114,7 +114,7 @@ def test_when_the_open_tickets_are_listed_then_the_picker_gets_summaries(
     client: FlaskClient,
 ) -> None:
     tickets = client.get("/api/v1/tickets").get_json()["tickets"]
-    assert [t["id"] for t in tickets] == ["N-1", "N-2", "N-3"]
+    assert [t["id"] for t in tickets] == ["N-1", "N-2", "N-3", "N-4"]
     detail = client.get("/api/v1/tickets/N-1").get_json()
     assert detail["comments"][1]["public"] is False
 

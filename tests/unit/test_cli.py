@@ -37,6 +37,16 @@ COMMANDS = [
     ["draft"],
     ["audit"],
     ["demo"],
+    ["reviewers"],
+    ["reviewers", "add"],
+    ["reviewers", "credential"],
+    ["reviewers", "list"],
+    ["policies"],
+    ["policies", "check"],
+    ["policies", "test"],
+    ["gate"],
+    ["gate", "eval"],
+    ["redact"],
 ]
 
 
@@ -115,3 +125,46 @@ def test_when_a_source_is_deleted_then_it_is_gone(run) -> None:  # type: ignore[
     assert run("sources", "delete", "ticket", "R-2").output == "deleted 1 index entries\n"
     result = run("ingest", "tickets", str(FIXTURES / "tickets.jsonl"), "--prune")
     assert "deleted 0 no longer present" in result.output
+
+
+def test_reviewers_are_added_with_a_one_time_token_and_credentials(run) -> None:  # type: ignore[no-untyped-def]
+    added = run("reviewers", "add", "Ana Ruiz", "Ana@Example.com")
+    assert added.output.startswith("added reviewer 1 Ana Ruiz <ana@example.com>\n")
+    token = added.output.strip().splitlines()[-1]
+    assert len(token) >= 24
+    result = run(
+        "reviewers",
+        "credential",
+        "ana@example.com",
+        "--domain",
+        "insurance",
+        "--jurisdiction",
+        "US-*",
+        "--licence",
+        "CA-0912",
+        "--expires",
+        "2020-01-31",
+    )
+    assert result.output == "ana@example.com may now review insurance in US-* until 2020-01-31\n"
+    listing = run("reviewers", "list").output
+    assert "insurance  US-*                 CA-0912 until 2020-01-31  EXPIRED" in listing
+    missing = CliRunner().invoke(
+        cli,
+        [
+            "reviewers",
+            "credential",
+            "bo@example.com",
+            "--domain",
+            "legal",
+            "--jurisdiction",
+            "GB",
+            "--licence",
+            "x",
+            "--expires",
+            "2030-01-01",
+        ],
+    )
+    assert (missing.exit_code, missing.output) == (
+        1,
+        "Error: no reviewer with e-mail bo@example.com\n",
+    )

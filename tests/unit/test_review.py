@@ -240,3 +240,39 @@ def test_a_reviewer_without_a_token_is_told_how_to_sign_in(client: FlaskClient) 
     response = client.get("/api/v1/reviews")
     assert response.status_code == 401
     assert "Authorization: Bearer" in response.get_json()["error"]["message"]
+
+
+def test_the_real_gate_routes_a_medical_question_and_an_eligible_reviewer_releases_it(
+    indexed_app: Flask,
+) -> None:
+    from backend import pipeline, review
+    from backend.drafts import ensure_tenant
+
+    client = indexed_app.test_client()
+    draft_id = client.post("/api/v1/drafts", json={"ticket_id": "N-4"}).get_json()["id"]
+    pipeline.process_draft(draft_id, services.draft_store(), services.get())  # the worker
+    gate = client.get(f"/api/v1/drafts/{draft_id}").get_json()["gate"]
+    assert (gate["status"], gate["domains"], gate["jurisdiction"]) == (
+        "review_required",
+        ["medical"],
+        "US-CA",
+    )
+    assert any(r["source"] == "ticket" and r["text"] for r in gate["rules"])
+    assert client.post(f"/api/v1/drafts/{draft_id}/insert").status_code == 409
+
+    with db.session() as session:
+        tenant = ensure_tenant(session, "demo")
+        doctor, token = review.add_reviewer(session, tenant.id, "Dr Okafor", "ok@example.com")
+        review.add_credential(
+            session, doctor, "medical", ["US-*"], "MD-7781", date.today() + timedelta(days=30)
+        )
+    item = client.get("/api/v1/reviews", headers=bearer(token)).get_json()["reviews"][0]
+    client.post(
+        f"/api/v1/reviews/{item['id']}/decision",
+        headers=bearer(token),
+        json={"action": "approve", "note": "No dosing advice given."},
+    )
+    assert client.post(f"/api/v1/drafts/{draft_id}/insert").status_code == 200
+    with db.session() as session:
+        routed = session.scalars(select(AuditEvent).where(AuditEvent.action == "gate.routed")).one()
+    assert routed.details["policy_versions"]["medical"].startswith("sha256:")
