@@ -102,7 +102,14 @@ def test_when_a_ticket_has_personal_data_then_no_model_facing_seam_sees_it(
 def test_when_a_draft_is_made_then_every_stage_is_timed(indexed_app: Flask) -> None:
     drafted = pipeline.draft_reply("demo", "N-1", services.get())
     assert list(drafted.timings) == [
-        "fetch", "redact", "retrieve", "generate", "verify", "gate", "restore"]
+        "fetch",
+        "redact",
+        "retrieve",
+        "generate",
+        "verify",
+        "gate",
+        "restore",
+    ]
     assert drafted.result.citations[0].source.source_id == "R-1"
     assert "2.4 GHz" in drafted.result.text
 
