@@ -141,3 +141,46 @@ def test_when_a_cheap_rule_already_hit_then_similarity_is_not_computed(
     poison = {"ticket": np.full(384, np.nan, dtype=np.float32)}
     decision = evaluate(policies, seal("What are the symptoms of flu?"), vectors=poison)
     assert [h.rule for h in decision.hits] == ["t"]
+
+
+LONG_STORY = (
+    "I rent a flat and for five months the roof has leaked into both bedrooms. "
+    "There is now mould on our clothes and in the kitchen drawers, and every time we call "
+    "the management company they promise to send someone and nobody comes. Yesterday they "
+    "told us the repair is our job because we did not report it in writing, and they want "
+    "us to pay for the new ceiling as well as the rent."
+)
+
+
+def test_when_long_texts_is_skip_then_a_long_text_is_left_to_the_cheap_rules(
+    tmp_path: Path, loader: Loader
+) -> None:
+    rule = {
+        "id": "like",
+        "type": "similarity",
+        "positives": "examples/legal/positives.txt",
+        "negatives": "examples/support/negatives.txt",
+        "max_words": 40,
+    }
+    skip = policy_with(tmp_path, loader, [rule])
+    assert evaluate(skip, seal(LONG_STORY)).domains == ()
+    head = policy_with(tmp_path, loader, [{**rule, "long_texts": "head"}])
+    decision = evaluate(head, seal(LONG_STORY))
+    assert decision.domains == ("legal",)
+    assert decision.hits[0].spans[0].text == LONG_STORY  # the whole text is shown
+
+
+def test_when_a_text_is_shorter_than_min_words_then_similarity_does_not_run(
+    tmp_path: Path, loader: Loader
+) -> None:
+    rule = {
+        "id": "like",
+        "type": "similarity",
+        "positives": "examples/legal/positives.txt",
+        "negatives": "examples/support/negatives.txt",
+        "min_words": 25,
+    }
+    policies = policy_with(tmp_path, loader, [rule])
+    poison = {"ticket": np.full(384, np.nan, dtype=np.float32)}
+    short = seal("My landlord kept my deposit, can he do that?")
+    assert evaluate(policies, short, vectors=poison).domains == ()

@@ -27,7 +27,7 @@ import numpy as np
 
 from backend.gate import jurisdictions
 from backend.gate.schema import Field
-from backend.redaction import RedactedText, Redactor
+from backend.redaction import RedactedText, Redactor, seal
 from backend.registry import Registry
 from backend.retrieval import Embedder, Vectors
 
@@ -60,6 +60,7 @@ class Text:
         self.value = text.text
         self._vector = vector
         self._embed = embed
+        self._heads: dict[int, Vectors] = {}
         self._word_starts: list[int] | None = None
 
     def word_index(self, offset: int) -> int:
@@ -74,13 +75,31 @@ class Text:
         starts = self._word_starts[max(0, index - count) : index]
         return [WORD.match(self.value, s).group().lower() for s in starts]  # type: ignore[union-attr]
 
-    def vector(self) -> Vectors:
-        """This text's embedding: the one passed in, or computed once on first use."""
+    def word_count(self) -> int:
+        return self.word_index(len(self.value))
+
+    def vector(self, head_words: int | None = None) -> Vectors:
+        """This text's embedding: the one passed in, or computed once on first use.
+
+        With ``head_words``, a text longer than that is embedded on its first ``head_words``
+        words only (embedding cost grows with length); a vector the caller passed in is
+        used as it is.
+        """
+        if self._vector is None and head_words is not None and self.word_count() > head_words:
+            if head_words not in self._heads:
+                assert self._word_starts is not None
+                cut = self._word_starts[head_words]
+                # A prefix of a redacted text cut between words is still redacted.
+                self._heads[head_words] = self._embedded(seal(self.value[:cut].rstrip()))
+            return self._heads[head_words]
         if self._vector is None:
-            if self._embed is None:
-                raise RuntimeError("no embedder was given to the gate")
-            self._vector = self._embed(self.redacted)
+            self._vector = self._embedded(self.redacted)
         return np.asarray(self._vector, dtype=np.float32).reshape(-1)
+
+    def _embedded(self, text: RedactedText) -> Vectors:
+        if self._embed is None:
+            raise RuntimeError("no embedder was given to the gate")
+        return np.asarray(self._embed(text), dtype=np.float32).reshape(-1)
 
 
 @dataclass

@@ -40,7 +40,10 @@ class SimilarityRule(Rule):
     Embedding costs milliseconds, so the rule runs only when its policy's cheap rules found
     nothing; with ``only_if`` only for texts that contain one of those terms, and with
     ``max_words`` only for texts up to that many words (long texts cost the most to embed and
-    carry enough words for the cheap rules).
+    usually carry enough words for the cheap rules). With ``long_texts: head`` a longer text
+    is not skipped but judged on its first ``max_words`` words (a post's opening sentences
+    usually say what it is about). With ``min_words`` texts shorter than that are left to the
+    cheap rules (a one-line remark is a poor match for examples written as stories).
 
     Example::
 
@@ -68,6 +71,8 @@ class SimilarityRule(Rule):
         "min_similarity": Field(float, check=_between(-1.0, 1.0, "min_similarity")),
         "only_if": Field(list, item=str),
         "max_words": Field(int, check=_between(1, 10_000, "max_words")),
+        "min_words": Field(int, check=_between(1, 10_000, "min_words")),
+        "long_texts": Field(str, choices=("skip", "head")),
     }
 
     def __init__(self, options: Mapping[str, Any]) -> None:
@@ -79,6 +84,8 @@ class SimilarityRule(Rule):
         only_if = options.get("only_if")
         self.only_if = compile_terms(only_if) if only_if else None
         self.max_words: int | None = options.get("max_words")
+        self.min_words: int | None = options.get("min_words")
+        self.head = options.get("long_texts", "skip") == "head"
         self.positives: Vectors = np.zeros((0, 0), dtype=np.float32)
         self.negatives: Vectors = np.zeros((0, 0), dtype=np.float32)
 
@@ -102,9 +109,12 @@ class SimilarityRule(Rule):
     def find(self, text: Text) -> list[Found]:
         if self.only_if is not None and not self.only_if.search(text.value):
             return []
-        if self.max_words is not None and text.word_index(len(text.value)) > self.max_words:
+        words = text.word_count()
+        if self.min_words is not None and words < self.min_words:
             return []
-        score, nearest = self.score(text.vector())
+        if self.max_words is not None and not self.head and words > self.max_words:
+            return []
+        score, nearest = self.score(text.vector(self.max_words if self.head else None))
         if score < self.margin or nearest < self.min_similarity:
             return []
         return [Found(0, len(text.value), round(score, 4))]
