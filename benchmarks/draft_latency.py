@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import ROOT, machine, percentiles  # noqa: E402
 
-STAGES = ("fetch", "redact", "retrieve", "generate", "verify", "restore")
+STAGES = ("fetch", "redact", "retrieve", "generate", "verify", "gate", "restore")
 
 
 def call(url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -114,7 +114,7 @@ def main() -> None:
         json.dumps(
             {
                 "benchmark": "draft_latency",
-                "setup": "precedent serve, embedded defaults, offline drafter, demo corpus",
+                "setup": "precedent serve, embedded defaults (Presidio, gate on), offline drafter, demo",
                 "broker": args.broker_url or "filesystem://",
                 "drafts": len(totals),
                 "post_to_ready_ms": percentiles(totals),

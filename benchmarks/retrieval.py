@@ -27,7 +27,7 @@ from backend.retrieval import embedders  # noqa: E402
 from backend.retrieval.ingest import ingest, ticket_records  # noqa: E402
 from backend.retrieval.lance import LanceIndex  # noqa: E402
 from backend.types import Requester  # noqa: E402
-from benchmarks.common import SHARED_DATA, machine, percentiles  # noqa: E402
+from benchmarks.common import ROOT, SHARED_DATA, machine, percentiles  # noqa: E402
 
 MODES = ("text", "vector", "hybrid")
 DEPTH = 10
@@ -63,7 +63,7 @@ def main() -> None:
     dev_docs = set(gold_by_id.values())
     queries = [c for c in test if c["agentURL"]["doc_id"] in dev_docs]
 
-    redactor = redactors.get("patterns")()
+    redactor = redactors.get("presidio")(config_path=ROOT / "policies" / "redaction.yaml")
     embedder = embedders.get("minilm-onnx")(threads=1)
     embedder.embed([redactor.redact("warm up", Vault())])
     index = LanceIndex(tempfile.mkdtemp(prefix="precedent-bench-"), embedder.dimensions)

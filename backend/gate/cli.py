@@ -8,7 +8,6 @@ their own. Every text is redacted before the gate sees it, as in the pipeline.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from backend.gate.examples import run_examples
 from backend.gate.metrics import Tally
 from backend.gate.policyset import Loader, PolicySet, policy_files
 from backend.gate.schema import PolicyError
-from backend.redaction import RedactedText, Vault, redactors
+from backend.redaction import RedactedText, Vault
 
 
 class ExamplesFailed(PrecedentError):
@@ -35,20 +34,24 @@ DIRECTORY = click.argument(
 
 
 def policies_dir(directory: Path | None) -> Path:
-    return directory or Path(os.environ.get("PRECEDENT_POLICIES_DIR", "policies"))
+    from backend.cli import app
+
+    return directory or Path(app().config["POLICIES_DIR"] or "policies")
 
 
 def loader() -> Loader:
-    from backend.retrieval import embedders
+    from backend import services
+    from backend.cli import app
 
-    embedder = embedders.get("minilm-onnx")(threads=1)  # type: ignore[call-arg]
-    cache = Path(os.environ.get("PRECEDENT_DATA_DIR", "var")) / "gate-cache"
-    return Loader(embedder=embedder, cache_dir=cache)
+    cache = Path(app().config["DATA_DIR"]) / "gate-cache"
+    return Loader(embedder=services.get().embedder, cache_dir=cache)
 
 
 def redact(text: str) -> RedactedText:
-    """Redact one input text with the pattern redactor and a vault of its own."""
-    return redactors.get("patterns")().redact(text, Vault())
+    """Redact one input text as the pipeline does, with a vault of its own."""
+    from backend import services
+
+    return services.get().redactor.redact(text, Vault())
 
 
 @click.group(cls=Group)
@@ -99,7 +102,7 @@ def gate() -> None:
     "directory",
     type=click.Path(path_type=Path),
     default=None,
-    help="Policy folder (default: $PRECEDENT_POLICIES_DIR or ./policies).",
+    help="Policy folder (default: the PRECEDENT_POLICIES_DIR setting, policies).",
 )
 def gate_eval(file: Path, directory: Path | None) -> None:
     """Evaluate each JSON line of FILE and print one decision per line.
