@@ -114,7 +114,7 @@ def main() -> None:
         json.dumps(
             {
                 "benchmark": "draft_latency",
-                "setup": "precedent serve, embedded defaults (Presidio, gate on), offline drafter, demo",
+                "setup": "precedent serve, embedded defaults, Presidio, gate, offline drafter",
                 "broker": args.broker_url or "filesystem://",
                 "drafts": len(totals),
                 "post_to_ready_ms": percentiles(totals),
