@@ -20,7 +20,6 @@ from presidio_analyzer.predefined_recognizers import (
     PhoneRecognizer,
     SpacyRecognizer,
     UkNinoRecognizer,
-    UrlRecognizer,
     UsBankRecognizer,
     UsLicenseRecognizer,
     UsPassportRecognizer,
@@ -35,6 +34,7 @@ from backend.redaction.recognizers import (
     OfflineEmailRecognizer,
     SupportNameRecognizer,
     SupportPhoneRecognizer,
+    WholeWordUrlRecognizer,
 )
 
 NER_MAPPING = {
@@ -102,7 +102,7 @@ def recognizers(config: RedactionConfig) -> list[EntityRecognizer]:
         AddressRecognizer(),
         IbanRecognizer(),
         IpRecognizer(),
-        UrlRecognizer(),
+        WholeWordUrlRecognizer(),
         UsSsnRecognizer(),
         UsLicenseRecognizer(),
         UsPassportRecognizer(),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import tldextract
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from presidio_analyzer.predefined_recognizers import EmailRecognizer
+from presidio_analyzer.predefined_recognizers import EmailRecognizer, UrlRecognizer
 
 
 @dataclass(frozen=True)
@@ -191,3 +191,30 @@ class LuhnCardRecognizer(RegexRecognizer):
             "card", re.compile(r"(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\w-]|\.\d)"), 0.5, check=luhn_ok
         ),
     )
+
+
+class WholeWordUrlRecognizer(UrlRecognizer):
+    """Presidio's URL recognizer, without the pieces of words it takes for bare domains.
+
+    Tickets glue sentences together ("device.This", "centers.Cant"); Presidio reads
+    "device.Th" as a domain in Thailand. A URL must not start or end inside a word, and a
+    bare domain (no scheme, no www, no path) must be written in lower case.
+    """
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results if _whole_url(text, r.start, r.end)]
+
+
+def _whole_url(text: str, start: int, end: int) -> bool:
+    if text[end : end + 1].isalnum() or text[start - 1 : start].isalnum():
+        return False
+    found = text[start:end]
+    bare = "://" not in found and not found.lower().startswith("www.") and "/" not in found
+    return not bare or found.rsplit(".", 1)[-1].islower()

@@ -126,6 +126,23 @@ def test_when_text_has_a_street_address_then_each_part_is_redacted(
     assert redact(redactor, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "the laptop is slow.I visited service centers.Cant fix it",
+            "the laptop is slow.I visited service centers.Cant fix it",
+        ),
+        ("this device.This device was used.The end", "this device.This device was used.The end"),
+        ("my blog is janedoe.com and https://janedoe.com/about", "my blog is <URL_1> and <URL_2>"),
+    ],
+)
+def test_when_sentences_are_glued_together_then_they_are_not_taken_for_urls(
+    redactor: PresidioRedactor, text: str, expected: str
+) -> None:
+    assert redact(redactor, text) == expected
+
+
 def test_when_the_tenant_allows_a_product_name_then_it_survives(
     redactor: PresidioRedactor,
 ) -> None:
