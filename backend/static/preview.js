@@ -57,34 +57,16 @@
     return svg;
   }
 
-  function h(tag, attrs) {
-    var el = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (key) {
-        var v = attrs[key];
-        if (v == null || v === false) return;
-        if (key === "class") el.className = v;
-        else if (key === "text") el.textContent = String(v);
-        else if (key.slice(0, 2) === "on" && typeof v === "function") el.addEventListener(key.slice(2), v);
-        else el.setAttribute(key, v === true ? "" : String(v));
-      });
-    }
-    for (var i = 2; i < arguments.length; i++) add(el, arguments[i]);
-    return el;
-  }
-
-  function add(parent, child) {
-    if (child == null || child === false) return;
-    if (Array.isArray(child)) { child.forEach(function (c) { add(parent, c); }); return; }
-    parent.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
-  }
+  // DOM helpers shared with the sidebar core (sidebar.js loads first).
+  var h = PrecedentSidebar.dom.h;
+  var add = PrecedentSidebar.dom.add;
 
   function sentence(text) {
     var t = str(text).trim();
     return t.charAt(0).toUpperCase() + t.slice(1);
   }
 
-  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
+  var clear = PrecedentSidebar.dom.clear;
   function str(v) { return v == null ? "" : String(v); }
 
   function announce(message) {

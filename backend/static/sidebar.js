@@ -1466,5 +1466,6 @@
     domainLabel: domainLabel,
     ruleLabel: ruleLabel,
     toPlainText: function (text, citations, keepMarkers) { return toPlainText(text, citations, !!keepMarkers); },
+    dom: Object.freeze({ h: h, add: add, clear: clear }),
   });
 })(typeof window !== "undefined" ? window : this);

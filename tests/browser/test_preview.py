@@ -20,6 +20,11 @@ from tests.integration.conftest import ROOT, free_port, settings_env, wait_for
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
+DATA_DIRS: dict[str, str] = {}
+
+
+def server_data(url: str) -> str:
+    return DATA_DIRS[url]
 
 
 def chromium() -> str:
@@ -65,6 +70,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     wait_for(lambda: urllib.request.urlopen(f"{url}/api/v1/health").status == 200, "server")
+    DATA_DIRS[url] = str(data)
     yield url
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(20)
@@ -84,8 +90,8 @@ def browser_page(server: str) -> Iterator[Page]:
                 "--no-first-run",
             ],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        yield page
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        yield context.new_page()
         browser.close()
     shutil.rmtree(profile, ignore_errors=True)
 
@@ -118,3 +124,61 @@ def test_a_question_nothing_covers_shows_a_knowledge_gap(server: str, browser_pa
     page.get_by_role("button", name="Draft reply").first.click()
     expect(page.get_by_text("Knowledge gap").first).to_be_visible(timeout=60_000)
     expect(page.get_by_role("link", name="E-104 during setup")).to_have_count(0)
+
+
+def test_a_credentialed_reviewer_approves_a_gated_draft_and_the_agent_can_insert_it(
+    server: str, browser_page: Page, tmp_path: Path
+) -> None:
+    page = browser_page
+    cli = [sys.executable, "-m", "backend.cli"]
+    env = settings_env(
+        {"DATA_DIR": server_data(server), "FILES_INBOX": str(FIXTURES / "inbox.jsonl")}
+    )
+    added = subprocess.run(
+        [*cli, "reviewers", "add", "Dr Okafor", "okafor@example.com"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    token = added.stdout.strip().splitlines()[-1]
+    subprocess.run(
+        [
+            *cli,
+            "reviewers",
+            "credential",
+            "okafor@example.com",
+            "--domain",
+            "medical",
+            "--jurisdiction",
+            "US-*",
+            "--licence",
+            "MD-7781",
+            "--expires",
+            "2099-12-31",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+    page.goto(f"{server}/preview#N-4")
+    page.get_by_role("button", name="Draft reply").first.click()
+    expect(page.get_by_text("Needs review before use")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("button", name="Insert into reply")).to_be_disabled()
+
+    review = page.context.new_page()
+    review.goto(f"{server}/review")
+    review.get_by_label("Personal access token").fill(token)
+    review.get_by_role("button", name="Sign in").click()
+    expect(review.get_by_text("N-4").first).to_be_visible()
+    review.get_by_text("N-4").first.click()
+    review.get_by_role("button", name="Approve", exact=True).click()
+    expect(review.get_by_text("Nothing waiting for you")).to_be_visible()
+    review.screenshot(path=str(tmp_path / "review-done.png"), full_page=True)
+    review.close()
+
+    # The sidebar re-reads a draft awaiting review every few seconds.
+    expect(page.get_by_role("button", name="Insert into reply")).to_be_enabled(timeout=20_000)
