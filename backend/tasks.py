@@ -51,8 +51,11 @@ def _recover_on_start(sender: Any = None, **_: Any) -> None:
 def _prepare_process(**_: Any) -> None:
     # Database connections must not be shared across a fork.
     db.dispose(close=False)
-    # Load the models now, so the first draft does not pay for it.
+    # Load models and policies now, so the first draft does not pay for it.
     flask_app = current_celery_app.flask_app
     with flask_app.app_context():
         service = services.get()
-        service.embedder.embed([service.redactor.redact("warm up", Vault())])
+        warm = service.redactor.redact("warm up", Vault())
+        service.embedder.embed([warm])
+        if service.gate:
+            service.gate.evaluate(warm, warm, "")
