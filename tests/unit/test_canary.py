@@ -15,10 +15,10 @@ from flask import Flask
 from backend import create_app, migrate, pipeline, services
 from backend.connectors.files import read_ticket_export
 from backend.redaction import RedactedText
-from backend.retrieval import Embedder, IndexRecord, SearchIndex, Vectors
 from backend.retrieval.ingest import ingest, ticket_records
 from backend.types import DraftText, Source
 from tests.conftest import app_config
+from tests.recording import RecordingEmbedder, RecordingIndex
 
 CANARIES = {
     "name": "Zebulon Quillfeather",
@@ -29,43 +29,6 @@ CANARIES = {
     "street": "4417 Marigold Crescent",
 }
 ORDER_ID = "ORD-2026-771203"  # an id, not personal: it must survive
-
-
-@dataclass
-class RecordingEmbedder:
-    inner: Embedder
-    seen: list[str] = field(default_factory=list)
-    name: str = "recording"
-    dimensions: int = 384
-
-    def embed(self, texts: Sequence[RedactedText]) -> Vectors:
-        self.seen += [t.text for t in texts]
-        return self.inner.embed(texts)
-
-
-@dataclass
-class RecordingIndex:
-    inner: SearchIndex
-    seen: list[str] = field(default_factory=list)
-
-    def upsert(self, tenant: str, records: Sequence[IndexRecord], vectors: Vectors) -> None:
-        self.seen += [json.dumps([r.title, r.url, r.text.text, r.answer.text]) for r in records]
-        self.inner.upsert(tenant, records, vectors)
-
-    def search(
-        self,
-        tenant: str,
-        kind: Any,
-        query: RedactedText,
-        vector: Vectors,
-        limit: int,
-        mode: Any = "hybrid",
-    ) -> list[Source]:
-        self.seen.append(query.text)
-        return self.inner.search(tenant, kind, query, vector, limit, mode)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
 
 
 @dataclass
@@ -126,7 +89,7 @@ def test_no_personal_value_reaches_an_embedder_the_index_or_the_provider(tmp_pat
             default=str,
         )
 
-    received = "\n".join([*embedder.seen, *index.seen, *drafter.seen, stored])
+    received = "\n".join([*embedder.seen, *index.stored, *index.queries, *drafter.seen, stored])
     for kind, value in CANARIES.items():
         for part in value.split():
             if len(part) > 3:

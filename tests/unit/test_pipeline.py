@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -15,47 +13,9 @@ from sqlalchemy import select
 from backend import pipeline, services
 from backend.db import db
 from backend.models import Citation
-from backend.redaction import RedactedText
-from backend.retrieval import Embedder, SearchIndex, Vectors
-from backend.types import Source
+from tests.recording import RecordingEmbedder, RecordingIndex
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-
-
-@dataclass
-class RecordingEmbedder:
-    inner: Embedder
-    seen: list[str] = field(default_factory=list)
-    name: str = "recording"
-    dimensions: int = 384
-
-    def embed(self, texts: Sequence[RedactedText]) -> Vectors:
-        self.seen.extend(t.text for t in texts)
-        return self.inner.embed(texts)
-
-
-@dataclass
-class RecordingIndex:
-    inner: SearchIndex
-    returned: list[Source] = field(default_factory=list)
-    queries: list[str] = field(default_factory=list)
-
-    def search(
-        self,
-        tenant: str,
-        kind: Any,
-        query: RedactedText,
-        vector: Vectors,
-        limit: int,
-        mode: Any = "hybrid",
-    ) -> list[Source]:
-        self.queries.append(query.text)
-        found = self.inner.search(tenant, kind, query, vector, limit, mode)
-        self.returned.extend(found)
-        return found
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
 
 
 def recording_services() -> tuple[pipeline.Services, RecordingEmbedder, RecordingIndex]:
