@@ -57,7 +57,7 @@ class FilesConnector:
     def _read(self, tenant: str) -> Iterator[Ticket]:
         if not self._inbox.exists() or self._inbox.is_dir():
             raise ConfigError(f"open-tickets file not found: {self._inbox} (PRECEDENT_FILES_INBOX)")
-        for number, row in _jsonl_rows(self._inbox):
+        for number, row in jsonl_rows(self._inbox):
             yield _ticket(tenant, row, f"{self._inbox}:{number}")
 
 
@@ -133,13 +133,18 @@ def _export_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             for number, row in enumerate(csv.DictReader(handle), start=2):
                 yield number, dict(row)
     elif path.suffix.lower() in {".jsonl", ".ndjson"}:
-        yield from _jsonl_rows(path)
+        yield from jsonl_rows(path)
     else:
         raise InputError(f"{path}: unsupported file type '{path.suffix}'; use .csv or .jsonl")
 
 
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as handle:
+def jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line; errors name the file and line."""
+    try:
+        handle = path.open(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"file not found: {path}") from None
+    with handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from backend.clitools import Group
+from backend.connectors.files import jsonl_rows
 from backend.errors import InputError, PrecedentError
 from backend.gate.decision import GateDecision
 from backend.gate.examples import run_examples
@@ -124,10 +125,7 @@ def gate_eval(file: Path, directory: Path | None) -> None:
             redact(draft) if draft else None,
             item.get("jurisdiction", ""),
         )
-        rules = [{"policy": h.policy, "rule": h.rule, "domain": h.domain} for h in decision.hits]
-        click.echo(
-            json.dumps({"id": item["id"], "domains": list(decision.domains), "rules": rules})
-        )
+        click.echo(json.dumps(_result(item["id"], decision)))
         if "expected" in item:
             tally.add(item["expected"], decision.domains)
     if tally.items:
@@ -144,22 +142,11 @@ FIELDS = {"id": (str, int), "ticket": (str,), "draft": (str,), "jurisdiction": (
 
 def read_items(file: Path) -> Iterator[dict[str, Any]]:
     """The input lines, checked; errors name the file and line."""
-    try:
-        lines = file.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InputError(f"file not found: {file}") from None
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            yield _item(file, number, line)
+    for number, item in jsonl_rows(file):
+        yield _item(file, number, item)
 
 
-def _item(file: Path, number: int, line: str) -> dict[str, Any]:
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{file}:{number}: not valid JSON ({exc.msg})") from None
-    if not isinstance(item, dict):
-        raise InputError(f"{file}:{number}: each line must be a JSON object")
+def _item(file: Path, number: int, item: dict[str, Any]) -> dict[str, Any]:
     for key in ("id", "ticket"):
         if key not in item:
             raise InputError(f"{file}:{number}: missing '{key}'")
