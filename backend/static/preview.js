@@ -6,7 +6,6 @@
 (function () {
   "use strict";
 
-  var SVG_NS = "http://www.w3.org/2000/svg";
   var ICONS = {
     lock: [["rect", { x: "4", y: "11", width: "16", height: "10", rx: "2" }], ["path", { d: "M8 11V7a4 4 0 0 1 8 0v4" }]],
     shield: [["path", { d: "M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z" }], ["path", { d: "M9 12l2 2 4-4" }]],
@@ -45,16 +44,7 @@
   /* ------------------------------------------------------------ helpers */
 
   function icon(name) {
-    var svg = document.createElementNS(SVG_NS, "svg");
-    [["viewBox", "0 0 24 24"], ["fill", "none"], ["stroke", "currentColor"], ["stroke-width", "2"],
-      ["stroke-linecap", "round"], ["stroke-linejoin", "round"], ["aria-hidden", "true"], ["class", "pv-icon"]]
-      .forEach(function (a) { svg.setAttribute(a[0], a[1]); });
-    (ICONS[name] || []).forEach(function (part) {
-      var node = document.createElementNS(SVG_NS, part[0]);
-      Object.keys(part[1]).forEach(function (k) { node.setAttribute(k, part[1][k]); });
-      svg.appendChild(node);
-    });
-    return svg;
+    return PrecedentSidebar.dom.svgIcon(ICONS[name] || [], "pv-icon");
   }
 
   // DOM helpers shared with the sidebar core (sidebar.js loads first).

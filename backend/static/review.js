@@ -13,7 +13,6 @@
   var PS = window.PrecedentSidebar;
   var TOKEN_KEY = "precedent.reviewerToken";
   var QUEUE_REFRESH_MS = 30000;
-  var SVG_NS = "http://www.w3.org/2000/svg";
   var ICONS = {
     shield: [["path", { d: "M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z" }], ["path", { d: "M9 12l2 2 4-4" }]],
     error: [["circle", { cx: "12", cy: "12", r: "9.5" }], ["path", { d: "M15 9l-6 6M9 9l6 6" }]],
@@ -66,17 +65,7 @@
   /* ------------------------------------------------------------ helpers */
 
   function icon(name, cls) {
-    var svg = document.createElementNS(SVG_NS, "svg");
-    [["viewBox", "0 0 24 24"], ["fill", "none"], ["stroke", "currentColor"], ["stroke-width", "2"],
-      ["stroke-linecap", "round"], ["stroke-linejoin", "round"], ["aria-hidden", "true"], ["focusable", "false"],
-      ["class", "pv-icon" + (cls ? " " + cls : "")]]
-      .forEach(function (a) { svg.setAttribute(a[0], a[1]); });
-    (ICONS[name] || []).forEach(function (part) {
-      var node = document.createElementNS(SVG_NS, part[0]);
-      Object.keys(part[1]).forEach(function (k) { node.setAttribute(k, part[1][k]); });
-      svg.appendChild(node);
-    });
-    return svg;
+    return PrecedentSidebar.dom.svgIcon(ICONS[name] || [], "pv-icon" + (cls ? " " + cls : ""));
   }
 
   // DOM helpers shared with the sidebar core (sidebar.js loads first).

@@ -96,17 +96,17 @@
   };
 
   function icon(name, extraClass) {
+    return svgIcon(ICONS[name] || ICONS.info, "pcd-icon" + (extraClass ? " " + extraClass : ""));
+  }
+
+  // An outline icon from [tag, attributes] parts; pages pass their own icon sets.
+  function svgIcon(parts, className) {
     var svg = document.createElementNS(SVG_NS, "svg");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("fill", "none");
-    svg.setAttribute("stroke", "currentColor");
-    svg.setAttribute("stroke-width", "2");
-    svg.setAttribute("stroke-linecap", "round");
-    svg.setAttribute("stroke-linejoin", "round");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    svg.setAttribute("class", "pcd-icon" + (extraClass ? " " + extraClass : ""));
-    (ICONS[name] || ICONS.info).forEach(function (part) {
+    [["viewBox", "0 0 24 24"], ["fill", "none"], ["stroke", "currentColor"], ["stroke-width", "2"],
+      ["stroke-linecap", "round"], ["stroke-linejoin", "round"], ["aria-hidden", "true"],
+      ["focusable", "false"], ["class", className]]
+      .forEach(function (a) { svg.setAttribute(a[0], a[1]); });
+    parts.forEach(function (part) {
       var node = document.createElementNS(SVG_NS, part[0]);
       Object.keys(part[1]).forEach(function (k) { node.setAttribute(k, part[1][k]); });
       svg.appendChild(node);
@@ -1466,6 +1466,6 @@
     domainLabel: domainLabel,
     ruleLabel: ruleLabel,
     toPlainText: function (text, citations, keepMarkers) { return toPlainText(text, citations, !!keepMarkers); },
-    dom: Object.freeze({ h: h, add: add, clear: clear }),
+    dom: Object.freeze({ h: h, add: add, clear: clear, svgIcon: svgIcon }),
   });
 })(typeof window !== "undefined" ? window : this);
