@@ -28,13 +28,16 @@ from backend.redaction.presidio import Finding, PresidioRedactor
 @click.option(
     "--config",
     "config_path",
-    default="policies/redaction.yaml",
-    show_default=True,
-    help="The redaction policy to apply.",
+    default=None,
+    help="The redaction policy to apply (default: the PRECEDENT_REDACTION_POLICY setting).",
 )
 @click.option("--tenant", default="", help="Apply this tenant's allow-list too.")
-def redact(file: str, explain: bool, config_path: str, tenant: str) -> None:
+def redact(file: str, explain: bool, config_path: str | None, tenant: str) -> None:
     """Redact FILE (or standard input) and print JSON lines."""
+    if config_path is None:
+        from backend.cli import app
+
+        config_path = app().config["REDACTION_POLICY"]
     redactor = PresidioRedactor(config_path)
     for record_id, text in read_records(file):
         redacted, findings = redactor.analyze(text, Vault(), tenant=tenant)
