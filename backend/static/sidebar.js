@@ -14,6 +14,12 @@
  *   sidebar.setTicket("TW-20001");        // "ready to draft" state for a ticket
  *   sidebar.requestDraft("TW-20001");     // POST, then poll until ready/failed
  *   sidebar.showDraft(draftJson);         // render a Draft object you already have
+ *   sidebar.reportOutcome({ sent_text, sent_type });  // POST /drafts/<id>/outcome
+ *
+ * Helpdesk adapters (app_manifest/) pass `feedback: true` for the agent's verdict row (Reject,
+ * Escalate, thumbs up / down, each POSTed to /drafts/<id>/outcome as {action} or {rating}) and
+ * call reportOutcome() with what was actually sent; the agent's last action rides along.
+ * onInsert may return a promise (ZAF / Freshworks SDK calls are asynchronous).
  *
  * Compliance gate: a draft's `gate` says whether a credentialed reviewer must approve it
  * first. While `gate.insertable` is false, Insert and Copy are disabled and a banner names
@@ -42,6 +48,7 @@
     headers: null,
     onInsert: null,
     onStateChange: null,
+    feedback: false,
     pollInterval: 400,
     gatePollInterval: 5000,
     timeout: 60000,
@@ -93,6 +100,7 @@
     lock: [["rect", { x: "4", y: "11", width: "16", height: "10", rx: "2" }], ["path", { d: "M8 11V7a4 4 0 0 1 8 0v4" }]],
     ban: [["circle", { cx: "12", cy: "12", r: "9.5" }], ["path", { d: "M5.3 5.3l13.4 13.4" }]],
     flag: [["path", { d: "M4 22V4" }], ["path", { d: "M4 4h13l-2.5 4.5L17 13H4" }]],
+    thumb: [["path", { d: "M7 10v11H3V10z" }], ["path", { d: "M7 10l4-8a2.2 2.2 0 0 1 3.2 2.3L13.5 9H19a2 2 0 0 1 2 2.3l-1.4 7.9A2 2 0 0 1 17.6 21H7" }]],
   };
 
   function icon(name, extraClass) {
@@ -1066,7 +1074,8 @@
         renderFlags(draft.flags),
         textEl,
         h("div", { class: "pcd-actions" }, insertBtn, copyBtn),
-        lockHint, insertError, inserted);
+        lockHint, insertError, inserted,
+        opts.feedback ? feedbackRow(draft) : null);
 
       add(view(), [
         banner ? banner.el : null,
@@ -1140,14 +1149,17 @@
           return;
         }
         state.draft = next;
-        try {
-          opts.onInsert(plain, next);
+        // onInsert may return a promise (helpdesk SDK calls are asynchronous).
+        var handed;
+        try { handed = Promise.resolve(opts.onInsert(plain, next)); } catch (e) { handed = Promise.reject(e); }
+        handed.then(function () {
           flashButton(btn, "Inserted", "check");
           announce("Draft inserted into the reply");
-        } catch (e) {
+        }, function (e) {
           flashButton(btn, "Insert failed", "error");
+          showInsertError({ message: "The helpdesk did not accept the text" + (e && e.message ? ": " + e.message : ".") });
           if (global.console) console.error(e);
-        }
+        });
         showInserted(next.inserted_at || new Date().toISOString());
         setState("ready", { inserted: true });
       }, function (err) {
@@ -1188,6 +1200,48 @@
       ui.banner.el.scrollIntoView({ behavior: reducedMotion() ? "auto" : "smooth", block: "nearest" });
       announce("Insert refused: " + message);
       if (err.code === "review_required" && !watch) watchGate(state.draft, opts.gatePollInterval);
+    }
+
+    /* ---- the agent's verdict and what was sent: POST /drafts/<id>/outcome */
+
+    var verdict = null;      // { id, action } the agent's last action on a draft
+
+    function reportOutcome(body, draft) {
+      var d = draft || state.draft;
+      if (!d || !d.id) return Promise.reject(ApiError("input", "There is no draft to report on."));
+      var action = verdict && verdict.id === d.id ? { action: verdict.action } : {};
+      return client.post("/drafts/" + encodeURIComponent(str(d.id)) + "/outcome", Object.assign(action, body || {}));
+    }
+
+    function feedbackRow(draft) {
+      var note = h("p", { class: "pcd-feedback-note", role: "status", hidden: true });
+      var buttons = [];
+      function choice(label, iconName, body, done, attrs) {
+        var btn = button(label, iconName, "pcd-btn-ghost pcd-btn-sm", function () {
+          if (btn.getAttribute("aria-busy") === "true") return;
+          btn.setAttribute("aria-busy", "true");
+          reportOutcome(body, draft).then(function () {
+            if (body.action) verdict = { id: draft.id, action: body.action };
+            buttons.forEach(function (b) { if (b.group === btn.group) b.setAttribute("aria-pressed", b === btn ? "true" : "false"); });
+            note.textContent = done;
+            announce(done);
+          }, function (err) {
+            note.textContent = "Could not record that: " + sentence(err.message);
+          }).then(function () { btn.removeAttribute("aria-busy"); note.hidden = false; });
+        }, Object.assign({ "aria-pressed": "false" }, attrs || {}));
+        btn.group = body.action ? "action" : "rating";
+        buttons.push(btn);
+        return btn;
+      }
+      var up = choice("", "thumb", { rating: "up" }, "Thanks: marked as helpful.", { title: "Helpful", "aria-label": "Helpful" });
+      var down = choice("", "thumb", { rating: "down" }, "Thanks: marked as not helpful.", { title: "Not helpful", "aria-label": "Not helpful" });
+      down.classList.add("pcd-thumb-down");
+      return h("div", { class: "pcd-feedback" },
+        h("div", { class: "pcd-feedback-row", role: "group", "aria-label": "Your verdict on this draft" },
+          choice("Reject", "x", { action: "rejected" }, "Rejected: Precedent records that this draft was not used."),
+          choice("Escalate", "flag", { action: "escalated" }, "Escalated: recorded for follow-up."),
+          h("span", { class: "pcd-feedback-spacer" }), up, down),
+        note);
     }
 
     /* ---- watching a gated draft for the reviewer's decision */
@@ -1442,6 +1496,7 @@
       showError: showError,
       reset: function () { setTicket(null); },
       getDraft: function () { return state.draft; },
+      reportOutcome: function (body) { return reportOutcome(body); },
       getState: function () { return state.name; },
       getText: function (o) {
         var d = state.draft;
