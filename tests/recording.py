@@ -44,9 +44,10 @@ class RecordingIndex:
         vector: Vectors,
         limit: int,
         mode: Any = "hybrid",
+        updated_after: str | None = None,
     ) -> list[Source]:
         self.queries.append(query.text)
-        found = self.inner.search(tenant, kind, query, vector, limit, mode)
+        found = self.inner.search(tenant, kind, query, vector, limit, mode, updated_after)
         self.returned.extend(found)
         return found
 

@@ -53,6 +53,7 @@ class SearchIndex(Protocol):
         vector: Vectors,
         limit: int,
         mode: SearchMode = "hybrid",
+        updated_after: str | None = None,  # ISO 8601; keeps only sources updated later
     ) -> list[Source]: ...
 
 

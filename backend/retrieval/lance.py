@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -14,12 +13,11 @@ import pyarrow as pa
 from lancedb.index import FTS
 from lancedb.rerankers import RRFReranker
 
-from backend.errors import ConfigError
 from backend.redaction import RedactedText
 from backend.retrieval import IndexRecord, SearchMode, Vectors, indexes
+from backend.retrieval.fields import check_tenant, keywords, timestamp, utc_text
 from backend.types import Source, SourceKind
 
-TENANT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 # Over-fetch before filtering on kind and fusing, so the fused top-k is not starved.
 CANDIDATES = 4
 
@@ -74,11 +72,13 @@ class LanceIndex:
         vector: Vectors,
         limit: int,
         mode: SearchMode = "hybrid",
+        updated_after: str | None = None,
     ) -> list[Source]:
+        where = _where(kind, updated_after)
         table = self._table(tenant)
         if table is None or limit < 1:
             return []
-        rows = _query(table, mode, query.text, vector, f"kind = {_sql(kind)}", limit)
+        rows = _query(table, mode, query.text, vector, where, limit)
         return [_source(row, vector) for row in rows[:limit]]
 
     def _table(self, tenant: str, create: bool = False) -> Any:
@@ -111,7 +111,7 @@ def _query(table: Any, mode: SearchMode, text: str, vector: Vectors, where: str,
     fetch = limit * CANDIDATES
     if mode == "vector":
         return table.search(vector).where(where, prefilter=True).limit(fetch).to_list()
-    fts_text = _fts_query(text)
+    fts_text = keywords(text)
     if mode == "text":
         if not fts_text:
             return []
@@ -123,10 +123,14 @@ def _query(table: Any, mode: SearchMode, text: str, vector: Vectors, where: str,
     return hybrid.where(where, prefilter=True).rerank(RRFReranker()).limit(fetch).to_list()
 
 
-def _fts_query(text: str) -> str:
-    # Placeholders and punctuation are noise to BM25; keep plain words.
-    words = re.findall(r"[^\W_]{2,}", re.sub(r"<[A-Z_0-9]+>", " ", text))
-    return " ".join(words)
+def _where(kind: SourceKind, updated_after: str | None) -> str:
+    where = f"kind = {_sql(kind)}"
+    if updated_after is not None:
+        # Stored dates are fixed-width UTC text, so text order is time order; undated rows
+        # are empty and never match.
+        after = utc_text(timestamp(updated_after, "updated_after"))
+        where += f" AND updated_at > {_sql(after)}" if after else ""
+    return where
 
 
 def _source(row: dict[str, Any], query_vector: Vectors) -> Source:
@@ -152,15 +156,13 @@ def _row(record: IndexRecord, vector: Vectors) -> dict[str, Any]:
         "url": record.url,
         "text": record.text.text,
         "answer": record.answer.text,
-        "updated_at": record.updated_at,
+        "updated_at": utc_text(timestamp(record.updated_at, f"{record.chunk_id} updated_at")),
         "vector": np.asarray(vector, dtype=np.float32).tolist(),
     }
 
 
 def _table_name(tenant: str) -> str:
-    if not TENANT_SLUG.match(tenant):
-        raise ConfigError(f"tenant '{tenant}' is not a valid slug (a-z, 0-9, - and _)")
-    return f"sources_{tenant}"
+    return f"sources_{check_tenant(tenant)}"
 
 
 def _sql(value: str) -> str:
