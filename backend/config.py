@@ -27,6 +27,19 @@ SETTINGS: dict[str, Setting] = {
     "BROKER_URL": Setting(str, "filesystem://", "Celery broker: filesystem:// or redis://…"),
     "INDEX": Setting(str, "lancedb", "search index implementation"),
     "INDEX_PATH": Setting(str, "", "LanceDB folder; empty means DATA_DIR/index"),
+    "WEAVIATE_URL": Setting(str, "", "Weaviate REST URL, e.g. http://weaviate:8080"),
+    "WEAVIATE_GRPC_PORT": Setting(int, 50051, "Weaviate gRPC port, same host as the URL"),
+    "WEAVIATE_API_KEY": Setting(str, "", "Weaviate API key; empty for a cluster without auth"),
+    "WEAVIATE_COLLECTION": Setting(str, "PrecedentSource", "Weaviate collection holding sources"),
+    "HYBRID_ALPHA": Setting(
+        float, 0.5, "Weaviate hybrid weight of the vector search: 0 keywords only, 1 vector only"
+    ),
+    "HYBRID_FUSION": Setting(
+        str,
+        "relative_score",
+        "Weaviate hybrid fusion of keyword and vector results",
+        choices=("relative_score", "ranked"),
+    ),
     "EMBEDDER": Setting(str, "minilm-onnx", "embedding model implementation"),
     "REDACTOR": Setting(str, "presidio", "personal-data redactor implementation"),
     "REDACTION_POLICY": Setting(str, "policies/redaction.yaml", "redaction configuration file"),
@@ -75,6 +88,9 @@ def validate(config: dict[str, Any]) -> None:
     ):
         if config[name] < 1:
             raise ConfigError(f"{ENV_PREFIX}{name} must be at least 1, got {config[name]}")
+    if not 0.0 <= config["HYBRID_ALPHA"] <= 1.0:
+        alpha = config["HYBRID_ALPHA"]
+        raise ConfigError(f"{ENV_PREFIX}HYBRID_ALPHA must be from 0 to 1, got {alpha}")
     _fill_derived_paths(config)
 
 
@@ -86,7 +102,21 @@ def _coerce(name: str, setting: Setting, value: Any) -> Any:
             return int(value)
         except ValueError:
             raise ConfigError(f"{ENV_PREFIX}{name} must be a whole number, got {value!r}") from None
+    if setting.kind is float:
+        return _coerce_float(name, value)
+    if setting.choices and str(value) not in setting.choices:
+        valid = ", ".join(setting.choices)
+        raise ConfigError(f"{ENV_PREFIX}{name} '{value}' is unknown. Valid values are: {valid}")
     return str(value)
+
+
+def _coerce_float(name: str, value: Any) -> float:
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{ENV_PREFIX}{name} must be a number, got {value!r}") from None
 
 
 def _fill_derived_paths(config: dict[str, Any]) -> None:

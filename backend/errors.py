@@ -65,6 +65,12 @@ class ProviderUnavailable(RetryableError):
     code = "provider_unavailable"
 
 
+class IndexUnavailable(RetryableError):
+    """The search index could not be reached or answered with a temporary failure."""
+
+    code = "index_unavailable"
+
+
 class Forbidden(PrecedentError):
     code = "forbidden"
     http_status = 403

@@ -19,7 +19,7 @@ from backend.drafts import DraftStore
 from backend.pipeline import Services
 from backend.redaction import Redactor, redactors
 from backend.redaction.store import VaultStore
-from backend.retrieval import Embedder, embedders, indexes
+from backend.retrieval import Embedder, SearchIndex, embedders, indexes
 
 if TYPE_CHECKING:
     from backend.gate.pipeline_gate import PolicyGate
@@ -46,7 +46,7 @@ def build(config: Any) -> Services:
         connector=connectors.get(config["CONNECTOR"])(inbox=config["FILES_INBOX"]),  # type: ignore[call-arg]
         redactor=_redactor(config),
         embedder=embedder,
-        index=indexes.get(config["INDEX"])(config["INDEX_PATH"], embedder.dimensions),  # type: ignore[call-arg]
+        index=_index(config, embedder),
         drafter=drafters.get(config["DRAFTER"])(),
         gate=_gate(config, embedder),
         tickets_per_draft=config["RETRIEVE_TICKETS"],
@@ -59,6 +59,20 @@ def _redactor(config: Any) -> Redactor:
     if config["REDACTOR"] == "presidio":  # the only one with settings of its own
         return cls(config_path=config["REDACTION_POLICY"], model=config["SPACY_MODEL"])  # type: ignore[call-arg]
     return cls()
+
+
+def _index(config: Any, embedder: Embedder) -> SearchIndex:
+    cls = indexes.get(config["INDEX"])
+    if config["INDEX"] == "weaviate":  # a server rather than a folder; connects on first use
+        return cls(  # type: ignore[call-arg]
+            url=config["WEAVIATE_URL"],
+            grpc_port=config["WEAVIATE_GRPC_PORT"],
+            api_key=config["WEAVIATE_API_KEY"],
+            collection=config["WEAVIATE_COLLECTION"],
+            alpha=config["HYBRID_ALPHA"],
+            fusion=config["HYBRID_FUSION"],
+        )
+    return cls(config["INDEX_PATH"], embedder.dimensions)  # type: ignore[call-arg]
 
 
 def _gate(config: Any, embedder: Embedder) -> PolicyGate | None:

@@ -58,4 +58,7 @@ class SearchIndex(Protocol):
 
 
 embedders: Registry[Embedder] = Registry("embedder", {"minilm-onnx": "backend.retrieval.minilm"})
-indexes: Registry[SearchIndex] = Registry("search index", {"lancedb": "backend.retrieval.lance"})
+indexes: Registry[SearchIndex] = Registry(
+    "search index",
+    {"lancedb": "backend.retrieval.lance", "weaviate": "backend.retrieval.weaviate"},
+)
