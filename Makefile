@@ -11,7 +11,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The ZAF SDK from npm, bundled for the Zendesk app and the backend's sidebar page (never a CDN).
+ZAF_SDK := backend/static/vendor/zaf_sdk.min.js
+
+$(ZAF_SDK): app_manifest/package.json app_manifest/package-lock.json
+	cd app_manifest && npm ci --no-audit --no-fund && npm run build
+
+install: $(STAMP) $(ZAF_SDK)
 
 demo: install  ## load the demo help centre and tickets, then serve http://127.0.0.1:5000/preview
 	$(BIN)/precedent demo

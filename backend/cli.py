@@ -316,11 +316,12 @@ def demo(ctx: click.Context, port: int, load_only: bool) -> None:
 
 
 def _register_command_groups() -> None:
+    from backend.apps.cli import app as helpdesk_apps
     from backend.cli_reviewers import reviewers
     from backend.gate.cli import gate, policies
     from backend.redaction.cli import redact
 
-    for group in (reviewers, policies, gate, redact):
+    for group in (reviewers, policies, gate, redact, helpdesk_apps):
         cli.add_command(group)
 
 

@@ -47,6 +47,9 @@ COMMANDS = [
     ["gate"],
     ["gate", "eval"],
     ["redact"],
+    ["app"],
+    ["app", "package"],
+    ["app", "validate"],
 ]
 
 
