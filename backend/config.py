@@ -31,6 +31,9 @@ SETTINGS: dict[str, Setting] = {
     "WEAVIATE_GRPC_PORT": Setting(int, 50051, "Weaviate gRPC port, same host as the URL"),
     "WEAVIATE_API_KEY": Setting(str, "", "Weaviate API key; empty for a cluster without auth"),
     "WEAVIATE_COLLECTION": Setting(str, "PrecedentSource", "Weaviate collection holding sources"),
+    "WEAVIATE_REPLICATION": Setting(
+        int, 1, "copies of each tenant when the collection is created (at most the node count)"
+    ),
     "HYBRID_ALPHA": Setting(
         float, 0.5, "Weaviate hybrid weight of the vector search: 0 keywords only, 1 vector only"
     ),
@@ -85,6 +88,7 @@ def validate(config: dict[str, Any]) -> None:
         "DRAFT_MAX_ATTEMPTS",
         "INFERENCE_THREADS",
         "VAULT_TTL_HOURS",
+        "WEAVIATE_REPLICATION",
     ):
         if config[name] < 1:
             raise ConfigError(f"{ENV_PREFIX}{name} must be at least 1, got {config[name]}")

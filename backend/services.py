@@ -71,6 +71,7 @@ def _index(config: Any, embedder: Embedder) -> SearchIndex:
             collection=config["WEAVIATE_COLLECTION"],
             alpha=config["HYBRID_ALPHA"],
             fusion=config["HYBRID_FUSION"],
+            replication=config["WEAVIATE_REPLICATION"],
         )
     return cls(config["INDEX_PATH"], embedder.dimensions)  # type: ignore[call-arg]
 

@@ -36,6 +36,7 @@ from backend.retrieval.weaviate_schema import (
     fusion_type,
     hybrid_arguments,
     parse_url,
+    replication_config,
     schema_properties,
     search_filter,
     source_filter,
@@ -62,12 +63,14 @@ class WeaviateIndex:
         collection: str = "PrecedentSource",
         alpha: float = 0.5,
         fusion: str = "relative_score",
+        replication: int = 1,
     ) -> None:
         self._endpoint = parse_url(url, grpc_port)
         self._api_key = api_key
         self._name = collection
         self._alpha = alpha
         self._fusion = fusion_type(fusion)
+        self._replication = replication
         self._lock = threading.Lock()
         self._client: weaviate.WeaviateClient | None = None
         self._tenants: set[str] = set()  # known to exist; absence is never cached
@@ -151,7 +154,7 @@ class WeaviateIndex:
             if self._client is None:
                 client = connect(self._endpoint, self._api_key)
                 try:
-                    ensure_collection(client, self._name)
+                    ensure_collection(client, self._name, self._replication)
                 except BaseException:
                     client.close()
                     raise
@@ -201,7 +204,7 @@ def connect(endpoint: Endpoint, api_key: str) -> weaviate.WeaviateClient:
     return client
 
 
-def ensure_collection(client: weaviate.WeaviateClient, name: str) -> None:
+def ensure_collection(client: weaviate.WeaviateClient, name: str, replication: int = 1) -> None:
     if not client.collections.exists(name):
         try:
             client.collections.create(
@@ -209,6 +212,7 @@ def ensure_collection(client: weaviate.WeaviateClient, name: str) -> None:
                 properties=schema_properties(),
                 vector_config=vector_config(),
                 multi_tenancy_config=tenancy_config(),
+                replication_config=replication_config(replication),
             )
         except UnexpectedStatusCodeError:
             if not client.collections.exists(name):  # lost a race with another worker: fine

@@ -11,7 +11,10 @@ import numpy as np
 from weaviate.classes.config import Configure, DataType, Property, Tokenization, VectorDistances
 from weaviate.classes.data import DataObject
 from weaviate.classes.query import Filter, HybridFusion
-from weaviate.collections.classes.config import MultiTenancyConfigCreate
+from weaviate.collections.classes.config import (
+    MultiTenancyConfigCreate,
+    ReplicationConfigCreate,
+)
 from weaviate.collections.classes.config_vectors import VectorConfigCreate
 from weaviate.collections.classes.filters import _Filters
 from weaviate.util import generate_uuid5
@@ -85,6 +88,11 @@ def vector_config() -> VectorConfigCreate:
     hnsw = Configure.VectorIndex.hnsw(distance_metric=VectorDistances.COSINE)
     config: VectorConfigCreate = Configure.Vectors.self_provided(vector_index_config=hnsw)
     return config
+
+
+def replication_config(factor: int) -> ReplicationConfigCreate:
+    # Each tenant is one shard; with a factor of n it lives on n nodes.
+    return Configure.replication(factor=factor)
 
 
 def tenancy_config() -> MultiTenancyConfigCreate:

@@ -32,6 +32,7 @@ from backend.retrieval.weaviate_schema import (
     hybrid_arguments,
     object_id,
     parse_url,
+    replication_config,
     schema_properties,
     search_filter,
     source_filter,
@@ -81,6 +82,10 @@ def test_when_the_schema_is_built_then_each_account_is_a_tenant_created_only_by_
         "autoTenantCreation": False,
         "autoTenantActivation": True,
     }
+
+
+def test_when_the_schema_is_built_then_the_replication_factor_is_the_setting() -> None:
+    assert replication_config(3)._to_dict() == {"factor": 3}
 
 
 def test_when_a_record_becomes_an_object_then_its_id_is_fixed_by_tenant_and_chunk() -> None:
@@ -248,13 +253,14 @@ def test_when_settings_choose_weaviate_then_build_makes_it_without_connecting(
             "WEAVIATE_URL": "http://127.0.0.1:9",  # unreachable: construction must not care
             "HYBRID_ALPHA": "0.3",
             "HYBRID_FUSION": "ranked",
+            "WEAVIATE_REPLICATION": "3",
             "REDACTOR": "patterns",
             "POLICIES_DIR": "",
         }
     )
     index = build(app.config).index
     assert isinstance(index, WeaviateIndex) and indexes.get("weaviate") is WeaviateIndex
-    assert (index._alpha, index._fusion) == (0.3, HybridFusion.RANKED)
+    assert (index._alpha, index._fusion, index._replication) == (0.3, HybridFusion.RANKED, 3)
 
 
 def test_when_hybrid_settings_come_from_the_environment_then_they_are_checked(
