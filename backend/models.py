@@ -155,3 +155,19 @@ class RedactionVault(Base):
     ticket_id: Mapped[str] = mapped_column(String(200))
     ciphertext: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class HelpdeskConnection(Base):
+    """A tenant's helpdesk: platform and host in clear (to route calls), the rest encrypted.
+
+    See backend/connectors/settings.py; credentials and secrets live only in ``ciphertext``.
+    """
+
+    __tablename__ = "helpdesk_connections"
+    __table_args__ = (UniqueConstraint("platform", "host"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    host: Mapped[str] = mapped_column(String(255))
+    ciphertext: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,122 @@
+"""Per-tenant helpdesk settings, stored encrypted, masked whenever they are shown.
+
+Only the platform and host are kept in clear: incoming calls (a ZAF JWT's issuer, a
+webhook's account) are routed by them. Credentials, the app's public key and every shared
+secret are one Fernet token (key from settings, as for redaction vaults).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal, cast
+
+from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.drafts import ensure_tenant
+from backend.errors import ConfigError, InputError
+from backend.models import HelpdeskConnection, Tenant, utcnow
+from backend.redaction.store import fernet_key
+
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+Platform = Literal["zendesk", "freshdesk"]
+PLATFORMS: tuple[Platform, ...] = ("zendesk", "freshdesk")
+SECRET_FIELDS = ("api_token", "oauth_token", "app_secret", "webhook_secret")
+MASK = "********"
+
+
+@dataclass(frozen=True)
+class HelpdeskSettings:
+    """One tenant's helpdesk. Secret fields never show in ``repr``, ``str`` or ``public()``."""
+
+    tenant: str
+    platform: Platform
+    host: str  # Zendesk subdomain ("acme") or Freshdesk domain ("acme.freshdesk.com")
+    email: str = ""  # Zendesk: the agent the API token belongs to
+    api_token: str = ""  # Zendesk API token / Freshdesk API key
+    oauth_token: str = ""  # Zendesk OAuth access token (instead of email + API token)
+    app_public_key: str = ""  # PEM that verifies the ZAF app's signed-URL JWTs
+    app_audience: str = ""  # the ``aud`` those JWTs must carry
+    app_secret: str = ""  # Freshdesk: the installation secret the app's requests carry
+    webhook_secret: str = ""  # Zendesk webhook signing secret / Freshdesk shared header
+
+    def __post_init__(self) -> None:
+        if self.platform not in PLATFORMS:
+            raise InputError(
+                f"unknown helpdesk platform '{self.platform}'. "
+                f"Valid platforms are: {', '.join(PLATFORMS)}"
+            )
+        if not self.host.strip():
+            raise InputError(f"{self.platform} needs a subdomain or domain")
+
+    def public(self) -> dict[str, str]:
+        """For output: secrets replaced by a mask (or empty when not set)."""
+        return {k: (MASK if v else "") if k in SECRET_FIELDS else v for k, v in _items(self)}
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.public().items())
+        return f"HelpdeskSettings({shown})"
+
+    __str__ = __repr__
+
+
+def _items(settings: HelpdeskSettings) -> list[tuple[str, str]]:
+    return [(f.name, str(getattr(settings, f.name))) for f in fields(settings)]
+
+
+class HelpdeskSettingsStore:
+    def __init__(self, sessions: SessionFactory, key: str) -> None:
+        self._sessions = sessions
+        self._fernet = Fernet(fernet_key(key))
+
+    def save(self, settings: HelpdeskSettings) -> None:
+        data = {k: v for k, v in asdict(settings).items() if k not in ("tenant", "platform")}
+        ciphertext = self._fernet.encrypt(json.dumps(data).encode()).decode()
+        with self._sessions() as session:
+            tenant = ensure_tenant(session, settings.tenant)
+            row = session.scalars(
+                select(HelpdeskConnection).where(HelpdeskConnection.tenant_id == tenant.id)
+            ).first()
+            if row is None:
+                row = HelpdeskConnection(tenant_id=tenant.id)
+                session.add(row)
+            row.platform, row.host = settings.platform, settings.host
+            row.ciphertext, row.updated_at = ciphertext, utcnow()
+
+    def load(self, tenant: str) -> HelpdeskSettings:
+        """The tenant's settings; ConfigError when none are stored or they won't decrypt."""
+        with self._sessions() as session:
+            found = session.execute(
+                select(HelpdeskConnection, Tenant.slug).join(Tenant).where(Tenant.slug == tenant)
+            ).first()
+            if found is None:
+                raise ConfigError(
+                    f"no helpdesk is connected for tenant '{tenant}'; "
+                    "run: precedent helpdesk connect zendesk|freshdesk --tenant " + tenant
+                )
+            return self._decrypt(found[0], tenant)
+
+    def find(self, platform: str, host: str) -> HelpdeskSettings | None:
+        """The settings of whichever tenant connected this helpdesk account, if any."""
+        with self._sessions() as session:
+            found = session.execute(
+                select(HelpdeskConnection, Tenant.slug)
+                .join(Tenant)
+                .where(HelpdeskConnection.platform == platform, HelpdeskConnection.host == host)
+            ).first()
+            return None if found is None else self._decrypt(found[0], found[1])
+
+    def _decrypt(self, row: HelpdeskConnection, tenant: str) -> HelpdeskSettings:
+        try:
+            data: dict[str, Any] = json.loads(self._fernet.decrypt(row.ciphertext.encode()))
+        except InvalidToken:
+            raise ConfigError(
+                f"the helpdesk settings of tenant '{tenant}' cannot be decrypted: the key "
+                "(PRECEDENT_VAULT_KEY / PRECEDENT_SECRET_KEY) changed; connect the helpdesk again"
+            ) from None
+        data.update(host=row.host)
+        return HelpdeskSettings(tenant=tenant, platform=cast(Platform, row.platform), **data)

@@ -1,0 +1,95 @@
+"""Per-tenant helpdesk settings: encrypted at rest, masked whenever shown."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from backend import migrate, services
+from backend.connectors.settings import HelpdeskSettings, HelpdeskSettingsStore
+from backend.db import db
+from backend.errors import ConfigError, InputError
+from backend.models import HelpdeskConnection
+
+TOKEN, WEBHOOK, APP_SECRET = "zd-token-7c1e", "whsec-3b9d", "app-secret-55aa"
+ACME = HelpdeskSettings(
+    tenant="acme",
+    platform="zendesk",
+    host="acme",
+    email="bot@acme.test",
+    api_token=TOKEN,
+    app_public_key="-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n",
+    app_audience="https://precedent.acme.test/zendesk",
+    webhook_secret=WEBHOOK,
+)
+
+
+def store(key: str = "k1") -> HelpdeskSettingsStore:
+    return HelpdeskSettingsStore(services._sessions(), key)  # noqa: SLF001 - the app's sessions
+
+
+def test_when_settings_are_saved_then_they_come_back_but_the_row_holds_no_secret(
+    app: Flask,
+) -> None:
+    store().save(ACME)
+
+    assert store().load("acme") == ACME
+    with db.session() as session:
+        row = session.scalars(select(HelpdeskConnection)).one()
+        stored = " ".join(str(getattr(row, c.key)) for c in HelpdeskConnection.__table__.columns)
+    assert (row.platform, row.host) == ("zendesk", "acme")
+    for secret in (TOKEN, WEBHOOK, "bot@acme.test", "BEGIN PUBLIC KEY"):
+        assert secret not in stored
+
+
+def test_when_settings_are_shown_or_logged_then_secrets_are_masked(caplog: Any) -> None:
+    shown = ACME.public()
+    assert (shown["api_token"], shown["webhook_secret"], shown["app_secret"]) == (
+        "********",
+        "********",
+        "",  # not set: nothing to hide, and the reader sees it is missing
+    )
+    assert shown["host"] == "acme"
+    logging.getLogger("test").warning("connected %s", ACME)
+    for text in (repr(ACME), str(ACME), f"{ACME}", caplog.text):
+        assert TOKEN not in text and WEBHOOK not in text
+        assert "api_token='********'" in text
+
+
+def test_when_a_tenant_reconnects_then_its_settings_are_replaced(app: Flask) -> None:
+    store().save(ACME)
+    fresh = HelpdeskSettings(
+        tenant="acme", platform="freshdesk", host="acme.freshdesk.com", app_secret=APP_SECRET
+    )
+    store().save(fresh)
+    assert store().load("acme") == fresh
+    assert store().find("freshdesk", "acme.freshdesk.com") == fresh
+    assert store().find("zendesk", "acme") is None
+
+
+def test_when_nothing_is_stored_or_the_key_changed_then_the_error_says_what_to_do(
+    app: Flask,
+) -> None:
+    with pytest.raises(ConfigError, match="no helpdesk is connected for tenant 'globex'"):
+        store().load("globex")
+    store().save(ACME)
+    with pytest.raises(ConfigError) as caught:
+        store(key="rotated").load("acme")
+    assert "cannot be decrypted" in caught.value.message and TOKEN not in caught.value.message
+
+
+def test_when_the_platform_is_unknown_then_the_valid_ones_are_listed() -> None:
+    with pytest.raises(InputError, match="Valid platforms are: zendesk, freshdesk"):
+        HelpdeskSettings(tenant="a", platform="helpscout", host="a")  # type: ignore[arg-type]
+
+
+def test_the_migration_downgrades_and_upgrades_again(app: Flask) -> None:
+    url = app.config["DATABASE_URL"]
+    migrate.downgrade(url, "0003")
+    migrate.upgrade(url)
+    store().save(ACME)
+    assert store().load("acme") == ACME
