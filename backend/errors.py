@@ -61,6 +61,26 @@ class ConnectorRateLimited(RetryableError):
     code = "connector_rate_limited"
 
 
+class ConnectorUnavailable(RetryableError):
+    """The helpdesk answered 5xx or could not be reached."""
+
+    code = "connector_unavailable"
+
+
+class ConnectorAuthFailed(PrecedentError):
+    """The helpdesk refused our credentials (401/403): retrying will not help."""
+
+    code = "connector_auth_failed"
+    http_status = 502
+
+
+class ConnectorError(PrecedentError):
+    """The helpdesk rejected a request for another reason (e.g. 422)."""
+
+    code = "connector_error"
+    http_status = 502
+
+
 class ProviderUnavailable(RetryableError):
     code = "provider_unavailable"
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 SourceKind = Literal["ticket", "doc"]
 
@@ -20,6 +21,7 @@ class Comment:
 class Requester:
     name: str = ""
     email: str = ""
+    id: str = ""  # the helpdesk's user / contact id; empty when unknown
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,64 @@ class Ticket:
     jurisdiction: str = ""
     tags: tuple[str, ...] = ()
     created_at: str = ""
+    status: str = ""  # the helpdesk's own word: open, solved, closed, ...
+    url: str = ""  # where an agent opens the ticket
 
     def customer_text(self) -> str:
         """What the customer wrote: subject, first message and their public follow-ups."""
         follow_ups = [c.body for c in self.comments if c.public and c.author == "customer"]
         return "\n\n".join([self.subject, self.body, *follow_ups])
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    """One of the requester's other tickets, for customer context."""
+
+    id: str
+    subject: str
+    status: str
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class CustomerContext:
+    """Who is asking: organisation, plan / tier and other custom fields, prior tickets."""
+
+    requester: Requester
+    organization: str = ""
+    plan: str = ""  # the first plan / tier / subscription field found, if any
+    fields: Mapping[str, str] = field(default_factory=dict)  # custom user + org fields
+    tags: tuple[str, ...] = ()
+    recent_tickets: tuple[TicketSummary, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """A help-centre / solutions article as the helpdesk holds it (HTML body)."""
+
+    id: str
+    title: str
+    body: str
+    url: str
+    updated_at: str = ""
+    locale: str = ""
+    section: str = ""  # section or folder name, when known
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of an export and the cursor to ask for the next one.
+
+    Store ``next_cursor`` and pass it back to resume, also after a crash; ``done`` means
+    the export has caught up (asking again later with the same cursor finds new items).
+    """
+
+    items: tuple[T, ...]
+    next_cursor: str
+    done: bool
 
 
 @dataclass(frozen=True)

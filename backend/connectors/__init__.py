@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from backend.registry import Registry
-from backend.types import Ticket
+from backend.types import Article, CustomerContext, Page, Ticket
 
 
 class Connector(Protocol):
-    """Reads from a helpdesk. No connector has a method that posts a public reply."""
+    """Reads from a helpdesk. No connector has a method that posts a public reply.
+
+    The only write is ``add_internal_note`` (Zendesk ``public: false``, Freshdesk
+    ``private: true``). Exports take an opaque cursor from the previous page; without
+    one they start at ``since`` (or the beginning).
+    """
 
     def get_ticket(self, tenant: str, ticket_id: str) -> Ticket:
         """The ticket with its comments; raises TicketNotFound."""
@@ -17,5 +23,32 @@ class Connector(Protocol):
 
     def list_open_tickets(self, tenant: str, limit: int = 100) -> list[Ticket]: ...
 
+    def customer_context(self, tenant: str, ticket: Ticket) -> CustomerContext | None:
+        """Requester, organisation, plan / tier fields, recent tickets; None when unknown."""
+        ...
 
-connectors: Registry[Connector] = Registry("connector", {"files": "backend.connectors.files"})
+    def resolved_tickets(
+        self, tenant: str, cursor: str | None = None, since: datetime | None = None
+    ) -> Page[Ticket]:
+        """Solved and closed tickets with their comments, oldest change first."""
+        ...
+
+    def articles(
+        self, tenant: str, cursor: str | None = None, since: datetime | None = None
+    ) -> Page[Article]:
+        """Published help-centre articles changed since the cursor (or ``since``)."""
+        ...
+
+    def add_internal_note(self, tenant: str, ticket_id: str, body: str) -> None:
+        """An agent-only note on the ticket; the customer never sees it."""
+        ...
+
+
+connectors: Registry[Connector] = Registry(
+    "connector",
+    {
+        "files": "backend.connectors.files",
+        "zendesk": "backend.connectors.zendesk",
+        "freshdesk": "backend.connectors.freshdesk",
+    },
+)

@@ -10,13 +10,14 @@ import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from backend.connectors import connectors
 from backend.errors import ConfigError, InputError, TicketNotFound
 from backend.retrieval.chunking import Section, split_html, split_markdown
-from backend.types import Comment, Requester, Ticket
+from backend.types import Article, Comment, CustomerContext, Page, Requester, Ticket
 
 TICKET_FIELDS = (
     "id",
@@ -53,6 +54,27 @@ class FilesConnector:
 
     def list_open_tickets(self, tenant: str, limit: int = 100) -> list[Ticket]:
         return list(self._read(tenant))[:limit]
+
+    def customer_context(self, tenant: str, ticket: Ticket) -> CustomerContext | None:
+        return None  # an export file knows no organisation or plan: the draft says so
+
+    def resolved_tickets(
+        self, tenant: str, cursor: str | None = None, since: datetime | None = None
+    ) -> Page[Ticket]:
+        return Page((), cursor or "", done=True)  # history comes from `precedent ingest`
+
+    def articles(
+        self, tenant: str, cursor: str | None = None, since: datetime | None = None
+    ) -> Page[Article]:
+        return Page((), cursor or "", done=True)  # docs come from `precedent ingest docs`
+
+    def add_internal_note(self, tenant: str, ticket_id: str, body: str) -> None:
+        """Appends to ``<inbox>.notes.jsonl`` beside the inbox: a stand-in for the helpdesk."""
+        self.get_ticket(tenant, ticket_id)
+        note = {"tenant": tenant, "ticket_id": ticket_id, "body": body, "private": True}
+        note["at"] = datetime.now(UTC).isoformat()
+        with self._inbox.with_suffix(".notes.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(note) + "\n")
 
     def _read(self, tenant: str) -> Iterator[Ticket]:
         if not self._inbox.exists() or self._inbox.is_dir():

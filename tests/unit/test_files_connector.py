@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,21 @@ def test_when_a_ticket_is_unknown_then_it_is_not_found() -> None:
 def test_when_the_inbox_file_is_missing_then_the_setting_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="PRECEDENT_FILES_INBOX"):
         FilesConnector(str(tmp_path / "none.jsonl")).get_ticket("demo", "N-1")
+
+
+def test_an_export_file_has_no_customer_context_history_or_articles() -> None:
+    files = FilesConnector(str(FIXTURES / "inbox.jsonl"))
+    ticket = files.get_ticket("demo", "N-1")
+    assert files.customer_context("demo", ticket) is None
+    assert files.resolved_tickets("demo").done and not files.resolved_tickets("demo").items
+    assert files.articles("demo", cursor="c").next_cursor == "c"
+
+
+def test_when_a_note_is_written_then_it_is_private_and_beside_the_inbox(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox.jsonl"
+    inbox.write_text((FIXTURES / "inbox.jsonl").read_text())
+    FilesConnector(str(inbox)).add_internal_note("demo", "N-1", "draft ready")
+    note = json.loads((tmp_path / "inbox.notes.jsonl").read_text())
+    assert (note["ticket_id"], note["body"], note["private"]) == ("N-1", "draft ready", True)
+    with pytest.raises(TicketNotFound):
+        FilesConnector(str(inbox)).add_internal_note("demo", "N-9", "draft ready")
