@@ -14,6 +14,7 @@ from flask import Flask
 from tqdm import tqdm
 
 from backend.clitools import Group
+from backend.jobs import QUEUES
 
 DEMO_DIR = Path("demo")
 DEMO_HELP_URL = "https://help.tidewater.example/articles"
@@ -45,7 +46,9 @@ def app() -> Flask:
 
 
 def upgrade_database() -> None:
-    from backend import migrate
+    from backend import migrate, production
+
+    production.check_services(app().config)
 
     migrate.upgrade(app().config["DATABASE_URL"])
 
@@ -84,12 +87,19 @@ def start_worker_process() -> None:
     show_default=True,
     help="Also run the scheduler that re-sends drafts whose worker died.",
 )
+@click.option(
+    "--queues",
+    default=",".join(QUEUES),
+    show_default=True,
+    help="Comma-separated queues to consume (backend/jobs.py declares them).",
+)
 @click.option("--loglevel", default="INFO", show_default=True)
-def worker(concurrency: int, beat: bool, loglevel: str) -> None:
+def worker(concurrency: int, beat: bool, queues: str, loglevel: str) -> None:
     """Run a Celery worker that drafts replies."""
     upgrade_database()
     celery_app = app().extensions["celery"]
     argv = ["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}"]
+    argv.append(f"--queues={queues}")
     if beat:
         schedule = Path(app().config["DATA_DIR"]) / "celerybeat-schedule"
         argv += ["--beat", f"--schedule={schedule}"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from backend import production
 from backend.errors import ConfigError
 
 ENV_PREFIX = "PRECEDENT_"
@@ -22,6 +23,12 @@ class Setting:
 
 
 SETTINGS: dict[str, Setting] = {
+    "PROFILE": Setting(
+        str,
+        "embedded",
+        "embedded: zero-setup defaults; production: Redis, PostgreSQL and real keys required",
+        choices=("embedded", "production"),
+    ),
     "DATA_DIR": Setting(str, "var", "folder for the embedded database, index and job queue"),
     "DATABASE_URL": Setting(str, "", "SQLAlchemy URL; empty means a SQLite file in DATA_DIR"),
     "BROKER_URL": Setting(str, "filesystem://", "Celery broker: filesystem:// or redis://…"),
@@ -95,6 +102,7 @@ def validate(config: dict[str, Any]) -> None:
     if not 0.0 <= config["HYBRID_ALPHA"] <= 1.0:
         alpha = config["HYBRID_ALPHA"]
         raise ConfigError(f"{ENV_PREFIX}HYBRID_ALPHA must be from 0 to 1, got {alpha}")
+    production.check_settings(config)
     _fill_derived_paths(config)
 
 

@@ -9,8 +9,17 @@ from pathlib import Path
 
 from celery import Celery, Task
 from flask import Flask
+from kombu.entity import Queue
 
 RECOVERY_INTERVAL_SECONDS = 30.0
+
+# Every queue and which tasks go where, in one place. A worker consumes all of them unless
+# started with -Q, so a deployment can give drafting its own workers.
+QUEUES = ("drafts", "maintenance")
+ROUTES = {
+    "backend.tasks.draft": {"queue": "drafts"},
+    "backend.tasks.recover_stale_drafts": {"queue": "maintenance"},
+}
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -30,6 +39,8 @@ def celery_init_app(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         task_default_queue="drafts",
+        task_queues=[Queue(name) for name in QUEUES],  # type: ignore[no-untyped-call]
+        task_routes=ROUTES,
         imports=["backend.tasks"],
         beat_schedule={
             "recover-stale-drafts": {
