@@ -328,10 +328,11 @@ def demo(ctx: click.Context, port: int, load_only: bool) -> None:
 def _register_command_groups() -> None:
     from backend.apps.cli import app as helpdesk_apps
     from backend.cli_reviewers import reviewers
+    from backend.connectors.cli import helpdesk
     from backend.gate.cli import gate, policies
     from backend.redaction.cli import redact
 
-    for group in (reviewers, policies, gate, redact, helpdesk_apps):
+    for group in (reviewers, policies, gate, redact, helpdesk_apps, helpdesk):
         cli.add_command(group)
 
 

@@ -8,8 +8,8 @@ secret are one Fernet token (key from settings, as for redaction vaults).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, cast
 
@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.db import db
 from backend.drafts import ensure_tenant
 from backend.errors import ConfigError, InputError
 from backend.models import HelpdeskConnection, Tenant, utcnow
@@ -72,6 +73,18 @@ class HelpdeskSettingsStore:
     def __init__(self, sessions: SessionFactory, key: str) -> None:
         self._sessions = sessions
         self._fernet = Fernet(fernet_key(key))
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> HelpdeskSettingsStore:
+        """The app's database, keyed like the redaction vaults (VAULT_KEY or SECRET_KEY)."""
+        url = str(config["DATABASE_URL"])
+
+        @contextmanager
+        def sessions() -> Iterator[Session]:
+            with db.session(url) as session:
+                yield session
+
+        return cls(sessions, config["VAULT_KEY"] or config["SECRET_KEY"])
 
     def save(self, settings: HelpdeskSettings) -> None:
         data = {k: v for k, v in asdict(settings).items() if k not in ("tenant", "platform")}
