@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.conftest import FIXTURES
-from tests.integration.conftest import ROOT, free_port, settings_env, wait_for
+from tests.integration.conftest import ROOT, settings_env
+from tests.servers import free_port, wait_for
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"

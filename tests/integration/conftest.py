@@ -7,30 +7,31 @@ installs them.
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-import redis
+
+from tests.servers import (
+    PG_DIRS,
+    create_database,
+    find_binary,
+    postgres_cluster,
+    redis_server,
+)
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def require(binary: str, extra_dirs: tuple[str, ...] = ()) -> str:
-    found = shutil.which(binary) or next(
-        (p for d in extra_dirs for p in sorted(glob.glob(f"{d}/{binary}"))), None
-    )
+    found = find_binary(binary, extra_dirs)
     if found:
         return found
     message = f"{binary} is not installed (apt-get install it; .ci/run does)"
@@ -39,79 +40,23 @@ def require(binary: str, extra_dirs: tuple[str, ...] = ()) -> str:
     pytest.skip(message)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(check: Callable[[], bool], what: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except Exception:  # the service is still starting
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{what} did not come up in {seconds} s")
-
-
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    binary = require("redis-server")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    wait_for(lambda: bool(redis.Redis.from_url(url).ping()), "redis-server")
-    yield url
-    process.terminate()
-    process.wait(10)
-
-
-def _as_postgres_user(args: list[str]) -> list[str]:
-    # PostgreSQL refuses to run as root; CI runs as root, so drop to the postgres user.
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+    with redis_server(require("redis-server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
-    pg_dirs = ("/usr/lib/postgresql/*/bin",)
-    initdb, pg_ctl = require("initdb", pg_dirs), require("pg_ctl", pg_dirs)
-    home = Path(tempfile.mkdtemp(prefix="precedent-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(home, "postgres")
-    data, port = home / "data", free_port()
-    run = subprocess.run
-    run(
-        _as_postgres_user([initdb, "-D", str(data), "-U", "precedent", "--auth=trust"]),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off"
-    run(
-        _as_postgres_user([pg_ctl, "-D", str(data), "-o", options, "-w", "start"]),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    yield f"postgresql://precedent@127.0.0.1:{port}"
-    run(
-        _as_postgres_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
-        stdout=subprocess.DEVNULL,
-    )
-    shutil.rmtree(home, ignore_errors=True)
+    with postgres_cluster(require("initdb", PG_DIRS), require("pg_ctl", PG_DIRS)) as cluster:
+        yield cluster
 
 
 @pytest.fixture
 def postgres_url(postgres_server: str) -> Iterator[str]:
     """A fresh, empty database for one test."""
     name = f"t{time.time_ns()}"
-    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield f"postgresql+psycopg://{postgres_server.removeprefix('postgresql://')}/{name}"
+    yield create_database(postgres_server, name)
     with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
 

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.integration
 TABLES = {
     "alembic_version",
     "tenants",
+    "helpdesk_connections",
     "drafts",
     "citations",
     "audit_events",

@@ -16,7 +16,8 @@ import pytest
 
 from backend import create_app, migrate, services
 from tests.conftest import FIXTURES, load_fixture_corpus
-from tests.integration.conftest import ROOT, Worker, free_port, settings_env, wait_for
+from tests.integration.conftest import ROOT, Worker, settings_env
+from tests.servers import free_port, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -1,0 +1,104 @@
+"""Throwaway Redis and PostgreSQL servers from their Debian binaries, on free loopback ports.
+
+Used by the integration fixtures and by the benchmarks that measure the production profile.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PG_DIRS = ("/usr/lib/postgresql/*/bin",)
+
+
+def find_binary(binary: str, extra_dirs: tuple[str, ...] = ()) -> str | None:
+    return shutil.which(binary) or next(
+        (p for d in extra_dirs for p in sorted(glob.glob(f"{d}/{binary}"))), None
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(check: Callable[[], bool], what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except Exception:  # the service is still starting
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{what} did not come up in {seconds} s")
+
+
+@contextmanager
+def redis_server(binary: str) -> Iterator[str]:
+    """Yields the URL of a fresh redis-server with persistence off."""
+    import redis
+
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        wait_for(lambda: bool(redis.Redis.from_url(url).ping()), "redis-server")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _as_postgres_user(args: list[str]) -> list[str]:
+    # PostgreSQL refuses to run as root; CI runs as root, so drop to the postgres user.
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@contextmanager
+def postgres_cluster(initdb: str, pg_ctl: str) -> Iterator[str]:
+    """Yields ``postgresql://precedent@host:port`` of a fresh cluster (trust auth, fsync off)."""
+    home = Path(tempfile.mkdtemp(prefix="precedent-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(home, "postgres")
+    data, port = home / "data", free_port()
+    subprocess.run(
+        _as_postgres_user([initdb, "-D", str(data), "-U", "precedent", "--auth=trust"]),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        _as_postgres_user([pg_ctl, "-D", str(data), "-o", options, "-w", "start"]),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield f"postgresql://precedent@127.0.0.1:{port}"
+    finally:
+        subprocess.run(
+            _as_postgres_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
+            stdout=subprocess.DEVNULL,
+        )
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def create_database(cluster: str, name: str) -> str:
+    """Creates ``name`` in the cluster; returns its SQLAlchemy URL."""
+    import psycopg
+
+    with psycopg.connect(f"{cluster}/postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"postgresql+psycopg://{cluster.removeprefix('postgresql://')}/{name}"
