@@ -10,6 +10,7 @@ import html
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -69,12 +70,12 @@ class FreshdeskConnector:
         account = self._account(tenant)
         params = {"order_by": "updated_at", "per_page": self._page_size, "include": "description"}
         found = NotFound(f"{account.name}: the ticket list was not found")
-        rows = (t for t in self._get_all(account, "/api/v2/tickets", params, found))
-        tickets = [_ticket(tenant, account, t, []) for t in rows if t.get("status") in OPEN]
-        return tickets[:limit]
+        rows = self._get_all(account, "/api/v2/tickets", params, found)
+        open_rows = islice((t for t in rows if t.get("status") in OPEN), limit)
+        return [_ticket(tenant, account, t, []) for t in open_rows]  # stops paging at limit
 
     def customer_context(self, tenant: str, ticket: Ticket) -> CustomerContext | None:
-        if not ticket.requester.id:
+        if not ticket.requester.id.isdigit():
             return None
         account = self._account(tenant)
         missing = NotFound(f"{account.name}: contact {ticket.requester.id} was not found")

@@ -82,15 +82,18 @@ class ZendeskConnector:
         return [_ticket(tenant, client, raw, [], Requester()) for raw in rows]
 
     def customer_context(self, tenant: str, ticket: Ticket) -> CustomerContext | None:
-        if not ticket.requester.id:
+        if not ticket.requester.id.isdigit():
             return None
         client = self._client(tenant)
         missing = NotFound(f"{client.account}: user {ticket.requester.id} was not found")
         with _boundary(client, missing):
             user = client.zenpy.users(id=int(ticket.requester.id)).to_dict()
             org = self._organization(client, user.get("organization_id"))
-            requested = client.zenpy.users.requested(user["id"])
-            recent = [t.to_dict() for t in islice(requested, 100)]
+            # Search sorts newest first; the requested-tickets list starts with the oldest.
+            requested = client.zenpy.search(
+                type="ticket", requester=user["id"], sort_by="created_at", sort_order="desc"
+            )
+            recent = [t.to_dict() for t in islice(requested, self._recent + 1)]
         fields = custom_fields(user.get("user_fields"))
         fields.update(custom_fields(org.get("organization_fields")))
         return CustomerContext(

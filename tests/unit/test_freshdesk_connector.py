@@ -288,3 +288,25 @@ def test_when_context_is_read_then_company_tier_fields_and_recent_tickets_come_b
     assert context.recent_tickets == (
         TicketSummary("11", "Card declined", "resolved", "2026-01-02T10:00:00Z"),
     )
+
+
+def test_open_tickets_stop_paging_once_the_limit_is_reached(
+    api: responses.RequestsMock, freshdesk: FreshdeskConnector
+) -> None:
+    api.get(
+        f"{API}/tickets",
+        json=[
+            {"id": 1, "subject": "a", "status": 5},
+            {"id": 2, "subject": "b", "status": 2, "description_text": "help"},
+            {"id": 3, "subject": "c", "status": 3},
+        ],
+        headers=next_link("order_by=updated_at&per_page=100&include=description&page=2"),
+    )
+
+    tickets = freshdesk.list_open_tickets("acme", limit=2)
+
+    assert [(t.id, t.status, t.body) for t in tickets] == [
+        ("2", "open", "help"),
+        ("3", "pending", ""),
+    ]
+    assert len(api.calls) == 1

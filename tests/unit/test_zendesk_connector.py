@@ -228,7 +228,17 @@ def test_when_context_is_read_then_organisation_plan_fields_and_recent_tickets_c
 ) -> None:
     api.get(f"{API}/users/7001.json", json=recorded("user_7001"))
     api.get(f"{API}/organizations/501.json", json=recorded("organization_501"))
-    api.get(f"{API}/users/7001/tickets/requested.json", json=recorded("requested_7001"))
+    newest_first = {
+        "query": "type:ticket requester:7001",
+        "sort_by": "created_at",
+        "sort_order": "desc",
+        "filter[type]": "ticket",
+    }
+    api.get(
+        f"{API}/search.json",
+        json=recorded("search_requester_7001"),
+        match=[matchers.query_param_matcher(newest_first)],
+    )
     requester = Requester("Maria Lopez", "maria@example.org", "7001")
     ticket = Ticket("acme", "42", "Router", "drops", requester=requester)
 
@@ -248,3 +258,42 @@ def test_when_context_is_read_then_organisation_plan_fields_and_recent_tickets_c
 
 def test_when_the_requester_is_unknown_then_there_is_no_context(zendesk: ZendeskConnector) -> None:
     assert zendesk.customer_context("acme", Ticket("acme", "42", "s", "b")) is None
+
+
+def test_open_tickets_come_from_a_search_newest_first(
+    api: responses.RequestsMock, zendesk: ZendeskConnector
+) -> None:
+    query = {
+        "query": "type:ticket status<solved",
+        "sort_by": "updated_at",
+        "sort_order": "desc",
+        "filter[type]": "ticket",
+    }
+    api.get(
+        f"{API}/search.json",
+        json={
+            "results": [
+                {**recorded("ticket_42")["ticket"], "result_type": "ticket"},
+                {"id": 43, "result_type": "ticket", "subject": "Other", "status": "new"},
+            ],
+            "next_page": f"{API}/search.json?page=2",
+            "count": 250,
+        },
+        match=[matchers.query_param_matcher(query)],
+    )
+
+    tickets = zendesk.list_open_tickets("acme", limit=2)
+
+    assert [(t.id, t.status) for t in tickets] == [("42", "open"), ("43", "new")]
+    assert len(api.calls) == 1  # the limit was reached on the first page
+
+
+def test_when_the_export_has_caught_up_then_an_empty_page_keeps_the_cursor(
+    api: responses.RequestsMock, zendesk: ZendeskConnector
+) -> None:
+    api.get(
+        f"{API}/incremental/tickets/cursor.json",
+        json={"tickets": [], "after_cursor": "c9", "after_url": None, "end_of_stream": True},
+    )
+    page = zendesk.resolved_tickets("acme", cursor="c8")
+    assert (page.items, page.next_cursor, page.done) == ((), "c9", True)
