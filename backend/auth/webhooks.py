@@ -39,7 +39,10 @@ def verify_zendesk_webhook(
     """Raises ``Unauthorized`` unless signature and timestamp are good."""
     if not secret:
         raise Unauthorized("Zendesk webhook rejected: no signing secret is configured")
-    signature, stamp = _header(headers, ZENDESK_SIGNATURE), _header(headers, ZENDESK_TIMESTAMP)
+    signature, stamp = (
+        header_value(headers, ZENDESK_SIGNATURE),
+        header_value(headers, ZENDESK_TIMESTAMP),
+    )
     if not signature or not stamp:
         raise Unauthorized(
             f"Zendesk webhook rejected: missing {ZENDESK_SIGNATURE} or {ZENDESK_TIMESTAMP}"
@@ -65,11 +68,11 @@ def verify_shared_secret(presented: str | None, expected: str, what: str) -> Non
 
 
 def verify_freshdesk_webhook(headers: Mapping[str, str], secret: str) -> None:
-    verify_shared_secret(_header(headers, FRESHDESK_SECRET), secret, "Freshdesk webhook")
+    verify_shared_secret(header_value(headers, FRESHDESK_SECRET), secret, "Freshdesk webhook")
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
-    """Case-insensitive, for plain dicts as well as Flask's headers."""
+def header_value(headers: Mapping[str, str], name: str) -> str:
+    """A header, case-insensitive, from plain dicts as well as Flask's headers."""
     wanted = name.lower()
     return next((str(v) for k, v in headers.items() if k.lower() == wanted), "")
 

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from backend.auth import app_tokens
+from backend.auth.freshdesk_app import verify_freshdesk_app
 from backend.auth.webhooks import (
     FRESHDESK_SECRET,
     ZENDESK_SIGNATURE,
@@ -211,3 +212,11 @@ def test_when_an_app_token_is_not_right_then_unauthorized_says_why(
     with pytest.raises(Unauthorized) as caught:
         app_tokens.verify(KEY, token, now=now)
     assert caught.value.message == f"app token rejected: {reason}"
+
+
+def test_when_the_freshdesk_app_sends_its_installation_secret_then_it_is_accepted() -> None:
+    verify_freshdesk_app({"x-precedent-app-secret": "inst-1"}, "inst-1")
+    with pytest.raises(Unauthorized, match="Freshdesk app request rejected: wrong secret"):
+        verify_freshdesk_app({"X-Precedent-App-Secret": "inst-2"}, "inst-1")
+    with pytest.raises(Unauthorized, match="no shared secret is configured"):
+        verify_freshdesk_app({"X-Precedent-App-Secret": ""}, "")
