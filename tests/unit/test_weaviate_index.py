@@ -1,8 +1,10 @@
-"""The Weaviate index without a server: what it would send, built from the client's own
-classes, how it is configured, and how Weaviate's failures reach the reader."""
+"""The Weaviate index without a Weaviate server: what it builds from the client's own
+classes, what the real client then sends over the wire (to tests/weaviate_standin.py), how
+it is configured, and how Weaviate's failures reach the reader."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,7 @@ from backend.retrieval.weaviate_schema import (
     vector_config,
 )
 from backend.services import build
+from tests.weaviate_standin import Standin, running
 
 TICKET = IndexRecord(
     kind="ticket",
@@ -278,3 +281,72 @@ def test_when_hybrid_settings_come_from_the_environment_then_they_are_checked(
     monkeypatch.setenv("PRECEDENT_HYBRID_FUSION", "rrf")
     with pytest.raises(ConfigError, match=r"Valid values are: relative_score, ranked$"):
         create_app()
+
+
+# --- over the wire: the real client against tests/weaviate_standin.py ------------------------
+
+
+@pytest.fixture(scope="module")
+def standin() -> Iterator[Standin]:
+    with running() as server:
+        yield server
+
+
+def _index(server: Standin, name: str) -> WeaviateIndex:
+    return WeaviateIndex(
+        server.url, grpc_port=server.grpc_port, collection=name, alpha=0.3, fusion="ranked"
+    )
+
+
+def test_when_the_index_is_first_used_then_it_creates_the_collection_and_tenant(
+    standin: Standin,
+) -> None:
+    index = _index(standin, "FirstUse")
+    assert "FirstUse" not in standin.classes  # constructing connects to nothing
+    index.upsert("acme", [TICKET], np.ones((1, 2), np.float32))
+    created = standin.classes["FirstUse"]
+    assert created["multiTenancyConfig"] == {
+        "enabled": True,
+        "autoTenantCreation": False,
+        "autoTenantActivation": True,
+    }
+    assert created["vectorConfig"]["default"]["vectorizer"] == {"none": {}}
+    assert standin.tenants["FirstUse"] == {"acme"}
+    index.close()
+
+
+def test_when_records_are_upserted_then_the_batch_names_tenant_ids_and_vectors(
+    standin: Standin,
+) -> None:
+    index = _index(standin, "Upserts")
+    index.upsert("acme", [TICKET], np.asarray([[0.6, 0.8]], np.float32))
+    batch = [r for r in standin.requests if hasattr(r, "objects")][-1]
+    (sent,) = batch.objects
+    assert (sent.collection, sent.tenant) == ("Upserts", "acme")
+    assert sent.uuid == object_id("acme", "ticket:T-1")
+    assert np.frombuffer(sent.vector_bytes, "<f4") == pytest.approx([0.6, 0.8])
+    index.close()
+
+
+def test_when_searching_hybrid_then_the_request_carries_the_settings_and_filters(
+    standin: Standin,
+) -> None:
+    index = _index(standin, "Hybrid")
+    index.upsert("acme", [TICKET], np.ones((1, 2), np.float32))
+    query = seal("<PERSON_1> says E-104 again")
+    hits = index.search("acme", "ticket", query, np.ones(2, np.float32), 3, "hybrid", "2026-03-01")
+    assert [h.source_id for h in hits] == ["T-1"]
+    searches = [r for r in standin.requests if hasattr(r, "hybrid_search")]
+    request = [r for r in searches if r.HasField("hybrid_search")][-1]
+    assert (request.collection, request.tenant, request.limit) == ("Hybrid", "acme", 3)
+    hybrid = request.hybrid_search
+    assert (hybrid.query, list(hybrid.properties)) == ("says 104 again", ["text"])
+    assert hybrid.alpha == pytest.approx(0.3)
+    assert hybrid.fusion_type == hybrid.FusionType.FUSION_TYPE_RANKED
+    kind, after = request.filters.filters
+    assert (kind.target.property, kind.value_text) == ("kind", "ticket")
+    assert (after.target.property, after.value_text) == (
+        "updated_at",
+        "2026-03-01T00:00:00.000000+00:00",
+    )
+    index.close()
