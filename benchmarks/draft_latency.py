@@ -1,10 +1,13 @@
 """POST-to-ready draft latency on the demo corpus with a running server and worker.
 
-Starts ``precedent serve`` (embedded defaults: SQLite, LanceDB, file-based queue, offline
-drafter) on a fresh data folder, then requests drafts for the demo's open tickets one after
-another, polling each until ready. Prints JSON.
+Embedded profile (default): starts ``precedent serve`` (SQLite, LanceDB, file-based queue,
+offline drafter) on a fresh data folder. Production profile (``--profile production``): starts
+a throwaway Redis and PostgreSQL from their Debian binaries, gunicorn on
+``backend.wsgi:web_app()`` and one ``precedent worker``. Either way it requests drafts for the
+demo's open tickets one after another, polling each until ready, and reports the pipeline's
+overhead without the model call (POST-to-ready minus the generate stage). Prints JSON.
 
-    python benchmarks/draft_latency.py [--rounds 3] [--broker-url redis://…]
+    python benchmarks/draft_latency.py [--rounds 3] [--profile embedded|production]
 """
 
 from __future__ import annotations
@@ -13,19 +16,29 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import ROOT, machine, percentiles  # noqa: E402
+from tests.servers import (  # noqa: E402
+    PG_DIRS,
+    create_database,
+    find_binary,
+    free_port,
+    postgres_cluster,
+    redis_server,
+)
 
+CLI = [sys.executable, "-m", "backend.cli"]
 STAGES = ("fetch", "redact", "retrieve", "generate", "verify", "gate", "restore")
 
 
@@ -37,38 +50,61 @@ def call(url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         return result
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    cli = [sys.executable, "-m", "backend.cli"]
+def load_demo(env: dict[str, str]) -> None:
     subprocess.run(
-        [*cli, "demo", "--load-only"],
+        [*CLI, "demo", "--load-only"],
         env=env,
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    process = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)],
+
+
+def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command,
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+
+
+def wait_until_up(port: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             call(f"http://127.0.0.1:{port}/api/v1/health")
-            return process
+            return
         except OSError:
             time.sleep(0.2)
     raise SystemExit("server did not start")
+
+
+def processes(profile: str, env: dict[str, str], port: int) -> list[list[str]]:
+    if profile == "embedded":
+        return [[*CLI, "serve", "--port", str(port)]]
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    web = [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "1", "backend.wsgi:web_app()"]
+    return [web, [*CLI, "worker", "--concurrency", "1"]]
+
+
+@contextmanager
+def production_services() -> Iterator[dict[str, str]]:
+    redis_binary = find_binary("redis-server")
+    initdb, pg_ctl = find_binary("initdb", PG_DIRS), find_binary("pg_ctl", PG_DIRS)
+    if not (redis_binary and initdb and pg_ctl):
+        raise SystemExit("the production profile needs redis-server and postgresql installed")
+    with redis_server(redis_binary) as broker, postgres_cluster(initdb, pg_ctl) as cluster:
+        yield {
+            "PROFILE": "production",
+            "BROKER_URL": broker,
+            "DATABASE_URL": create_database(cluster, "precedent"),
+            "SECRET_KEY": "benchmark-secret-key",
+            "VAULT_KEY": "benchmark-vault-key",
+        }
 
 
 def draft_once(base: str, ticket_id: str) -> tuple[float, dict[str, Any]]:
@@ -86,44 +122,57 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="passes over the open tickets")
     parser.add_argument("--warmup", type=int, default=3, help="drafts not measured")
-    parser.add_argument("--broker-url", default="", help="default: the file-based queue")
+    parser.add_argument("--profile", choices=("embedded", "production"), default="embedded")
     args = parser.parse_args()
+    with production_services() if args.profile == "production" else nullcontext({}) as extra:
+        settings = {"DATA_DIR": tempfile.mkdtemp(prefix="precedent-latency-"), **extra}
+        result = measure(args.profile, settings, args.rounds, args.warmup)
+    print(json.dumps({**result, "machine": machine()}, indent=2))
+
+
+def measure(profile: str, settings: dict[str, str], rounds: int, warmup: int) -> dict[str, Any]:
     tickets = [json.loads(line)["id"] for line in (ROOT / "demo" / "inbox.jsonl").open()]
-    settings = {"DATA_DIR": tempfile.mkdtemp(prefix="precedent-latency-")}
-    if args.broker_url:
-        settings["BROKER_URL"] = args.broker_url
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRECEDENT_")}
     env.update({f"PRECEDENT_{k}": v for k, v in settings.items()}, OMP_NUM_THREADS="1")
+    load_demo(env)
     port = free_port()
-    server = start_server(env, port)
+    running = [start(command, env) for command in processes(profile, env, port)]
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        for ticket_id in tickets[: args.warmup]:
+        wait_until_up(port)
+        for ticket_id in tickets[:warmup]:
             draft_once(base, ticket_id)
-        totals, stages = [], {stage: [] for stage in STAGES}  # type: dict[str, list[float]]
-        for _ in range(args.rounds):
+        totals, overheads = [], []
+        stages: dict[str, list[float]] = {stage: [] for stage in STAGES}
+        for _ in range(rounds):
             for ticket_id in tickets:
                 elapsed, draft = draft_once(base, ticket_id)
                 totals.append(elapsed)
+                overheads.append(elapsed - draft["timings_ms"]["generate"])
                 for stage in STAGES:
                     stages[stage].append(draft["timings_ms"][stage])
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
-    print(
-        json.dumps(
-            {
-                "benchmark": "draft_latency",
-                "setup": "precedent serve, embedded defaults, Presidio, gate, offline drafter",
-                "broker": args.broker_url or "filesystem://",
-                "drafts": len(totals),
-                "post_to_ready_ms": percentiles(totals),
-                "stage_ms": {stage: percentiles(values) for stage, values in stages.items()},
-                "machine": machine(),
-            },
-            indent=2,
-        )
-    )
+        for process in running:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(30)
+    return {
+        "benchmark": "draft_latency",
+        "profile": profile,
+        "setup": SETUPS[profile],
+        "drafts": len(totals),
+        "post_to_ready_ms": percentiles(totals),
+        "overhead_without_model_ms": percentiles(overheads),
+        "stage_ms": {stage: percentiles(values) for stage, values in stages.items()},
+    }
+
+
+SETUPS = {
+    "embedded": "precedent serve: SQLite, LanceDB, file queue; Presidio, gate, offline drafter",
+    "production": (
+        "gunicorn (1 worker) + precedent worker (concurrency 1) on Redis and PostgreSQL, "
+        "LanceDB index; Presidio, gate, offline drafter"
+    ),
+}
 
 
 if __name__ == "__main__":
