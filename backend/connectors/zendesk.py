@@ -79,7 +79,10 @@ class ZendeskConnector:
                 type="ticket", status_less_than="solved", sort_by="updated_at", sort_order="desc"
             )
             rows = [t.to_dict() for t in islice(found, limit)]
-        return [_ticket(tenant, client, raw, [], Requester()) for raw in rows]
+        return [
+            _ticket(tenant, client, raw, [], Requester(id=str(raw.get("requester_id") or "")))
+            for raw in rows
+        ]
 
     def customer_context(self, tenant: str, ticket: Ticket) -> CustomerContext | None:
         if not ticket.requester.id.isdigit():

@@ -285,6 +285,7 @@ def test_open_tickets_come_from_a_search_newest_first(
     tickets = zendesk.list_open_tickets("acme", limit=2)
 
     assert [(t.id, t.status) for t in tickets] == [("42", "open"), ("43", "new")]
+    assert tickets[0].requester.id == "7001"  # enough for customer context later
     assert len(api.calls) == 1  # the limit was reached on the first page
 
 
