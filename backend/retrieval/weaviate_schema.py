@@ -162,7 +162,9 @@ def to_source(
         similarity = 1.0 - distance
     else:
         # Hybrid and BM25 scores are fusion or keyword scores, not similarities.
-        similarity = float(np.dot(np.asarray(stored["default"], np.float32), query_vector))
+        # The collection has one unnamed vector, which Weaviate calls "default".
+        vector: list[float] = stored.get("default") or next(iter(stored.values()), [])
+        similarity = float(np.dot(np.asarray(vector, np.float32), query_vector)) if vector else 0.0
     return Source(
         kind=properties["kind"],
         source_id=properties["source_id"],
