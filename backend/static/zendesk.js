@@ -35,9 +35,12 @@
     });
   }
 
+  var height = 0;
   function fit() {
-    var height = Math.max(120, Math.ceil(document.documentElement.scrollHeight));
-    zaf.invoke("resize", { width: "100%", height: height + "px" });
+    var next = Math.max(120, Math.ceil(root.getBoundingClientRect().bottom) + 8);
+    if (next === height) return;
+    height = next;
+    zaf.invoke("resize", { width: "100%", height: next + "px" });
   }
 
   if (typeof ResizeObserver === "function") new ResizeObserver(fit).observe(root);
