@@ -42,12 +42,12 @@ SETTINGS: dict[str, Setting] = {
         int, 1, "copies of each tenant when the collection is created (at most the node count)"
     ),
     "HYBRID_ALPHA": Setting(
-        float, 0.5, "Weaviate hybrid weight of the vector search: 0 keywords only, 1 vector only"
+        float, 0.75, "hybrid search weight of the vector side: 0 keywords only, 1 vector only"
     ),
     "HYBRID_FUSION": Setting(
         str,
         "relative_score",
-        "Weaviate hybrid fusion of keyword and vector results",
+        "hybrid search fusion of keyword and vector results (both indexes)",
         choices=("relative_score", "ranked"),
     ),
     "EMBEDDER": Setting(str, "minilm-onnx", "embedding model implementation"),

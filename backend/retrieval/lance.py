@@ -1,4 +1,10 @@
-"""Embedded search index on LanceDB: one table per tenant, vector + full-text, RRF fusion."""
+"""Embedded search index on LanceDB: one table per tenant, vector + full-text, fused here.
+
+Hybrid search fuses the two result lists the way Weaviate does (same settings, same meaning),
+so moving a tenant from the embedded index to Weaviate does not change what a draft cites:
+``relative_score`` scales each list's scores to 0..1 and weights the vector side by alpha;
+``ranked`` is reciprocal-rank fusion with the same weights.
+"""
 
 from __future__ import annotations
 
@@ -11,21 +17,25 @@ import lancedb
 import numpy as np
 import pyarrow as pa
 from lancedb.index import FTS
-from lancedb.rerankers import RRFReranker
 
 from backend.redaction import RedactedText
 from backend.retrieval import IndexRecord, SearchMode, Vectors, indexes
 from backend.retrieval.fields import check_tenant, keywords, timestamp, utc_text
 from backend.types import Source, SourceKind
 
-# Over-fetch before filtering on kind and fusing, so the fused top-k is not starved.
+# Over-fetch before fusing, so the fused top-k is not starved.
 CANDIDATES = 4
+RRF_K = 60  # the usual reciprocal-rank constant, as in Weaviate's ranked fusion
 
 
 @indexes.register("lancedb")
 class LanceIndex:
-    def __init__(self, path: str, dimensions: int) -> None:
+    def __init__(
+        self, path: str, dimensions: int, alpha: float = 0.75, fusion: str = "relative_score"
+    ) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
+        self._alpha = alpha
+        self._fusion = fusion
         # A zero interval makes every read see writes made by other processes (ingestion).
         self._db = lancedb.connect(path, read_consistency_interval=timedelta(0))
         self._dimensions = dimensions
@@ -78,7 +88,18 @@ class LanceIndex:
         table = self._table(tenant)
         if table is None or limit < 1:
             return []
-        rows = _query(table, mode, query.text, vector, where, limit)
+        fetch = limit * CANDIDATES
+        text = keywords(query.text)
+        if mode == "vector" or (mode == "hybrid" and not text):
+            rows = _by_vector(table, vector, where, fetch)
+        elif mode == "text":
+            rows = _by_text(table, text, where, fetch) if text else []
+        else:
+            by_vector, by_text = (
+                _by_vector(table, vector, where, fetch),
+                _by_text(table, text, where, fetch),
+            )
+            rows = _fuse(by_vector, by_text, self._alpha, self._fusion)
         return [_source(row, vector) for row in rows[:limit]]
 
     def _table(self, tenant: str, create: bool = False) -> Any:
@@ -107,20 +128,45 @@ class LanceIndex:
         )
 
 
-def _query(table: Any, mode: SearchMode, text: str, vector: Vectors, where: str, limit: int) -> Any:
-    fetch = limit * CANDIDATES
-    if mode == "vector":
-        return table.search(vector).where(where, prefilter=True).limit(fetch).to_list()
-    fts_text = keywords(text)
-    if mode == "text":
-        if not fts_text:
-            return []
-        search = table.search(fts_text, query_type="fts")
-        return search.where(where, prefilter=True).limit(fetch).to_list()
-    if not fts_text:
-        return _query(table, "vector", text, vector, where, limit)
-    hybrid = table.search(query_type="hybrid").vector(vector).text(fts_text)
-    return hybrid.where(where, prefilter=True).rerank(RRFReranker()).limit(fetch).to_list()
+def _by_vector(table: Any, vector: Vectors, where: str, fetch: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = (
+        table.search(vector).where(where, prefilter=True).limit(fetch).to_list()
+    )
+    for row in rows:
+        row["_relevance"] = -row["_distance"]
+    return rows
+
+
+def _by_text(table: Any, text: str, where: str, fetch: int) -> list[dict[str, Any]]:
+    search = table.search(text, query_type="fts").where(where, prefilter=True).limit(fetch)
+    rows: list[dict[str, Any]] = search.to_list()
+    for row in rows:
+        row["_relevance"] = row["_score"]
+    return rows
+
+
+def _fuse(
+    by_vector: list[dict[str, Any]], by_text: list[dict[str, Any]], alpha: float, fusion: str
+) -> list[dict[str, Any]]:
+    """Rows from both lists, best fused score first (alpha weights the vector list)."""
+    weigh = _relative_scores if fusion == "relative_score" else _reciprocal_ranks
+    fused: dict[str, float] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    for weight, result in ((alpha, by_vector), (1 - alpha, by_text)):
+        for row, score in zip(result, weigh(result), strict=True):
+            fused[row["chunk_id"]] = fused.get(row["chunk_id"], 0.0) + weight * score
+            rows.setdefault(row["chunk_id"], row)
+    return sorted(rows.values(), key=lambda row: -fused[row["chunk_id"]])
+
+
+def _relative_scores(rows: list[dict[str, Any]]) -> list[float]:
+    scores = [row["_relevance"] for row in rows]
+    low, high = min(scores, default=0.0), max(scores, default=0.0)
+    return [(s - low) / (high - low) if high > low else 1.0 for s in scores]
+
+
+def _reciprocal_ranks(rows: list[dict[str, Any]]) -> list[float]:
+    return [1 / (RRF_K + rank) for rank in range(1, len(rows) + 1)]
 
 
 def _where(kind: SourceKind, updated_after: str | None) -> str:

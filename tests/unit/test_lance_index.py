@@ -5,7 +5,7 @@ import pytest
 from backend.redaction import Vault, redactors, seal
 from backend.retrieval import IndexRecord, embedders
 from backend.retrieval.ingest import embed_records, ingest
-from backend.retrieval.lance import LanceIndex
+from backend.retrieval.lance import LanceIndex, _fuse
 
 embedder = embedders.get("minilm-onnx")(threads=1)
 redactor = redactors.get("patterns")()
@@ -92,3 +92,37 @@ def test_when_a_tenant_slug_is_unsafe_then_it_is_refused(index: LanceIndex) -> N
 
     with pytest.raises(ConfigError, match="is not a valid slug"):
         index.source_ids("../etc", "ticket")
+
+
+def rows(*pairs: tuple[str, float]) -> list[dict[str, object]]:
+    return [{"chunk_id": chunk, "_relevance": score} for chunk, score in pairs]
+
+
+BY_VECTOR = rows(("a", -0.1), ("b", -0.2), ("c", -0.9))
+BY_TEXT = rows(("c", 12.0), ("b", 11.0), ("d", 2.0))
+
+
+@pytest.mark.parametrize("fusion", ["relative_score", "ranked"])
+def test_when_alpha_is_one_or_zero_then_fusion_keeps_that_sides_order(fusion: str) -> None:
+    # Only the weighted side decides; rows the other side alone found come last.
+    assert [r["chunk_id"] for r in _fuse(BY_VECTOR, BY_TEXT, 1.0, fusion)][:2] == ["a", "b"]
+    assert [r["chunk_id"] for r in _fuse(BY_VECTOR, BY_TEXT, 0.0, fusion)][:2] == ["c", "b"]
+
+
+def test_when_relative_scores_are_fused_then_a_strong_match_on_both_sides_wins() -> None:
+    # b is second on both sides; scaled to 0..1 it scores 0.875*0.5 + 0.9*0.5 on balance,
+    # ahead of a (vector best, absent from text) and c (text best, vector worst).
+    fused = _fuse(BY_VECTOR, BY_TEXT, 0.5, "relative_score")
+    assert [r["chunk_id"] for r in fused] == ["b", "a", "c", "d"]
+
+
+def test_when_hybrid_search_runs_then_alpha_and_fusion_come_from_the_constructor(
+    tmp_path: Path,
+) -> None:
+    vector_only = LanceIndex(str(tmp_path / "v"), embedder.dimensions, alpha=1.0)
+    ingest("acme", "ticket", RECORDS, embedder, vector_only)
+    query = redactor.redact("grinding noise from the fan", Vault())
+    vector = embedder.embed([query])[0]
+    hybrid = vector_only.search("acme", "ticket", query, vector, 3, "hybrid")
+    plain = vector_only.search("acme", "ticket", query, vector, 3, "vector")
+    assert [s.source_id for s in hybrid] == [s.source_id for s in plain]
