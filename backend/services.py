@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from backend.connectors import connectors
+from backend.connectors import configured
 from backend.db import db
 from backend.drafting import drafters
 from backend.drafts import DraftStore
@@ -43,7 +43,7 @@ def get() -> Services:
 def build(config: Any) -> Services:
     embedder = embedders.get(config["EMBEDDER"])(threads=config["INFERENCE_THREADS"])  # type: ignore[call-arg]
     return Services(
-        connector=connectors.get(config["CONNECTOR"])(inbox=config["FILES_INBOX"]),  # type: ignore[call-arg]
+        connector=configured.from_config(config),
         redactor=_redactor(config),
         embedder=embedder,
         index=_index(config, embedder),
