@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 ZAF_SDK := backend/static/vendor/zaf_sdk.min.js
 
 $(ZAF_SDK): app_manifest/package.json app_manifest/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to bundle the ZAF SDK (install Node.js 18+)"; exit 1; }
 	cd app_manifest && npm ci --no-audit --no-fund && npm run build
 
 install: $(STAMP) $(ZAF_SDK)
