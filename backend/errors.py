@@ -85,6 +85,13 @@ class ProviderUnavailable(RetryableError):
     code = "provider_unavailable"
 
 
+class ProviderRejected(PrecedentError):
+    """The model provider refused the request (bad key, bad request): retrying cannot help."""
+
+    code = "provider_rejected"
+    http_status = 502
+
+
 class IndexUnavailable(RetryableError):
     """The search index could not be reached or answered with a temporary failure."""
 

@@ -119,6 +119,9 @@ class DraftText:
     flags: tuple[str, ...] = ()
     provider: str = ""
     model: str = ""
+    # The zero-retention verification a model call relied on (or the refusal to call);
+    # empty when no model provider was involved. Written to the audit trail.
+    verification: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,3 +138,4 @@ class VerifiedDraft:
     flags: tuple[str, ...]
     provider: str
     model: str
+    verification: dict[str, object] = field(default_factory=dict)

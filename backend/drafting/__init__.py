@@ -18,4 +18,17 @@ class Drafter(Protocol):
         ...
 
 
-drafters: Registry[Drafter] = Registry("drafter", {"offline": "backend.drafting.offline"})
+class DrafterChoice(Protocol):
+    """Which drafter a tenant may use (see backend/drafting/router.py)."""
+
+    def for_tenant(self, tenant: str) -> Drafter: ...
+
+
+drafters: Registry[Drafter] = Registry(
+    "drafter",
+    {
+        "offline": "backend.drafting.offline",
+        "cohere": "backend.drafting.cohere",
+        "openai-compatible": "backend.drafting.openai_compatible",
+    },
+)

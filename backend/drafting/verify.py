@@ -28,4 +28,6 @@ def verify(draft: DraftText) -> VerifiedDraft:
         Citation(marker, draft.sources[index - 1]) for index, marker in renumbered.items()
     )
     flags = draft.flags + (("unsupported_citation_removed",) if dropped else ())
-    return VerifiedDraft(text, citations, draft.notes, flags, draft.provider, draft.model)
+    return VerifiedDraft(
+        text, citations, draft.notes, flags, draft.provider, draft.model, draft.verification
+    )

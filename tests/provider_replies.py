@@ -1,0 +1,91 @@
+"""Recorded-shape replies of the model vendors' chat APIs, and a providers file around them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def cohere_citation(text: str, phrase: str, *document_ids: str) -> dict[str, Any]:
+    start = text.index(phrase)
+    return {
+        "start": start,
+        "end": start + len(phrase),
+        "text": phrase,
+        "sources": [
+            {"type": "document", "id": i, "document": {"id": i, "title": "…", "snippet": "…"}}
+            for i in document_ids
+        ],
+        "type": "TEXT_CONTENT",
+        "content_index": 0,
+    }
+
+
+def cohere_chat(text: str, citations: list[dict[str, Any]]) -> dict[str, Any]:
+    """A v2 /chat reply: message.content[] text parts and message.citations[]."""
+    return {
+        "id": "5a8b3c1e-0d2f-4f7e-9a61-2b7c4d9e8f10",
+        "finish_reason": "COMPLETE",
+        "message": {
+            "role": "assistant",
+            "content": [{"type": "text", "text": text}],
+            "citations": citations,
+        },
+        "usage": {
+            "billed_units": {"input_tokens": 412, "output_tokens": 58},
+            "tokens": {"input_tokens": 1210, "output_tokens": 60},
+        },
+    }
+
+
+COHERE_RATE_LIMITED = {"message": "You are using a Trial key, which is limited to 10 calls/min."}
+COHERE_SERVER_ERROR = {"message": "internal server error, this has been reported to our team"}
+COHERE_BAD_KEY = {"message": "invalid api token"}
+
+
+def openai_chat(content: str, model: str = "gpt-4o-mini") -> dict[str, Any]:
+    """A /chat/completions reply."""
+    return {
+        "id": "chatcmpl-9xQ2mB7f",
+        "object": "chat.completion",
+        "created": 1764650000,
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": None},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 980, "completion_tokens": 61, "total_tokens": 1041},
+    }
+
+
+def openai_error(message: str, code: str) -> dict[str, Any]:
+    return {"error": {"message": message, "type": "requests", "param": None, "code": code}}
+
+
+def providers_yaml(url: str, scopes: str = "pii", kind: str = "cohere", **tuning: float) -> str:
+    """One verified provider at ``url`` (covering pii) and a tenant 'demo' with ``scopes``."""
+    settings = {"timeout_seconds": 2, "max_retries": 2, "backoff_seconds": 0.001, **tuning}
+    lines = "\n".join(f"    {key}: {value}" for key, value in settings.items())
+    base = f"{url}/v1" if kind == "openai-compatible" else url
+    return f"""\
+providers:
+  vendor:
+    kind: {kind}
+    model: test-model
+    base_url: {base}
+    api_key_env: VENDOR_TEST_KEY
+{lines}
+    retention:
+      zero_retention: verified
+      evidence: "zero data retention addendum SEC-231"
+      verified_on: 2026-01-05
+      scopes: [pii]
+tenants:
+  demo:
+    provider: vendor
+    scopes: [{scopes}]
+    tone: "Warm and brief; sign off as the Tidewater team."
+"""
