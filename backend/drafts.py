@@ -269,10 +269,13 @@ def _citation_rows(draft_id: str, result: VerifiedDraft) -> Iterator[Citation]:
 
 
 def _ready_details(result: VerifiedDraft, timings: dict[str, float]) -> dict[str, Any]:
-    return {
+    details: dict[str, Any] = {
         "provider": result.provider,
         "model": result.model,
         "flags": list(result.flags),
         "citations": [f"{c.source.kind}:{c.source.source_id}" for c in result.citations],
         "total_ms": round(sum(timings.values()), 1),
     }
+    if result.verification:  # a model provider was called, or refused for this tenant
+        details["verification"] = dict(result.verification)
+    return details

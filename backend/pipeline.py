@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from backend.connectors import Connector
-from backend.drafting import Drafter
+from backend.drafting import Drafter, DrafterChoice
 from backend.drafting.verify import verify
 from backend.drafts import DraftStore, LeaseLost
 from backend.errors import PrecedentError, RetryableError
@@ -59,6 +59,7 @@ class Services:
     index: SearchIndex
     drafter: Drafter
     gate: Gate | None = None
+    providers: DrafterChoice | None = None  # model providers per tenant (PRECEDENT_PROVIDERS)
     vaults: VaultStore | None = None  # keeps a ticket's placeholders stable across drafts
     tickets_per_draft: int = 5
     docs_per_draft: int = 5
@@ -108,7 +109,8 @@ def draft_reply(
         sources = retrieve(services, tenant, question, vector)
     checkpoint()
     with timer("generate"):
-        draft = services.drafter.draft(question, sources)
+        drafter = services.providers.for_tenant(tenant) if services.providers else services.drafter
+        draft = drafter.draft(question, sources)
     with timer("verify"):
         verified = verify(draft)
     with timer("gate"):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from backend.connectors import configured
 from backend.db import db
-from backend.drafting import drafters
+from backend.drafting import Drafter, DrafterChoice, drafters
 from backend.drafts import DraftStore
 from backend.pipeline import Services
 from backend.redaction import Redactor, redactors
@@ -42,12 +42,14 @@ def get() -> Services:
 
 def build(config: Any) -> Services:
     embedder = embedders.get(config["EMBEDDER"])(threads=config["INFERENCE_THREADS"])  # type: ignore[call-arg]
+    drafter = drafters.get(config["DRAFTER"])()
     return Services(
         connector=configured.from_config(config),
         redactor=_redactor(config),
         embedder=embedder,
         index=_index(config, embedder),
-        drafter=drafters.get(config["DRAFTER"])(),
+        drafter=drafter,
+        providers=_providers(config, drafter),
         gate=_gate(config, embedder),
         tickets_per_draft=config["RETRIEVE_TICKETS"],
         docs_per_draft=config["RETRIEVE_DOCS"],
@@ -74,6 +76,18 @@ def _index(config: Any, embedder: Embedder) -> SearchIndex:
             replication=config["WEAVIATE_REPLICATION"],
         )
     return cls(config["INDEX_PATH"], embedder.dimensions)  # type: ignore[call-arg]
+
+
+def _providers(config: Any, fallback: Drafter) -> DrafterChoice | None:
+    """The zero-retention registry's router; None leaves every tenant on ``fallback``."""
+    if not config["PROVIDERS"]:
+        return None
+    from backend.drafting.providers_file import load_providers
+    from backend.drafting.router import ProviderRouter
+
+    router = ProviderRouter(load_providers(config["PROVIDERS"]), fallback)
+    router.check_keys()  # a missing API key stops start-up, not a customer's draft
+    return router
 
 
 def _gate(config: Any, embedder: Embedder) -> PolicyGate | None:
