@@ -13,6 +13,7 @@ from sqlalchemy import select
 from backend import review, services
 from backend.api import error_response
 from backend.auth import current_actor, current_tenant
+from backend.auth.identity import require_app_identity
 from backend.db import db
 from backend.errors import DraftNotFound, InputError
 from backend.models import Draft, Tenant
@@ -20,6 +21,7 @@ from backend.models import Draft, Tenant
 bp = Blueprint("drafts", __name__, url_prefix="/api/v1/drafts")
 log = logging.getLogger(__name__)
 MAX_TICKET_ID = 200
+bp.before_request(require_app_identity)  # app token, Freshdesk secret, or the open default
 
 
 @bp.post("")

@@ -8,9 +8,11 @@ from flask import Blueprint, Response, jsonify
 
 from backend import services
 from backend.auth import current_tenant
+from backend.auth.identity import require_app_identity
 from backend.types import Ticket
 
 bp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets")
+bp.before_request(require_app_identity)  # the helpdesk's tickets: same rule as drafts
 
 
 @bp.get("")

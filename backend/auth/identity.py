@@ -1,0 +1,134 @@
+"""Who is calling the app API (drafts, outcomes, tickets), decided once per request.
+
+- ``Authorization: Bearer <app token>``: the Zendesk sidebar page's token (issued after a
+  verified signed-URL load); tenant and agent come from it. Always verified.
+- ``X-Precedent-App-Secret``: a Freshdesk installation; the tenant is the Freshdesk account
+  whose stored installation secret it is.
+- Neither: allowed only while no helpdesk account is connected at all (the embedded
+  default: ``make demo``, ``/preview``, tests), acting for ``DEFAULT_TENANT``. Once any
+  account is connected such a request is refused. In that open mode a Freshdesk secret
+  cannot be checked against anything, so it is treated like no credential.
+
+Every refusal is written to the audit log before the 401 goes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, g, request
+from sqlalchemy import select
+
+from backend import audit
+from backend.auth import app_tokens
+from backend.auth.freshdesk_app import APP_SECRET_HEADER, verify_freshdesk_app
+from backend.auth.webhooks import header_value
+from backend.connectors.settings import HelpdeskSettingsStore
+from backend.db import db
+from backend.drafts import ensure_tenant
+from backend.errors import Unauthorized
+from backend.models import HelpdeskConnection, Tenant
+
+IDENTITY = "precedent_identity"  # key in flask.g
+
+
+@dataclass(frozen=True)
+class Identity:
+    tenant: str
+    actor: str  # for the audit log
+    agent: str | None  # the helpdesk agent, when the credential names one
+    via: str  # app_token | freshdesk_app | embedded
+
+
+def require_app_identity() -> None:
+    """``before_request`` hook of the app API blueprints."""
+    try:
+        g.setdefault(IDENTITY, identify(dict(request.headers.items())))
+    except Unauthorized as exc:
+        details = {"reason": exc.message, "method": request.method, "path": request.path}
+        audit_rejection(None, "anonymous", "auth.rejected", f"api:{request.path}", details)
+        raise
+
+
+def identify(headers: Mapping[str, str]) -> Identity:
+    token = bearer(headers)
+    if token:
+        claims = app_tokens.verify(str(current_app.config["SECRET_KEY"]), token)
+        return Identity(claims.tenant, f"agent:{claims.user}", claims.user, "app_token")
+    if not helpdesks_connected():
+        return Identity(
+            str(current_app.config["DEFAULT_TENANT"]), "agent:preview", None, "embedded"
+        )
+    secret = header_value(headers, APP_SECRET_HEADER)
+    if not secret:
+        raise Unauthorized(
+            "sign in through the helpdesk app: send 'Authorization: Bearer <app token>' "
+            f"(Zendesk sidebar page) or the {APP_SECRET_HEADER} header (Freshdesk app)"
+        )
+    tenant = freshdesk_tenant(secret)
+    if tenant is None:
+        raise Unauthorized(
+            "Freshdesk app request rejected: the installation secret matches no connected "
+            "Freshdesk account"
+        )
+    return Identity(tenant, "app:freshdesk", None, "freshdesk_app")
+
+
+def bearer(headers: Mapping[str, str]) -> str:
+    scheme, _, token = header_value(headers, "Authorization").partition(" ")
+    if scheme.lower() != "bearer":
+        return ""
+    return token.strip()
+
+
+def settings_store() -> HelpdeskSettingsStore:
+    return HelpdeskSettingsStore.from_config(current_app.config)
+
+
+def helpdesks_connected() -> bool:
+    with db.session() as session:
+        return session.scalars(select(HelpdeskConnection.id).limit(1)).first() is not None
+
+
+def freshdesk_tenant(secret: str) -> str | None:
+    """The tenant whose Freshdesk installation secret this is (constant-time compares)."""
+    store = settings_store()
+    with db.session() as session:
+        slugs = list(
+            session.scalars(
+                select(Tenant.slug)
+                .join(HelpdeskConnection, HelpdeskConnection.tenant_id == Tenant.id)
+                .where(HelpdeskConnection.platform == "freshdesk")
+            )
+        )
+    for slug in slugs:
+        try:
+            verify_freshdesk_app({APP_SECRET_HEADER: secret}, store.load(slug).app_secret)
+        except Unauthorized:
+            continue
+        return slug
+    return None
+
+
+def tenant_exists(slug: str) -> bool:
+    with db.session() as session:
+        return session.scalars(select(Tenant.id).where(Tenant.slug == slug)).first() is not None
+
+
+def audit_rejection(
+    tenant: str | None, actor: str, action: str, subject: str, details: dict[str, Any]
+) -> None:
+    """Record a refused request in the tenant's chain, or the default tenant's when unknown.
+
+    Never creates a tenant from what an unauthenticated caller claims.
+    """
+    slug = tenant if tenant and tenant_exists(tenant) else None
+    if slug is None:
+        slug = str(current_app.config["DEFAULT_TENANT"])
+        if tenant:
+            details = {**details, "claimed_tenant": tenant}
+    with db.session() as session:
+        row = ensure_tenant(session, slug)
+        audit.record(session, row.id, actor, action, subject, details)

@@ -1,0 +1,188 @@
+"""Signed helpdesk identities over HTTP: the Zendesk signed URL, app tokens, Freshdesk
+installation secrets."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import time
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from backend.db import db
+from backend.models import AuditEvent, Draft, Tenant
+from tests.helpdesk_accounts import (
+    FRESHDESK_APP_SECRET,
+    OTHER_KEY,
+    app_token,
+    connect_helpdesks,
+    ready_draft,
+    zaf_token,
+)
+
+SIDEBAR = "/apps/zendesk/sidebar"
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    connect_helpdesks(app)
+    return app.test_client()
+
+
+def events(tenant: str) -> list[AuditEvent]:
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent).join(Tenant).where(Tenant.slug == tenant).order_by(AuditEvent.id)
+            )
+        )
+
+
+def drafts() -> list[tuple[str, str]]:
+    with db.session() as session:
+        rows = session.execute(select(Tenant.slug, Draft.ticket_id).join(Tenant))
+        return [(slug, ticket_id) for slug, ticket_id in rows]
+
+
+def page_token(html: str) -> str:
+    found = re.search(r'data-api-token="([^"]*)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+# --- Zendesk signed URL -----------------------------------------------------------------
+
+
+def test_when_zendesk_posts_a_valid_jwt_then_the_page_carries_a_token_for_the_drafts_api(
+    client: FlaskClient, app: Flask
+) -> None:
+    response = client.post(SIDEBAR, data={"token": zaf_token()})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    token = page_token(response.get_data(as_text=True))
+    assert token
+
+    bearer = {"Authorization": f"Bearer {token}"}
+    created = client.post("/api/v1/drafts", json={"ticket_id": "N-1"}, headers=bearer)
+    assert created.status_code == 202
+    assert drafts() == [("acme", "N-1")]
+    read = client.get(created.get_json()["links"]["self"], headers=bearer)
+    assert read.status_code == 200
+    signed_in = [e for e in events("acme") if e.action == "app.signed_in"]
+    assert signed_in[0].actor == "agent:9001"
+    assert signed_in[0].details["location"] == "ticket_sidebar"
+
+
+def _tampered() -> str:
+    header, payload, signature = zaf_token().split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["sub"] = "1"  # another agent
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+@pytest.mark.parametrize(
+    ("token", "reason"),
+    [
+        (lambda: zaf_token(iat=int(time.time()) - 900, exp=int(time.time()) - 600), "expired"),
+        (lambda: zaf_token(aud="https://elsewhere.test/#installation-1"), "wrong audience"),
+        (lambda: zaf_token(OTHER_KEY), "bad signature"),
+        (_tampered, "bad signature"),
+    ],
+)
+def test_when_the_jwt_is_bad_then_401_with_the_reason_and_an_audit_event(
+    client: FlaskClient, token: Any, reason: str
+) -> None:
+    response = client.post(SIDEBAR, data={"token": token()})
+    assert response.status_code == 401
+    page = response.get_data(as_text=True)
+    assert "Precedent could not sign you in" in page and reason in page
+    assert "data-api-token" not in page
+    refused = events("acme")[-1]
+    assert refused.action == "app.signin_refused"
+    assert reason in refused.details["reason"]
+
+
+def test_when_no_token_or_an_unknown_account_then_401_audited_for_the_default_tenant(
+    client: FlaskClient,
+) -> None:
+    missing = client.post(SIDEBAR, data={})
+    assert missing.status_code == 401
+    assert "no token was sent" in missing.get_data(as_text=True)
+    stranger = client.post(SIDEBAR, data={"token": zaf_token(iss="other.zendesk.com")})
+    assert stranger.status_code == 401
+    assert "no Precedent tenant is connected to other.zendesk.com" in stranger.get_data(
+        as_text=True
+    )
+    assert [e.action for e in events("demo")] == ["app.signin_refused"] * 2
+
+
+def test_the_unsigned_page_works_only_while_no_helpdesk_is_connected(app: Flask) -> None:
+    client = app.test_client()
+    open_page = client.get(SIDEBAR)
+    assert open_page.status_code == 200 and page_token(open_page.get_data(as_text=True)) == ""
+    connect_helpdesks(app)
+    refused = client.get(SIDEBAR)
+    assert refused.status_code == 401
+    assert "needs Zendesk's signed request" in html.unescape(refused.get_data(as_text=True))
+
+
+# --- the app API --------------------------------------------------------------------------
+
+
+def test_a_token_for_one_tenant_never_reads_another_tenants_draft(
+    client: FlaskClient, app: Flask
+) -> None:
+    theirs = ready_draft("globex", "N-1", "Globex's draft.")
+    ours = ready_draft("acme", "N-1", "Acme's draft.")
+    acme = app_token(app, "acme")
+    assert client.get(f"/api/v1/drafts/{ours}", headers=acme).status_code == 200
+    stolen = client.get(f"/api/v1/drafts/{theirs}", headers=acme)
+    assert stolen.status_code == 404
+    assert stolen.get_json()["error"]["code"] == "draft_not_found"
+    assert client.post(f"/api/v1/drafts/{theirs}/insert", headers=acme).status_code == 404
+
+
+def test_the_freshdesk_installation_secret_names_its_tenant(
+    client: FlaskClient, app: Flask
+) -> None:
+    secret = {"X-Precedent-App-Secret": FRESHDESK_APP_SECRET}
+    created = client.post("/api/v1/drafts", json={"ticket_id": "N-2"}, headers=secret)
+    assert created.status_code == 202
+    assert drafts() == [("globex", "N-2")]
+    acme_draft = ready_draft("acme", "N-3", "Acme only.")
+    assert client.get(f"/api/v1/drafts/{acme_draft}", headers=secret).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({}, "sign in through the helpdesk app"),
+        ({"Authorization": "Bearer not.atoken"}, "app token rejected"),
+        ({"X-Precedent-App-Secret": "guess"}, "matches no connected Freshdesk account"),
+    ],
+)
+def test_once_a_helpdesk_is_connected_the_api_needs_a_credential(
+    client: FlaskClient, headers: dict[str, str], message: str
+) -> None:
+    response = client.post("/api/v1/drafts", json={"ticket_id": "N-1"}, headers=headers)
+    assert response.status_code == 401
+    assert message in response.get_json()["error"]["message"]
+    assert client.get("/api/v1/tickets", headers=headers).status_code == 401
+    assert drafts() == []
+    assert events("demo")[-1].action == "auth.rejected"
+
+
+def test_an_expired_app_token_is_refused(client: FlaskClient, app: Flask) -> None:
+    from backend.auth import app_tokens
+
+    old = app_tokens.issue(str(app.config["SECRET_KEY"]), "acme", "9001", now=time.time() - 3600)
+    response = client.get("/api/v1/tickets", headers={"Authorization": f"Bearer {old}"})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["message"] == "app token rejected: expired"
