@@ -62,7 +62,12 @@ SCHEMAS: dict[str, Any] = {
             "status": {"enum": ["queued", "running", "ready", "failed"]},
             "text": {**NULLABLE_STRING, "description": "reply with [n] markers, when ready"},
             "citations": {"type": "array", "items": _ref("Citation")},
-            "flags": {**STRINGS, "description": "e.g. weak_evidence, knowledge_gap"},
+            "flags": {
+                **STRINGS,
+                "description": "e.g. weak_evidence, knowledge_gap, model_unavailable (the model "
+                "provider failed: evidence-only draft), model_refused (the provider is not "
+                "verified zero-retention for this tenant's data: evidence-only draft)",
+            },
             "notes": {**STRINGS, "description": "plain-language uncertainty for the agent"},
             "provider": NULLABLE_STRING,
             "model": NULLABLE_STRING,
