@@ -332,9 +332,12 @@ def _register_command_groups() -> None:
     from backend.drafting.cli import providers
     from backend.gate.cli import gate, policies
     from backend.redaction.cli import redact
+    from backend.retrieval import helpdesk_cli as helpdesk_ingest
 
     for group in (reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk):
         cli.add_command(group)
+    for command in helpdesk_ingest.commands():
+        ingest.add_command(command)
 
 
 _register_command_groups()

@@ -60,6 +60,9 @@ SETTINGS: dict[str, Setting] = {
     ),
     "CONNECTOR": Setting(str, "files", "helpdesk connector implementation"),
     "FILES_INBOX": Setting(str, "demo/inbox.jsonl", "open tickets file for the files connector"),
+    "SYNC_MINUTES": Setting(
+        int, 0, "minutes between helpdesk history and article syncs per tenant; 0 turns it off"
+    ),
     "DEFAULT_TENANT": Setting(str, "demo", "tenant used when no helpdesk identifies one"),
     "DRAFT_LEASE_SECONDS": Setting(int, 120, "after this long a silent running draft is retried"),
     "DRAFT_MAX_ATTEMPTS": Setting(int, 5, "attempts before a draft is marked failed"),
@@ -102,6 +105,9 @@ def validate(config: dict[str, Any]) -> None:
     ):
         if config[name] < 1:
             raise ConfigError(f"{ENV_PREFIX}{name} must be at least 1, got {config[name]}")
+    if config["SYNC_MINUTES"] < 0:
+        minutes = config["SYNC_MINUTES"]
+        raise ConfigError(f"{ENV_PREFIX}SYNC_MINUTES must be 0 (off) or more, got {minutes}")
     if not 0.0 <= config["HYBRID_ALPHA"] <= 1.0:
         alpha = config["HYBRID_ALPHA"]
         raise ConfigError(f"{ENV_PREFIX}HYBRID_ALPHA must be from 0 to 1, got {alpha}")

@@ -19,6 +19,8 @@ QUEUES = ("drafts", "maintenance")
 ROUTES = {
     "backend.tasks.draft": {"queue": "drafts"},
     "backend.tasks.recover_stale_drafts": {"queue": "maintenance"},
+    "backend.tasks.sync_helpdesks": {"queue": "maintenance"},
+    "backend.tasks.sync_helpdesk": {"queue": "maintenance"},
 }
 
 
@@ -42,17 +44,28 @@ def celery_init_app(app: Flask) -> Celery:
         task_queues=[Queue(name) for name in QUEUES],  # type: ignore[no-untyped-call]
         task_routes=ROUTES,
         imports=["backend.tasks"],
-        beat_schedule={
-            "recover-stale-drafts": {
-                "task": "backend.tasks.recover_stale_drafts",
-                "schedule": RECOVERY_INTERVAL_SECONDS,
-            }
-        },
+        beat_schedule=beat_schedule(app.config["SYNC_MINUTES"]),
     )
     celery_app.set_default()
     celery_app.flask_app = app  # for worker signals, which run outside any task
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def beat_schedule(sync_minutes: int) -> dict[str, dict[str, object]]:
+    """Periodic tasks; the helpdesk sync only when SYNC_MINUTES is above 0."""
+    schedule: dict[str, dict[str, object]] = {
+        "recover-stale-drafts": {
+            "task": "backend.tasks.recover_stale_drafts",
+            "schedule": RECOVERY_INTERVAL_SECONDS,
+        }
+    }
+    if sync_minutes > 0:
+        schedule["sync-helpdesks"] = {
+            "task": "backend.tasks.sync_helpdesks",
+            "schedule": sync_minutes * 60.0,
+        }
+    return schedule
 
 
 def _transport_options(app: Flask) -> dict[str, object]:

@@ -61,6 +61,8 @@ class Draft(Base):
     gate_status: Mapped[str] = mapped_column(String(20), default="clear")
     gate: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     inserted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # organisation, plan and prior tickets shown to the agent; None when the connector has none
+    customer_context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     citations: Mapped[list[Citation]] = relationship(
         back_populates="draft", order_by="Citation.marker", cascade="all, delete-orphan"
     )
@@ -170,4 +172,19 @@ class HelpdeskConnection(Base):
     platform: Mapped[str] = mapped_column(String(16))
     host: Mapped[str] = mapped_column(String(255))
     ciphertext: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SyncCursor(Base):
+    """Where a tenant's scheduled helpdesk sync resumes: one opaque cursor per stream.
+
+    Saved only after the page it follows has been indexed (backend/retrieval/helpdesk.py).
+    """
+
+    __tablename__ = "sync_cursors"
+    __table_args__ = (UniqueConstraint("tenant_id", "stream"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    stream: Mapped[str] = mapped_column(String(16))  # tickets | articles
+    cursor: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -16,8 +16,10 @@ from backend import pipeline, services
 from backend.db import db
 from backend.errors import RetryableError
 from backend.redaction import Vault
+from backend.retrieval import helpdesk
 
 log = logging.getLogger(__name__)
+SYNC_RETRIES = 10  # after that the next scheduled sync carries on from the saved cursors
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
@@ -40,6 +42,37 @@ def recover_stale_drafts() -> int:
     if stale:
         log.info("re-sent %d stale draft(s)", len(stale))
     return len(stale)
+
+
+@shared_task(ignore_result=True)
+def sync_helpdesks() -> int:
+    """Queue a sync of every tenant that has a stored Zendesk or Freshdesk account."""
+    tenants = helpdesk.connected_tenants(current_app.config)
+    for slug, _platform in tenants:
+        sync_helpdesk.delay(slug)
+    return len(tenants)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=SYNC_RETRIES)
+def sync_helpdesk(self: Any, tenant: str) -> int:
+    """Index the tenant's new resolved tickets and articles from its saved cursors."""
+    platforms = dict(helpdesk.connected_tenants(current_app.config))
+    if tenant not in platforms:
+        log.warning("sync skipped: tenant '%s' has no helpdesk account any more", tenant)
+        return 0
+    service = services.get()
+    sync = helpdesk.for_platform(
+        current_app.config, platforms[tenant], service.redactor, service.embedder, service.index
+    )
+    try:
+        pages = [report for stream in helpdesk.STREAMS for report in sync.run(tenant, stream)]
+    except RetryableError as exc:
+        # Pages indexed so far keep their cursors; the retry continues after them.
+        delay = exc.retry_after or min(600.0, 30.0 * 2**self.request.retries)
+        raise self.retry(countdown=delay) from exc
+    indexed = sum(p.sources for p in pages)
+    log.info("synced tenant '%s': %d pages, %d sources indexed", tenant, len(pages), indexed)
+    return indexed
 
 
 @worker_ready.connect

@@ -1,0 +1,195 @@
+"""Helpdesk history and help-centre articles into the index, one page at a time.
+
+Each page is redacted, embedded and upserted like file ingestion (ids are stable, so a page
+read twice replaces itself), and only then is the cursor after it saved. A run that stops
+half-way (crash, rate limit) resumes from the last page that was fully indexed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.connectors import Connector
+from backend.connectors.files import Document, ResolvedTicket
+from backend.db import db
+from backend.drafts import ensure_tenant
+from backend.models import HelpdeskConnection, SyncCursor, Tenant, utcnow
+from backend.redaction import Redactor
+from backend.retrieval import Embedder, IndexRecord, SearchIndex
+from backend.retrieval.chunking import split_html
+from backend.retrieval.ingest import doc_records, ingest, ticket_records
+from backend.types import Article, Page, Ticket
+
+Stream = Literal["tickets", "articles"]
+STREAMS: tuple[Stream, ...] = ("tickets", "articles")
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+@dataclass(frozen=True)
+class PageReport:
+    """One indexed page: what came, what was indexed, and the cursor saved after it."""
+
+    stream: Stream
+    items: int  # tickets or articles on the page
+    sources: int  # of those, indexed (a ticket needs a public agent reply)
+    records: int  # index entries written (an article has one per section)
+    cursor: str
+
+
+def resolved_ticket(ticket: Ticket) -> ResolvedTicket | None:
+    """The customer's words and the agent's public replies; None without a public reply."""
+    public = [c for c in ticket.comments if c.public]
+    answers = [c.body.strip() for c in public if c.author != "customer" and c.body.strip()]
+    if not answers:
+        return None
+    follow_ups = [c.body for c in public if c.author == "customer"]
+    return ResolvedTicket(
+        id=ticket.id,
+        subject=ticket.subject,
+        body="\n\n".join(filter(None, [ticket.body, *follow_ups])),
+        resolution="\n\n".join(answers),
+        tags=ticket.tags,
+        created_at=ticket.created_at,
+        solved_at="",
+        url=ticket.url,
+        requester=ticket.requester,
+    )
+
+
+def article_source_id(article: Article) -> str:
+    return f"articles/{article.id}"
+
+
+def article_records(
+    articles: tuple[Article, ...], redactor: Redactor, tenant: str
+) -> list[IndexRecord]:
+    """One entry per heading section, linked to the article's own page and anchor."""
+    records = []
+    for article in articles:
+        document = Document(article_source_id(article), split_html(article.body, article.title))
+        for record, section in zip(
+            doc_records([document], redactor, "", tenant), document.sections, strict=True
+        ):
+            url = f"{article.url}#{section.anchor}" if section.anchor else article.url
+            records.append(replace(record, url=url, updated_at=article.updated_at))
+    return records
+
+
+@dataclass(frozen=True)
+class HelpdeskIngest:
+    """Pulls a tenant's pages from its connector and indexes them, saving cursors."""
+
+    connector: Connector
+    redactor: Redactor
+    embedder: Embedder
+    index: SearchIndex
+    cursors: CursorStore
+
+    def run(
+        self, tenant: str, stream: Stream, since: datetime | None = None
+    ) -> Iterator[PageReport]:
+        """Index page after page until caught up; ``since`` starts afresh from that date."""
+        cursor = None if since else self.cursors.load(tenant, stream)
+        while True:
+            page = self._fetch(tenant, stream, cursor, since)
+            report = self._index(tenant, stream, page)
+            self.cursors.save(tenant, stream, page.next_cursor)  # only now: the page is in
+            yield report
+            # An unchanged cursor would ask for the same page forever (zenpy #451).
+            if page.done or page.next_cursor == cursor:
+                return
+            cursor = page.next_cursor
+
+    def _fetch(
+        self, tenant: str, stream: Stream, cursor: str | None, since: datetime | None
+    ) -> Page[Ticket] | Page[Article]:
+        if stream == "tickets":
+            return self.connector.resolved_tickets(tenant, cursor, since)
+        return self.connector.articles(tenant, cursor, since)
+
+    def _index(self, tenant: str, stream: Stream, page: Page[Ticket] | Page[Article]) -> PageReport:
+        if stream == "tickets":
+            found = [resolved_ticket(t) for t in page.items if isinstance(t, Ticket)]
+            tickets = [t for t in found if t is not None]
+            records = ticket_records(tickets, self.redactor, "", tenant)
+            ingest(tenant, "ticket", records, self.embedder, self.index)
+            return PageReport(stream, len(page.items), len(tickets), len(records), page.next_cursor)
+        articles = tuple(a for a in page.items if isinstance(a, Article))
+        records = article_records(articles, self.redactor, tenant)
+        # An edited article may have lost sections: its old entries go before the new ones.
+        self.index.delete(tenant, "doc", [article_source_id(a) for a in articles])
+        ingest(tenant, "doc", records, self.embedder, self.index)
+        return PageReport(stream, len(articles), len(articles), len(records), page.next_cursor)
+
+
+class CursorStore:
+    """The ``sync_cursors`` table: one cursor per tenant and stream."""
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self._sessions = sessions
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> CursorStore:
+        return cls(_sessions(str(config["DATABASE_URL"])))
+
+    def load(self, tenant: str, stream: Stream) -> str | None:
+        with self._sessions() as session:
+            return session.scalars(
+                select(SyncCursor.cursor)
+                .join(Tenant)
+                .where(Tenant.slug == tenant, SyncCursor.stream == stream)
+            ).first()
+
+    def save(self, tenant: str, stream: Stream, cursor: str) -> None:
+        with self._sessions() as session:
+            tenant_row = ensure_tenant(session, tenant)
+            row = session.scalars(
+                select(SyncCursor).where(
+                    SyncCursor.tenant_id == tenant_row.id, SyncCursor.stream == stream
+                )
+            ).first()
+            if row is None:
+                row = SyncCursor(tenant_id=tenant_row.id, stream=stream)
+                session.add(row)
+            row.cursor, row.updated_at = cursor, utcnow()
+
+
+def for_platform(
+    config: Mapping[str, Any],
+    platform: str,
+    redactor: Redactor,
+    embedder: Embedder,
+    index: SearchIndex,
+) -> HelpdeskIngest:
+    """Ingestion from a tenant's stored Zendesk or Freshdesk account, whatever CONNECTOR says."""
+    from backend.connectors import connectors
+    from backend.connectors.settings import HelpdeskSettingsStore
+
+    cls: Any = connectors.get(platform)
+    connector: Connector = cls(HelpdeskSettingsStore.from_config(config).load)
+    return HelpdeskIngest(connector, redactor, embedder, index, CursorStore.from_config(config))
+
+
+def connected_tenants(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(tenant slug, platform) for every tenant with a stored helpdesk account."""
+    with _sessions(str(config["DATABASE_URL"]))() as session:
+        rows = session.execute(
+            select(Tenant.slug, HelpdeskConnection.platform).join(HelpdeskConnection)
+        ).all()
+    return sorted((slug, platform) for slug, platform in rows)
+
+
+def _sessions(url: str) -> SessionFactory:
+    @contextmanager
+    def sessions() -> Iterator[Session]:
+        with db.session(url) as session:
+            yield session
+
+    return sessions

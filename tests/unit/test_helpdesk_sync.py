@@ -1,0 +1,158 @@
+"""The scheduled helpdesk sync: cursors saved after each indexed page, resume, retry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pytest
+from flask import Flask, current_app
+
+from backend import services, tasks
+from backend.connectors.settings import HelpdeskSettings, HelpdeskSettingsStore
+from backend.errors import ConnectorRateLimited
+from backend.jobs import ROUTES, beat_schedule
+from backend.retrieval import helpdesk
+from backend.retrieval.helpdesk import CursorStore, HelpdeskIngest
+from backend.types import Article, Comment, Page, Ticket
+
+
+def solved(number: int) -> Ticket:
+    return Ticket(
+        "acme",
+        str(number),
+        f"Router E-{number} drops Wi-Fi",
+        "It drops every hour.",
+        comments=(Comment("agent", f"Update the E-{number} firmware to 2.1.", True),),
+        status="solved",
+    )
+
+
+@dataclass
+class PagedConnector:
+    """Three pages of resolved tickets; fails once on the page listed in ``fail_on``."""
+
+    fail_on: dict[str, Exception] = field(default_factory=dict)
+    asked: list[str | None] = field(default_factory=list)
+
+    def resolved_tickets(
+        self, tenant: str, cursor: str | None = None, since: datetime | None = None
+    ) -> Page[Ticket]:
+        self.asked.append(cursor)
+        if cursor in self.fail_on:
+            raise self.fail_on.pop(cursor)
+        number = {None: 1, "c1": 2, "c2": 3}[cursor]
+        return Page((solved(number),), f"c{number}", done=number == 3)
+
+    def articles(
+        self, tenant: str, cursor: str | None = None, since: datetime | None = None
+    ) -> Page[Article]:
+        return Page((), cursor or "0", done=True)
+
+
+def sync_with(connector: Any) -> HelpdeskIngest:
+    real = services.get()
+    cursors = CursorStore.from_config(current_app.config)
+    return HelpdeskIngest(connector, real.redactor, real.embedder, real.index, cursors)
+
+
+def indexed_ids() -> set[str]:
+    return services.get().index.source_ids("acme", "ticket")
+
+
+def test_when_a_sync_crashes_on_page_2_then_the_cursor_stays_after_page_1_and_a_rerun_resumes(
+    app: Flask,
+) -> None:
+    connector = PagedConnector(fail_on={"c1": RuntimeError("worker killed")})
+    sync = sync_with(connector)
+    cursors = CursorStore.from_config(app.config)
+
+    with pytest.raises(RuntimeError):
+        list(sync.run("acme", "tickets"))
+
+    assert cursors.load("acme", "tickets") == "c1"
+    assert indexed_ids() == {"1"}
+
+    reports = list(sync.run("acme", "tickets"))
+
+    assert connector.asked == [None, "c1", "c1", "c2"]  # resumed, page 1 not read again
+    assert [(r.items, r.sources, r.cursor) for r in reports] == [(1, 1, "c2"), (1, 1, "c3")]
+    assert cursors.load("acme", "tickets") == "c3"
+    assert indexed_ids() == {"1", "2", "3"}
+
+
+def test_when_caught_up_then_the_next_sync_asks_from_the_saved_cursor(app: Flask) -> None:
+    connector = PagedConnector()
+    list(sync_with(connector).run("acme", "tickets"))
+    connector.asked.clear()
+    connector.resolved_tickets = lambda tenant, cursor=None, since=None: (  # type: ignore[method-assign]
+        connector.asked.append(cursor) or Page((), "c3", done=True)
+    )
+
+    assert [r.items for r in sync_with(connector).run("acme", "tickets")] == [0]
+    assert connector.asked == ["c3"]
+
+
+def test_cursors_are_kept_per_tenant_and_stream(app: Flask) -> None:
+    cursors = CursorStore.from_config(app.config)
+    cursors.save("acme", "tickets", "t1")
+    cursors.save("acme", "articles", "a1")
+    cursors.save("acme", "tickets", "t2")
+    assert (cursors.load("acme", "tickets"), cursors.load("acme", "articles")) == ("t2", "a1")
+    assert cursors.load("other", "tickets") is None
+
+
+class Retry(Exception):
+    pass
+
+
+def connect_acme(app: Flask) -> None:
+    settings = HelpdeskSettings(
+        tenant="acme", platform="zendesk", host="acme", email="bot@acme.test", api_token="t"
+    )
+    HelpdeskSettingsStore.from_config(app.config).save(settings)
+
+
+def test_when_the_helpdesk_rate_limits_then_the_task_retries_after_its_delay(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect_acme(app)
+    limited = ConnectorRateLimited("Zendesk acme rate limit reached", retry_after=42)
+    connector = PagedConnector(fail_on={"c1": limited})
+    monkeypatch.setattr(helpdesk, "for_platform", lambda *args: sync_with(connector))
+    retried: dict[str, Any] = {}
+
+    def retry(**kwargs: Any) -> Retry:
+        retried.update(kwargs)
+        return Retry()
+
+    monkeypatch.setattr(tasks.sync_helpdesk, "retry", retry)
+
+    with pytest.raises(Retry):
+        tasks.sync_helpdesk.run("acme")
+
+    assert retried["countdown"] == 42
+    assert CursorStore.from_config(app.config).load("acme", "tickets") == "c1"
+    assert tasks.sync_helpdesk.run("acme") == 2  # the retry: pages 2 and 3
+    assert connector.asked == [None, "c1", "c1", "c2"]
+
+
+def test_the_scheduled_task_queues_one_sync_per_connected_tenant(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect_acme(app)
+    queued: list[str] = []
+    monkeypatch.setattr(tasks.sync_helpdesk, "delay", queued.append)
+    assert tasks.sync_helpdesks.run() == 1
+    assert queued == ["acme"]
+
+
+@pytest.mark.parametrize(("minutes", "seconds"), [(0, None), (15, 900.0)])
+def test_sync_minutes_schedules_the_sync_on_the_maintenance_queue(
+    minutes: int, seconds: float | None
+) -> None:
+    entry = beat_schedule(minutes).get("sync-helpdesks")
+    assert (entry or {}).get("schedule") == seconds
+    assert ROUTES["backend.tasks.sync_helpdesks"] == {"queue": "maintenance"}
+    assert ROUTES["backend.tasks.sync_helpdesk"] == {"queue": "maintenance"}
