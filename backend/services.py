@@ -75,7 +75,12 @@ def _index(config: Any, embedder: Embedder) -> SearchIndex:
             fusion=config["HYBRID_FUSION"],
             replication=config["WEAVIATE_REPLICATION"],
         )
-    return cls(config["INDEX_PATH"], embedder.dimensions)  # type: ignore[call-arg]
+    return cls(  # type: ignore[call-arg]
+        config["INDEX_PATH"],
+        embedder.dimensions,
+        alpha=config["HYBRID_ALPHA"],
+        fusion=config["HYBRID_FUSION"],
+    )
 
 
 def _providers(config: Any, fallback: Drafter) -> DrafterChoice | None:
