@@ -124,11 +124,12 @@ class Guarded:
             drafted = self._with_retries(question, sources)
         except (ProviderUnavailable, ProviderRejected) as exc:
             log.warning("provider %s failed (%s): %s", self.name, exc.code, exc.message)
-            return self._evidence_only(question, sources, exc.message)
+            return self._evidence_only(question, sources, exc.message, exc.code)
         except Exception:
             log.exception("provider %s failed unexpectedly", self.name)
             self._breaker.failed()
-            return self._evidence_only(question, sources, f"{self.name} failed unexpectedly")
+            why = f"{self.name} failed unexpectedly"
+            return self._evidence_only(question, sources, why, "internal_error")
         return replace(drafted, verification=self._verification)
 
     def _with_retries(self, question: RedactedText, sources: Sequence[Source]) -> DraftText:
@@ -151,7 +152,7 @@ class Guarded:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _evidence_only(
-        self, question: RedactedText, sources: Sequence[Source], why: str
+        self, question: RedactedText, sources: Sequence[Source], why: str, error: str
     ) -> DraftText:
         drafted = self._fallback.draft(question, sources)
         note = (
@@ -162,5 +163,5 @@ class Guarded:
             drafted,
             flags=(MODEL_UNAVAILABLE, *drafted.flags),
             notes=(note, *drafted.notes),
-            verification={**self._verification, "outcome": "fallback"},
+            verification={**self._verification, "outcome": "fallback", "error": error},
         )

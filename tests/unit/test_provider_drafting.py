@@ -180,6 +180,9 @@ def test_when_cohere_keeps_failing_then_an_evidence_only_draft_is_flagged(
     assert drafted.notes[0].startswith(f"Model unavailable — evidence-only draft: {why}.")
     assert "[1]" in drafted.text and drafted.provider == "offline"  # the draft is not lost
     assert drafted.verification["outcome"] == "fallback"
+    assert drafted.verification["error"] == (
+        "provider_rejected" if calls == 1 else "provider_unavailable"
+    )
     for vendor_words in ("Trial key", "reported to our team", "invalid api token"):
         assert vendor_words not in " ".join(drafted.notes)  # the vendor's text stays in the log
 
@@ -198,6 +201,7 @@ def test_when_failures_run_on_then_the_breaker_opens_and_the_provider_is_not_cal
     assert len(server.requests) == 3 and built.breaker("vendor").state == "open"
     opened = drafter.draft(QUESTION, SOURCES)
     assert len(server.requests) == 3  # nothing reached the provider
+    assert opened.verification["error"] == "provider_circuit_open"
     assert opened.notes[0].startswith(
         "Model unavailable — evidence-only draft: vendor failed repeatedly and is paused."
     )

@@ -113,7 +113,8 @@ def test_when_the_provider_is_down_the_draft_is_ready_evidence_only_and_audited(
     assert len(server.requests) == 2  # one call and one retry
     verification = details["verification"]
     assert isinstance(verification, dict)
-    assert (verification["decision"], verification["outcome"]) == ("allowed", "fallback")
+    assert verification["decision"] == "allowed"
+    assert (verification["outcome"], verification["error"]) == ("fallback", "provider_unavailable")
 
 
 def test_when_the_provider_is_not_verified_for_the_tenants_data_it_is_never_called(
@@ -146,5 +147,5 @@ def test_an_openai_compatible_draft_goes_through_the_same_pipeline(
     sent = json.dumps(server.requests[0].body)
     assert not [value for value in PERSONAL if value in sent]
     assert row is not None and row.text == "Please enable a 2.4 GHz network. [1]"
-    assert row.flags == ["unsupported_citation_removed"]
+    assert row.flags == ["unsupported_citation_removed", "context_skipped"]
     assert server.requests[0].headers["authorization"] == "Bearer test-key-123"
