@@ -226,3 +226,11 @@ def test_providers_check_without_a_file_says_everything_drafts_offline(
 def test_providers_check_has_help() -> None:
     result = CliRunner().invoke(cli, ["providers", "check", "--help"])
     assert result.exit_code == 0 and "retention posture" in result.output
+
+
+def test_the_example_in_docs_providers_md_loads() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "providers.md").read_text()
+    example = page.split("```yaml\n", 1)[1].split("```", 1)[0]
+    registry = parse_providers(example, "docs/providers.md")
+    demo = registry.posture("demo")
+    assert demo is not None and demo.allowed and demo.tenant.tone == "Warm and brief."
