@@ -63,6 +63,8 @@ class Draft(Base):
     inserted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # organisation, plan and prior tickets shown to the agent; None when the connector has none
     customer_context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # requested by a helpdesk webhook and not yet handed to the sidebar (backend/learning)
+    awaiting_pickup: Mapped[bool] = mapped_column(Boolean, default=False)
     citations: Mapped[list[Citation]] = relationship(
         back_populates="draft", order_by="Citation.marker", cascade="all, delete-orphan"
     )
@@ -173,6 +175,37 @@ class HelpdeskConnection(Base):
     host: Mapped[str] = mapped_column(String(255))
     ciphertext: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Outcome(Base):
+    """What the agent did with a draft: the sent reply, the action, the edit distance.
+
+    Append-only: a helpdesk webhook for the same reply adds a row that confirms or corrects
+    an earlier sidebar report (``confirms_id``); rows are never updated. See
+    backend/learning/outcomes.py.
+    """
+
+    __tablename__ = "outcomes"
+    __table_args__ = (UniqueConstraint("tenant_id", "comment_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), index=True)
+    ticket_id: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(16))  # sidebar | webhook
+    agent: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str | None] = mapped_column(String(16))  # accepted|edited|rejected|escalated
+    rating: Mapped[str | None] = mapped_column(String(8))  # up | down
+    sent_type: Mapped[str | None] = mapped_column(String(16))  # public | internal
+    sent_text: Mapped[str | None] = mapped_column(Text)
+    comment_id: Mapped[str | None] = mapped_column(String(64))  # the helpdesk's comment id
+    edit_distance: Mapped[int | None] = mapped_column(Integer)  # Levenshtein, characters
+    similarity: Mapped[float | None] = mapped_column(Float)  # 1 - distance / longer length
+    gate_status: Mapped[str] = mapped_column(String(20))  # the draft's, when this was recorded
+    bypass: Mapped[bool] = mapped_column(Boolean, default=False)
+    confirms_id: Mapped[int | None] = mapped_column(ForeignKey("outcomes.id"))
+    confirmation: Mapped[str | None] = mapped_column(String(16))  # confirmed | corrected
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SyncCursor(Base):

@@ -14,9 +14,21 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    from backend.api import admin, apps, drafts, health, openapi, pages, reviews, tickets
+    from backend.api import (
+        admin,
+        apps,
+        drafts,
+        health,
+        openapi,
+        outcomes,
+        pages,
+        reviews,
+        tickets,
+        webhooks,
+    )
 
-    for module in (drafts, health, openapi, tickets, reviews, admin, pages, apps):
+    modules = (drafts, health, openapi, tickets, reviews, admin, pages, apps, outcomes, webhooks)
+    for module in modules:
         app.register_blueprint(module.bp)
     app.register_error_handler(PrecedentError, _precedent_error)
     app.register_error_handler(HTTPException, _http_error)

@@ -17,6 +17,7 @@ from backend.auth.identity import require_app_identity
 from backend.db import db
 from backend.errors import DraftNotFound, InputError
 from backend.models import Draft, Tenant
+from backend.predraft import pick_up
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/v1/drafts")
 log = logging.getLogger(__name__)
@@ -29,7 +30,10 @@ def request_draft() -> tuple[Response, int]:
     ticket_id = _ticket_id(request.get_json(silent=True))
     tenant = current_tenant()
     services.get().connector.get_ticket(tenant, ticket_id)  # 404 now, not a failed job later
-    draft, created = services.draft_store().request(tenant, ticket_id, current_actor())
+    draft = pick_up(tenant, ticket_id, current_actor())  # pre-drafted by a webhook
+    created = False
+    if draft is None:
+        draft, created = services.draft_store().request(tenant, ticket_id, current_actor())
     if created:
         try:
             _enqueue(draft.id)

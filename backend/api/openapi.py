@@ -419,6 +419,8 @@ REVIEW_PATHS: dict[str, Any] = {
 
 
 def document() -> dict[str, Any]:
+    from backend.api import openapi_helpdesk as helpdesk
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -428,10 +430,11 @@ def document() -> dict[str, Any]:
             "anything to a customer: drafts are for an agent to edit and send.",
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": {**PATHS, **REVIEW_PATHS},
+        "paths": helpdesk.with_app_security({**PATHS, **REVIEW_PATHS, **helpdesk.PATHS}),
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **helpdesk.SCHEMAS},
             "securitySchemes": {
+                **helpdesk.SECURITY_SCHEMES,
                 "reviewerToken": {
                     "type": "http",
                     "scheme": "bearer",

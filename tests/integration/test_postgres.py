@@ -24,6 +24,7 @@ TABLES = {
     "credentials",
     "review_items",
     "redaction_vaults",
+    "outcomes",
     "sync_cursors",
 }
 

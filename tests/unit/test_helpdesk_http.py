@@ -1,5 +1,5 @@
 """Signed helpdesk identities over HTTP: the Zendesk signed URL, app tokens, Freshdesk
-installation secrets."""
+installation secrets, webhooks and pre-drafting."""
 
 from __future__ import annotations
 
@@ -19,10 +19,13 @@ from backend.db import db
 from backend.models import AuditEvent, Draft, Tenant
 from tests.helpdesk_accounts import (
     FRESHDESK_APP_SECRET,
+    FRESHDESK_WEBHOOK_SECRET,
     OTHER_KEY,
     app_token,
     connect_helpdesks,
+    queued_messages,
     ready_draft,
+    signed,
     zaf_token,
 )
 
@@ -48,6 +51,11 @@ def drafts() -> list[tuple[str, str]]:
     with db.session() as session:
         rows = session.execute(select(Tenant.slug, Draft.ticket_id).join(Tenant))
         return [(slug, ticket_id) for slug, ticket_id in rows]
+
+
+def awaiting_pickup() -> list[bool]:
+    with db.session() as session:
+        return list(session.scalars(select(Draft.awaiting_pickup)))
 
 
 def page_token(html: str) -> str:
@@ -147,6 +155,8 @@ def test_a_token_for_one_tenant_never_reads_another_tenants_draft(
     assert stolen.status_code == 404
     assert stolen.get_json()["error"]["code"] == "draft_not_found"
     assert client.post(f"/api/v1/drafts/{theirs}/insert", headers=acme).status_code == 404
+    outcome = client.post(f"/api/v1/drafts/{theirs}/outcome", headers=acme, json={"rating": "up"})
+    assert outcome.status_code == 404
 
 
 def test_the_freshdesk_installation_secret_names_its_tenant(
@@ -186,3 +196,93 @@ def test_an_expired_app_token_is_refused(client: FlaskClient, app: Flask) -> Non
     response = client.get("/api/v1/tickets", headers={"Authorization": f"Bearer {old}"})
     assert response.status_code == 401
     assert response.get_json()["error"]["message"] == "app token rejected: expired"
+
+
+# --- webhooks and pre-drafting --------------------------------------------------------------
+
+
+def created_event(ticket_id: str = "N-2") -> bytes:
+    return json.dumps({"event": "ticket_created", "ticket_id": ticket_id}).encode()
+
+
+def test_a_signed_ticket_created_webhook_pre_drafts_and_the_sidebar_gets_that_draft(
+    client: FlaskClient, app: Flask
+) -> None:
+    body = created_event()
+    response = client.post("/api/v1/webhooks/zendesk/acme", data=body, headers=signed(body))
+    assert response.status_code == 202
+    result = response.get_json()
+    assert result["result"] == "draft_queued"
+    assert drafts() == [("acme", "N-2")] and awaiting_pickup() == [True]
+    assert len(queued_messages(app)) == 1  # the task was really sent
+
+    opened = client.post(
+        "/api/v1/drafts", json={"ticket_id": "N-2"}, headers=app_token(app, "acme")
+    )
+    assert opened.get_json()["id"] == result["draft_id"]
+    assert awaiting_pickup() == [False]
+    assert len(queued_messages(app)) == 1
+    actions = [e.action for e in events("acme")]
+    assert actions == ["draft.requested", "webhook.received", "draft.picked_up"]
+
+
+def test_the_signature_is_checked_on_the_raw_bytes(client: FlaskClient) -> None:
+    body = b'{"ticket_id":  "N-2",   "event": "ticket_created"}'  # not re-serialisable
+    response = client.post("/api/v1/webhooks/zendesk/acme", data=body, headers=signed(body))
+    assert response.status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda h: {**h, "X-Zendesk-Webhook-Signature": "AAAA"}, "bad signature"),
+        (
+            lambda h: {k: v for k, v in h.items() if k != "X-Zendesk-Webhook-Signature"},
+            "missing X-Zendesk-Webhook-Signature",
+        ),
+        (lambda h: signed(created_event(), str(int(time.time()) - 3600)), "replay window"),
+        (lambda h: {**h, "X-Zendesk-Webhook-Signature-Timestamp": "1"}, "bad signature"),
+    ],
+)
+def test_when_a_zendesk_webhook_is_not_signed_right_then_401_audited_and_nothing_done(
+    client: FlaskClient, app: Flask, change: Any, reason: str
+) -> None:
+    body = created_event()
+    response = client.post("/api/v1/webhooks/zendesk/acme", data=body, headers=change(signed(body)))
+    assert response.status_code == 401
+    assert reason in response.get_json()["error"]["message"]
+    assert drafts() == [] and queued_messages(app) == []
+    rejected = events("acme")[-1]
+    assert (rejected.action, rejected.actor) == ("webhook.rejected", "webhook:zendesk")
+    assert reason in rejected.details["reason"]
+
+
+def test_a_freshdesk_webhook_needs_its_shared_secret(client: FlaskClient, app: Flask) -> None:
+    url, body = "/api/v1/webhooks/freshdesk/globex", created_event("N-3")
+    for headers in ({}, {"X-Precedent-Webhook-Secret": "wrong"}):
+        response = client.post(url, data=body, headers=headers)
+        assert response.status_code == 401
+    assert drafts() == [] and queued_messages(app) == []
+    assert [e.action for e in events("globex")] == ["webhook.rejected"] * 2
+
+    good = client.post(
+        url, data=body, headers={"X-Precedent-Webhook-Secret": FRESHDESK_WEBHOOK_SECRET}
+    )
+    assert good.status_code == 202
+    assert drafts() == [("globex", "N-3")] and awaiting_pickup() == [True]
+
+
+def test_a_webhook_for_the_wrong_platform_or_an_unknown_tenant_is_refused(
+    client: FlaskClient,
+) -> None:
+    body = created_event()
+    wrong = client.post("/api/v1/webhooks/zendesk/globex", data=body, headers=signed(body))
+    assert wrong.status_code == 401
+    assert (
+        "tenant 'globex' has no Zendesk account connected" in wrong.get_json()["error"]["message"]
+    )
+    unknown = client.post("/api/v1/webhooks/zendesk/nobody", data=body, headers=signed(body))
+    assert unknown.status_code == 401
+    assert events("demo")[-1].details["claimed_tenant"] == "nobody"
+    with db.session() as session:
+        assert session.scalars(select(Tenant).where(Tenant.slug == "nobody")).first() is None

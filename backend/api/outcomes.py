@@ -1,0 +1,55 @@
+"""What the agent did with a draft, reported by the sidebar app (see backend/learning)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy import select
+
+from backend.api.drafts import iso
+from backend.auth import current_actor, current_agent, current_tenant
+from backend.auth.identity import require_app_identity
+from backend.db import db
+from backend.errors import Conflict, DraftNotFound
+from backend.learning import outcomes
+from backend.models import Draft, Outcome, Tenant
+
+bp = Blueprint("outcomes", __name__, url_prefix="/api/v1/drafts")
+bp.before_request(require_app_identity)
+
+
+@bp.post("/<draft_id>/outcome")
+def report_outcome(draft_id: str) -> tuple[Response, int]:
+    report = outcomes.sidebar_report(request.get_json(silent=True), current_agent())
+    with db.session() as session:
+        draft = session.scalars(
+            select(Draft).join(Tenant).where(Draft.id == draft_id, Tenant.slug == current_tenant())
+        ).first()
+        if draft is None:
+            raise DraftNotFound(f"draft '{draft_id}' was not found")
+        if draft.status != "ready":
+            raise Conflict(f"draft {draft.id} is {draft.status}, not ready", "draft_not_ready")
+        body = outcome_json(outcomes.record(session, draft, report, current_actor()))
+    return jsonify(body), 201
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "id": outcome.id,
+        "draft_id": outcome.draft_id,
+        "ticket_id": outcome.ticket_id,
+        "source": outcome.source,
+        "agent": outcome.agent,
+        "action": outcome.action,
+        "rating": outcome.rating,
+        "sent_type": outcome.sent_type,
+        "edit_distance": outcome.edit_distance,
+        "similarity": outcome.similarity,
+        "gate_status": outcome.gate_status,
+        "bypass": outcome.bypass,
+        "confirms_id": outcome.confirms_id,
+        "confirmation": outcome.confirmation,
+        "sent_at": iso(outcome.sent_at),
+        "created_at": iso(outcome.created_at),
+    }

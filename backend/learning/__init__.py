@@ -1,0 +1,1 @@
+"""Learning from what agents actually send: outcomes, edit distance, gate bypass."""

@@ -1,0 +1,60 @@
+"""Pre-drafting: a "ticket created" webhook starts the draft before any agent opens the ticket.
+
+The draft is made exactly as ``POST /api/v1/drafts`` makes one (``DraftStore.request``,
+committed, then the Celery task) and marked ``awaiting_pickup``. The sidebar's first
+``POST /api/v1/drafts`` for that ticket is then handed this draft — queued, running or
+already ready — instead of starting another; later requests ("Draft again") start new ones.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from backend import audit, services
+from backend.db import db
+from backend.models import Draft, Tenant
+
+
+def request_predraft(tenant: str, ticket_id: str, actor: str) -> tuple[Draft, bool]:
+    """The ticket's draft (new or in progress); a new one is enqueued. Raises the broker's
+    OperationalError when the queue is down (the row is saved; recovery re-sends it)."""
+    draft, created = services.draft_store().request(tenant, ticket_id, actor)
+    if created:
+        with db.session() as session:
+            session.execute(update(Draft).where(Draft.id == draft.id).values(awaiting_pickup=True))
+        draft.awaiting_pickup = True
+        enqueue(draft.id)
+    return draft, created
+
+
+def pick_up(tenant: str, ticket_id: str, actor: str) -> Draft | None:
+    """The pre-drafted draft of this ticket, once, unless it failed."""
+    with db.session() as session:
+        draft = session.scalars(
+            select(Draft)
+            .options(selectinload(Draft.citations))
+            .join(Tenant)
+            .where(
+                Tenant.slug == tenant,
+                Draft.ticket_id == ticket_id,
+                Draft.awaiting_pickup.is_(True),
+                Draft.status != "failed",
+            )
+            .order_by(Draft.created_at.desc())
+            .limit(1)
+        ).first()
+        if draft is None:
+            return None
+        draft.awaiting_pickup = False
+        details = {"ticket_id": ticket_id, "status": draft.status}
+        audit.record(
+            session, draft.tenant_id, actor, "draft.picked_up", f"draft:{draft.id}", details
+        )
+        return draft
+
+
+def enqueue(draft_id: str) -> None:
+    from backend.tasks import draft as draft_task
+
+    draft_task.delay(draft_id)
