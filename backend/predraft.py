@@ -17,8 +17,12 @@ from backend.models import Draft, Tenant
 
 
 def request_predraft(tenant: str, ticket_id: str, actor: str) -> tuple[Draft, bool]:
-    """The ticket's draft (new or in progress); a new one is enqueued. Raises the broker's
-    OperationalError when the queue is down (the row is saved; recovery re-sends it)."""
+    """The ticket's draft: the one it already has (a webhook delivered twice, or an agent
+    was quicker), else a new one, enqueued. Raises the broker's OperationalError when the
+    queue is down (the row is saved; recovery re-sends it)."""
+    existing = _existing(tenant, ticket_id)
+    if existing is not None:
+        return existing, False
     draft, created = services.draft_store().request(tenant, ticket_id, actor)
     if created:
         with db.session() as session:
@@ -52,6 +56,17 @@ def pick_up(tenant: str, ticket_id: str, actor: str) -> Draft | None:
             session, draft.tenant_id, actor, "draft.picked_up", f"draft:{draft.id}", details
         )
         return draft
+
+
+def _existing(tenant: str, ticket_id: str) -> Draft | None:
+    with db.session() as session:
+        return session.scalars(
+            select(Draft)
+            .join(Tenant)
+            .where(Tenant.slug == tenant, Draft.ticket_id == ticket_id, Draft.status != "failed")
+            .order_by(Draft.created_at.desc())
+            .limit(1)
+        ).first()
 
 
 def enqueue(draft_id: str) -> None:

@@ -94,7 +94,7 @@ def _predraft(tenant: str, actor: str, event: WebhookEvent) -> tuple[Response, i
         return error_response(
             503, "queue_unavailable", "the draft is saved but the job queue is unavailable"
         )
-    result = "draft_queued" if created else "draft_in_progress"
+    result = "draft_queued" if created else "draft_exists"
     return _accepted(tenant, actor, event, {"result": result, "draft_id": draft.id})
 
 

@@ -226,6 +226,18 @@ def test_a_signed_ticket_created_webhook_pre_drafts_and_the_sidebar_gets_that_dr
     assert actions == ["draft.requested", "webhook.received", "draft.picked_up"]
 
 
+def test_a_ticket_that_already_has_a_draft_is_not_drafted_again(
+    client: FlaskClient, app: Flask
+) -> None:
+    existing = ready_draft("acme", "N-2", "Drafted when the agent opened it.")
+    body = created_event()
+    for _ in range(2):  # Zendesk may deliver a webhook more than once
+        response = client.post("/api/v1/webhooks/zendesk/acme", data=body, headers=signed(body))
+        assert response.get_json()["result"] == "draft_exists"
+        assert response.get_json()["draft_id"] == existing
+    assert drafts() == [("acme", "N-2")] and queued_messages(app) == []
+
+
 def test_the_signature_is_checked_on_the_raw_bytes(client: FlaskClient) -> None:
     body = b'{"ticket_id":  "N-2",   "event": "ticket_created"}'  # not re-serialisable
     response = client.post("/api/v1/webhooks/zendesk/acme", data=body, headers=signed(body))
