@@ -40,7 +40,10 @@ def zendesk_sign_in(token: str, store: HelpdeskSettingsStore) -> SignIn:
             "sidebar of an app installed with signed URLs (signedUrls: true)."
         )
     subdomain = _subdomain(token)
-    settings = store.find("zendesk", subdomain)
+    try:
+        settings = store.find("zendesk", subdomain)
+    except ConfigError as exc:  # stored settings that no longer decrypt
+        raise SignInRefused(f"Zendesk app token not checked: {exc.message}") from None
     if settings is None:
         raise SignInRefused(
             f"Zendesk app token rejected: no Precedent tenant is connected to "

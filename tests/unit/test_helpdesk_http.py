@@ -131,6 +131,16 @@ def test_when_no_token_or_an_unknown_account_then_401_audited_for_the_default_te
     assert [e.action for e in events("demo")] == ["app.signin_refused"] * 2
 
 
+def test_when_the_stored_account_cannot_be_decrypted_then_the_page_says_so(app: Flask) -> None:
+    from backend.connectors.settings import HelpdeskSettings, HelpdeskSettingsStore
+
+    other_key = HelpdeskSettingsStore.from_config({**app.config, "SECRET_KEY": "rotated"})
+    other_key.save(HelpdeskSettings(tenant="acme", platform="zendesk", host="acme"))
+    response = app.test_client().post(SIDEBAR, data={"token": zaf_token()})
+    assert response.status_code == 401
+    assert "cannot be decrypted" in html.unescape(response.get_data(as_text=True))
+
+
 def test_the_unsigned_page_works_only_while_no_helpdesk_is_connected(app: Flask) -> None:
     client = app.test_client()
     open_page = client.get(SIDEBAR)
