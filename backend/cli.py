@@ -85,7 +85,8 @@ def start_worker_process() -> None:
     "--beat/--no-beat",
     default=False,
     show_default=True,
-    help="Also run the scheduler that re-sends drafts whose worker died.",
+    help="Also run the scheduler: re-sends drafts whose worker died, and syncs helpdesks "
+    "every PRECEDENT_SYNC_MINUTES.",
 )
 @click.option(
     "--queues",

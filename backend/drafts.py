@@ -146,8 +146,9 @@ class DraftStore:
         result: VerifiedDraft,
         timings: dict[str, float],
         gate: dict[str, Any] | None = None,
+        context: dict[str, Any] | None = None,
     ) -> None:
-        """Store text, citations and the gate's routing in one transaction, if still ours."""
+        """Store text, citations, context and the gate's routing in one transaction."""
         now = utcnow()
         with self._sessions() as session:
             written = _changed(
@@ -160,6 +161,7 @@ class DraftStore:
                     provider=result.provider,
                     model=result.model,
                     timings=timings,
+                    customer_context=context,
                     error_code=None,
                     error_message=None,
                     lease_expires_at=None,

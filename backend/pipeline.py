@@ -1,6 +1,9 @@
 """One ticket's way to a cited draft. Plain functions over plain data: no Flask, no Celery.
 
-    claim → fetch → redact → retrieve → generate → verify → gate → restore → persist
+    claim → fetch → context → redact → retrieve → generate → verify → gate → restore → persist
+
+The customer context (organisation, plan, prior tickets) is only shown to the agent: it is
+stored with the draft and never put into a prompt, an embedding or the gate.
 
 ``process_draft`` is what a worker runs for a draft id; ``draft_reply`` is the drafting
 itself and is what tests and benchmarks call directly.
@@ -16,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from backend.connectors import Connector
+from backend.connectors.context import context_json
 from backend.drafting import Drafter, DrafterChoice
 from backend.drafting.verify import verify
 from backend.drafts import DraftStore, LeaseLost
@@ -26,6 +30,7 @@ from backend.retrieval import Embedder, SearchIndex, Vectors
 from backend.types import Source, Ticket, VerifiedDraft
 
 log = logging.getLogger(__name__)
+CONTEXT_SKIPPED = "context_skipped"
 
 
 class Gate(Protocol):
@@ -47,6 +52,7 @@ class Drafted:
     result: VerifiedDraft  # restored: what the agent sees
     gate: dict[str, Any]  # the gate's decision; empty when no gate is configured
     timings: dict[str, float]
+    context: dict[str, Any] | None = None  # for the agent only; None when skipped
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ def process_draft(draft_id: str, store: DraftStore, services: Services) -> str:
         drafted = draft_reply(
             claim.tenant, claim.ticket_id, services, checkpoint=lambda: store.heartbeat(claim)
         )
-        store.complete(claim, drafted.result, drafted.timings, drafted.gate)
+        store.complete(claim, drafted.result, drafted.timings, drafted.gate, drafted.context)
         return "ready"
     except LeaseLost:
         log.warning("draft %s was taken over by another worker; result dropped", draft_id)
@@ -97,6 +103,8 @@ def draft_reply(
     timer = StageTimer()
     with timer("fetch"):
         ticket = services.connector.get_ticket(tenant, ticket_id)
+    with timer("context"):
+        context = customer_context(services.connector, ticket)
     checkpoint()
     with timer("redact"):
         vault = services.vaults.load(tenant, ticket_id) if services.vaults else Vault()
@@ -117,7 +125,19 @@ def draft_reply(
         decision = gate(services, question, vector, verified, vault, known, ticket)
     with timer("restore"):
         restored = replace(verified, text=vault.restore(verified.text))
-    return Drafted(restored, decision, timer.timings)
+    if context is None:  # said in the draft, so the agent knows nothing was looked up
+        restored = replace(restored, flags=(*restored.flags, CONTEXT_SKIPPED))
+    return Drafted(restored, decision, timer.timings, context)
+
+
+def customer_context(connector: Connector, ticket: Ticket) -> dict[str, Any] | None:
+    """Who is asking, for the agent's eyes; None when the connector has none or fails."""
+    try:
+        found = connector.customer_context(ticket.tenant, ticket)
+    except PrecedentError as exc:  # context helps the agent; it is not worth failing a draft
+        log.warning("customer context skipped for ticket %s: %s", ticket.id, exc.message)
+        return None
+    return context_json(found) if found else None
 
 
 def gate(

@@ -115,6 +115,7 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "updated_at": iso(draft.updated_at),
         "completed_at": iso(draft.completed_at),
         "gate": gate_json(draft),
+        "customer_context": draft.customer_context,  # for the agent; null when skipped
         "inserted_at": iso(draft.inserted_at),
         "links": {"self": url_for("drafts.read_draft", draft_id=draft.id)},
     }

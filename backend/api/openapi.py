@@ -81,7 +81,40 @@ SCHEMAS: dict[str, Any] = {
             "created_at": STRING,
             "updated_at": STRING,
             "completed_at": NULLABLE_STRING,
+            "customer_context": {
+                "oneOf": [_ref("CustomerContext"), {"type": "null"}],
+                "description": "who is asking, shown to the agent and never sent to a model; "
+                "null while drafting or when skipped (then flags holds context_skipped)",
+            },
             "links": {"type": "object", "properties": {"self": STRING}},
+        },
+    },
+    "CustomerContext": {
+        "type": "object",
+        "properties": {
+            "organization": STRING,
+            "plan": {**STRING, "description": "the first plan / tier / subscription field"},
+            "fields": {"type": "object", "additionalProperties": STRING},
+            "tags": STRINGS,
+            "prior_tickets": {
+                "type": "object",
+                "description": "the requester's other recent tickets (the newest few)",
+                "properties": {
+                    "count": {"type": "integer"},
+                    "recent": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "id": STRING,
+                                "subject": STRING,
+                                "status": STRING,
+                                "created_at": STRING,
+                            },
+                        },
+                    },
+                },
+            },
         },
     },
     "Gate": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from backend.types import TicketSummary
+from backend.types import CustomerContext, TicketSummary
 
 PLAN_FIELD = re.compile(r"plan|tier|subscription", re.IGNORECASE)
 
@@ -25,3 +25,21 @@ def custom_fields(values: Any) -> dict[str, str]:
     if not isinstance(values, dict):
         return {}
     return {str(k): str(v) for k, v in values.items() if v not in (None, "", [])}
+
+
+def context_json(context: CustomerContext) -> dict[str, Any]:
+    """What the agent is shown. The requester's name and e-mail are left out: the helpdesk
+    already shows them, and they need not be stored with the draft."""
+    return {
+        "organization": context.organization,
+        "plan": context.plan,
+        "fields": dict(context.fields),
+        "tags": list(context.tags),
+        "prior_tickets": {
+            "count": len(context.recent_tickets),
+            "recent": [
+                {"id": t.id, "subject": t.subject, "status": t.status, "created_at": t.created_at}
+                for t in context.recent_tickets
+            ],
+        },
+    }

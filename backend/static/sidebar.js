@@ -61,6 +61,7 @@
     weak_evidence: { label: "Weak evidence", tone: "warn" },
     knowledge_gap: { label: "Knowledge gap", tone: "gap" },
     unsupported_citation_removed: { label: "Unsupported citation removed", tone: "neutral" },
+    context_skipped: { label: "No customer context", tone: "neutral" },
   };
 
   var KIND_INFO = {
@@ -876,6 +877,32 @@
       }));
     }
 
+    // Who is asking, from the helpdesk (never sent to a model): organisation, plan, a few
+    // custom fields, tags and the requester's recent tickets.
+    function renderCustomer(context) {
+      if (!context || typeof context !== "object") return null;
+      var prior = context.prior_tickets || {};
+      var recent = Array.isArray(prior.recent) ? prior.recent : [];
+      var tags = Array.isArray(context.tags) ? context.tags : [];
+      var fields = context.fields && typeof context.fields === "object" ? context.fields : {};
+      var facts = [["Organisation", context.organization], ["Plan", context.plan]];
+      Object.keys(fields).filter(function (k) { return str(fields[k]) !== str(context.plan); })
+        .slice(0, 4).forEach(function (k) { facts.push([humanize(k), fields[k]]); });
+      facts.push(["Prior tickets", String(Number(prior.count) || 0)]);
+      return h("section", { class: "pcd-customer", "aria-label": "Customer" },
+        h("h3", { class: "pcd-h3", text: "Customer" }),
+        h("dl", { class: "pcd-facts" }, facts.filter(function (f) { return str(f[1]).trim(); }).map(function (f) {
+          return h("div", null, h("dt", { text: f[0] }), h("dd", { text: str(f[1]) }));
+        })),
+        tags.length ? h("ul", { class: "pcd-pills", "aria-label": "Customer tags" }, tags.map(function (t) {
+          return h("li", { class: "pcd-pill", text: str(t) });
+        })) : null,
+        recent.length ? h("ul", { class: "pcd-prior", "aria-label": "Prior tickets" }, recent.map(function (t) {
+          return h("li", null, h("span", { text: str(t.subject) || "#" + str(t.id) }),
+            t.status ? h("span", { class: "pcd-muted", text: " \u00b7 " + str(t.status) }) : null);
+        })) : null);
+    }
+
     function renderCitation(c) {
       return citationCard(c, {
         onEnter: function (marker) { highlightBadges(marker, true); },
@@ -1084,6 +1111,7 @@
         h("section", { class: "pcd-sources-wrap", "aria-label": "Sources" },
           h("h3", { class: "pcd-h3" }, "Sources", h("span", { class: "pcd-count", text: String(citations.length) })),
           sources),
+        renderCustomer(draft.customer_context),
       ]);
       ui.text = textEl;
       ui.cards = cards;

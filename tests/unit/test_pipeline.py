@@ -63,6 +63,7 @@ def test_when_a_draft_is_made_then_every_stage_is_timed(indexed_app: Flask) -> N
     drafted = pipeline.draft_reply("demo", "N-1", services.get())
     assert list(drafted.timings) == [
         "fetch",
+        "context",
         "redact",
         "retrieve",
         "generate",
@@ -78,5 +79,5 @@ def test_when_nothing_in_the_corpus_matches_then_the_draft_reports_a_knowledge_g
     indexed_app: Flask,
 ) -> None:
     result = pipeline.draft_reply("demo", "N-2", services.get()).result
-    assert result.flags == ("knowledge_gap",)
+    assert result.flags == ("knowledge_gap", "context_skipped")  # files: no customer context
     assert result.citations == ()
