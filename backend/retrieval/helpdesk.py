@@ -16,8 +16,9 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.connectors import Connector
+from backend.connectors import Connector, connectors
 from backend.connectors.files import Document, ResolvedTicket
+from backend.connectors.settings import HelpdeskSettingsStore
 from backend.db import db
 from backend.drafts import ensure_tenant
 from backend.models import HelpdeskConnection, SyncCursor, Tenant, utcnow
@@ -169,9 +170,6 @@ def for_platform(
     index: SearchIndex,
 ) -> HelpdeskIngest:
     """Ingestion from a tenant's stored Zendesk or Freshdesk account, whatever CONNECTOR says."""
-    from backend.connectors import connectors
-    from backend.connectors.settings import HelpdeskSettingsStore
-
     cls: Any = connectors.get(platform)
     connector: Connector = cls(HelpdeskSettingsStore.from_config(config).load)
     return HelpdeskIngest(connector, redactor, embedder, index, CursorStore.from_config(config))
