@@ -42,8 +42,8 @@ def test_when_a_rule_has_an_unknown_key_then_the_valid_keys_are_listed(tmp_path:
     )
     assert problems(path) == [
         f"{path}:9:5 rule 'coverage-opinion': unknown key 'acton'. Valid keys are: "
-        "case_sensitive, description, id, ignore, jurisdictions, negation, reads, terms, "
-        "type, unless"
+        "case_sensitive, description, id, ignore, jurisdictions, negation, only_if_asking, "
+        "reads, terms, type, unless"
     ]
 
 
@@ -94,7 +94,7 @@ def test_when_a_rule_type_is_unknown_then_the_valid_types_are_listed(tmp_path: P
     path = write(tmp_path, "  - id: words\n    type: term\n    terms: [premium]\n")
     assert problems(path) == [
         f"{path}:7:11 rule 'words': unknown rule type 'term'. "
-        "Valid types are: advice, entities, regex, similarity, terms"
+        "Valid types are: advice, asking, entities, regex, similarity, terms"
     ]
 
 
@@ -125,6 +125,32 @@ def test_when_a_rule_type_is_unknown_then_the_valid_types_are_listed(tmp_path: P
             "condition, court, coverage_term, dosage, drug, security, statute",
         ),
         ("  - {type: terms, terms: [x]}\n", "6:5 rule '#1': missing required key 'id'"),
+        (
+            "  - {id: ask, type: asking, topics: [loan], phrasing: opinion}\n",
+            "6:55 rule 'ask': 'phrasing' cannot be 'opinion'. Valid values are: question, "
+            "judgement",
+        ),
+        (
+            "  - {id: ask, type: asking, topics: loan}\n",
+            "6:37 rule 'ask': 'topics' must be a list, not text 'loan'",
+        ),
+        (
+            "  - {id: ask, type: asking, phrasing: question}\n",
+            "6:5 rule 'ask': missing required key 'topics'",
+        ),
+        (
+            "  - {id: ask, type: asking, topics: ['*']}\n",
+            "6:38 rule 'ask': a term cannot be empty",
+        ),
+        (
+            "  - {id: ask, type: asking, topics: [loan], askng: yes}\n",
+            "6:45 rule 'ask': unknown key 'askng'. Valid keys are: description, id, ignore, "
+            "jurisdictions, only_if_asking, phrasing, reads, topics, type",
+        ),
+        (
+            "  - {id: words, type: terms, terms: [loan], only_if_asking: sometimes}\n",
+            "6:61 rule 'words': 'only_if_asking' must be true or false, not text 'sometimes'",
+        ),
     ],
 )
 def test_when_a_value_has_the_wrong_type_then_the_expected_type_is_named(

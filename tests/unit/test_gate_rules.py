@@ -184,3 +184,62 @@ def test_when_a_text_is_shorter_than_min_words_then_similarity_does_not_run(
     poison = {"ticket": np.full(384, np.nan, dtype=np.float32)}
     short = seal("My landlord kept my deposit, can he do that?")
     assert evaluate(policies, short, vectors=poison).domains == ()
+
+
+@pytest.mark.parametrize(
+    ("ticket", "expected"),
+    [
+        ("My doctor said it was normal.", ()),
+        ("Pediatrician said not to worry about it.", ()),
+        ("Should I ask my doctor first?", ("legal",)),
+        ("is a doctor needed for this", ("legal",)),
+        ("My doctor is away. Any advice", ("legal",)),
+        ("My doctor is away and I am not sure what to do.", ("legal",)),
+    ],
+)
+def test_when_a_rule_is_only_if_asking_then_a_statement_does_not_count(
+    tmp_path: Path, loader: Loader, ticket: str, expected: tuple[str, ...]
+) -> None:
+    rule = {"id": "t", "type": "terms", "terms": ["doctor"], "only_if_asking": True}
+    policies = policy_with(tmp_path, loader, [rule])
+    assert evaluate(policies, seal(ticket)).domains == expected
+
+
+def test_when_similarity_is_only_if_asking_then_a_statement_is_not_embedded(
+    tmp_path: Path, loader: Loader
+) -> None:
+    policies = policy_with(tmp_path, loader, [{**similarity_rule(), "only_if_asking": True}])
+    poison = {"ticket": np.full(384, np.nan, dtype=np.float32)}
+    statement = seal("Our paediatrician was lovely and the visit took ten minutes.")
+    assert evaluate(policies, statement, vectors=poison).domains == ()
+    assert evaluate(policies, seal("What are the symptoms of sleep apnea?")).domains == ("legal",)
+
+
+@pytest.mark.parametrize(
+    ("ticket", "phrasing", "expected"),
+    [
+        ("Should I pay off the car loan before saving?", "judgement", ("legal",)),
+        ("Is it worth refinancing the loan this year?", "judgement", ("legal",)),
+        ("How do I pay off the loan with my card?", "judgement", ()),
+        ("How do I pay off the loan with my card?", "question", ("legal",)),
+        ("The loan came through. Should I buy the purifier now?", "question", ()),
+        ("The loan came through. What should I do next?", "question", ("legal",)),
+    ],
+)
+def test_when_an_asking_rule_has_a_phrasing_then_only_that_kind_of_sentence_counts(
+    tmp_path: Path, loader: Loader, ticket: str, phrasing: str, expected: tuple[str, ...]
+) -> None:
+    rule = {"id": "a", "type": "asking", "topics": ["loan"], "phrasing": phrasing}
+    policies = policy_with(tmp_path, loader, [rule])
+    assert evaluate(policies, seal(ticket)).domains == expected
+
+
+def test_when_an_asking_rule_matches_then_the_span_is_the_topic_term(
+    tmp_path: Path, loader: Loader
+) -> None:
+    rule = {"id": "a", "type": "asking", "topics": ["loan"]}
+    policies = policy_with(tmp_path, loader, [rule])
+    decision = evaluate(policies, seal("The fan is loud. Can the loan be moved?"))
+    assert [(s.source, s.start, s.end, s.text) for s in decision.hits[0].spans] == [
+        ("ticket", 25, 29, "loan")
+    ]

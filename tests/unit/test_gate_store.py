@@ -52,8 +52,8 @@ def test_when_an_edit_is_broken_then_the_running_version_stays_and_the_error_is_
     assert store.last_error is not None
     assert store.last_error.message == (
         f"{tmp_path / 'legal.yaml'}:9:5 rule 'words': unknown key 'acton'. Valid keys are: "
-        "case_sensitive, description, id, ignore, jurisdictions, negation, reads, terms, type, "
-        "unless"
+        "case_sensitive, description, id, ignore, jurisdictions, negation, only_if_asking, "
+        "reads, terms, type, unless"
     )
     write(tmp_path, "attorney", version=3)
     assert domains(store, "I need an attorney") == ("legal",)

@@ -2,8 +2,11 @@
 
 A rule reads a ticket, a draft or both, and answers with the character spans that made it
 match. Every rule takes ``id``, ``type``, ``description``, ``reads`` (ticket, draft or both),
-``jurisdictions`` (narrower than its policy's) and ``ignore`` (phrases whose words do not
-count, such as a product called "Asthma & Allergy mode").
+``jurisdictions`` (narrower than its policy's), ``ignore`` (phrases whose words do not
+count, such as a product called "Asthma & Allergy mode") and ``only_if_asking`` (the rule
+counts only in a text that asks something: a question or a request for advice, see
+``backend.gate.questions``; a statement such as "my doctor said it was fine" is not a
+request for advice).
 
 Cheap rules (terms, regular expressions, advice patterns, entities) run on every evaluation;
 expensive ones (example similarity) run only when the cheap rules of their policy found
@@ -26,6 +29,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 
 from backend.gate import jurisdictions
+from backend.gate.questions import asks
 from backend.gate.schema import Field
 from backend.redaction import RedactedText, Redactor, seal
 from backend.registry import Registry
@@ -129,6 +133,7 @@ class Rule:
         )
         ignore = options.get("ignore")
         self.ignore = _phrases(ignore) if ignore else None
+        self.only_if_asking = bool(options.get("only_if_asking", False))
 
     def validate(self, context: LoadContext) -> list[tuple[str | None, str]]:
         """Stage 3: problems as (key or None, message); compile and load here."""
@@ -141,7 +146,12 @@ class Rule:
         raise NotImplementedError
 
     def matches(self, text: Text) -> list[Found]:
-        """``find``, less the matches inside an ``ignore`` phrase (product names, ...)."""
+        """``find``, less the matches inside an ``ignore`` phrase (product names, ...).
+
+        With ``only_if_asking`` a text that asks nothing is not searched at all (nor embedded).
+        """
+        if self.only_if_asking and not asks(text.value):
+            return []
         found = self.find(text)
         if self.ignore is None or not found:
             return found
@@ -161,6 +171,7 @@ COMMON: dict[str, Field] = {
     "reads": Field(str, choices=READS),
     "jurisdictions": Field(list, item=str, check=jurisdictions.problem),
     "ignore": Field(list, item=str),
+    "only_if_asking": Field(bool),
 }
 
 rule_types: Registry[Rule] = Registry(
@@ -169,6 +180,7 @@ rule_types: Registry[Rule] = Registry(
         "terms": "backend.gate.rules.terms",
         "regex": "backend.gate.rules.regex",
         "advice": "backend.gate.rules.advice",
+        "asking": "backend.gate.rules.asking",
         "entities": "backend.gate.rules.entities",
         "similarity": "backend.gate.rules.similarity",
     },

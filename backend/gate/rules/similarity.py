@@ -40,10 +40,12 @@ class SimilarityRule(Rule):
     Embedding costs milliseconds, so the rule runs only when its policy's cheap rules found
     nothing; with ``only_if`` only for texts that contain one of those terms, and with
     ``max_words`` only for texts up to that many words (long texts cost the most to embed and
-    usually carry enough words for the cheap rules). With ``long_texts: head`` a longer text
-    is not skipped but judged on its first ``max_words`` words (a post's opening sentences
-    usually say what it is about). With ``min_words`` texts shorter than that are left to the
-    cheap rules (a one-line remark is a poor match for examples written as stories).
+    usually carry enough words for the cheap rules). With ``only_if_asking: true`` (a key
+    every rule takes) a statement that merely sounds like the examples is not embedded at
+    all. With ``long_texts: head`` a longer text is not skipped but judged on its first
+    ``max_words`` words (a post's opening sentences usually say what it is about). With
+    ``min_words`` texts shorter than that are left to the cheap rules (a one-line remark is a
+    poor match for examples written as stories).
 
     Example::
 
