@@ -39,7 +39,7 @@ from tests.servers import (  # noqa: E402
 )
 
 CLI = [sys.executable, "-m", "backend.cli"]
-STAGES = ("fetch", "redact", "retrieve", "generate", "verify", "gate", "restore")
+STAGES = ("fetch", "context", "redact", "retrieve", "generate", "verify", "gate", "restore")
 
 
 def call(url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
