@@ -3,14 +3,15 @@
 Zendesk: a host page speaks the ZAF postMessage protocol (helpdesk-platforms.md §2.3) to the
 backend's real sidebar page with the real npm-bundled SDK. Freshdesk: the packaged app runs
 with a stand-in for the Freshworks client that renders config/requests.json templates the way
-the platform does. Both insert into a composer and report what the agent sent; the outcome
-endpoint is another piece of work, so the test checks the request the app makes.
+the platform does. Both insert into a composer and report what the agent sent, and the
+backend records the outcome (action and edit distance) in its database.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -23,7 +24,11 @@ from click.testing import CliRunner
 from playwright.sync_api import Page, Route, expect
 
 from backend.cli import cli
-from tests.browser.test_preview import browser_page, server  # noqa: F401  (module fixtures)
+from tests.browser.test_preview import (  # noqa: F401  (module fixtures)
+    browser_page,
+    server,
+    server_data,
+)
 from tests.servers import free_port
 
 pytestmark = pytest.mark.browser
@@ -170,6 +175,9 @@ def test_zendesk_app_drafts_inserts_and_reports_what_the_agent_sent(
     assert body["sent_type"] == "publicReply"
     assert body["sent_text"].endswith("Thanks for your patience!")
     assert "2.4 GHz" in body["sent_text"]
+    recorded = recorded_outcome(page, server, body["sent_text"])
+    assert recorded["action"] == "edited" and recorded["sent_type"] == "public"
+    assert recorded["edit_distance"] == len(" Thanks for your patience!")
     page.wait_for_function("window.saveReplied === true")  # the save was never blocked
     invoked = page.evaluate("window.zafLog.filter(m => m.request === 'invoke').map(m => m.params)")
     assert any("resize" in params for params in invoked)
@@ -228,4 +236,23 @@ def test_freshdesk_app_calls_through_templates_with_the_secret_and_fills_the_edi
         "sent_type": "publicReply",
     }
     assert sent.value.headers["x-precedent-app-secret"] == SECRET
+    recorded = recorded_outcome(page, server, "Edited: use the 2.4 GHz band.")
+    assert recorded["action"] == "edited" and recorded["edit_distance"] > 0
     page.unroute(f"{host}/api/**")
+
+
+def recorded_outcome(page: Page, server: str, sent_text: str) -> dict[str, object]:  # noqa: F811
+    """The outcome row the backend wrote for this sent text (waits for the POST to land;
+    waiting through the page lets Playwright run the request-template proxy meanwhile)."""
+    database = Path(server_data(server)) / "precedent.db"
+    for _ in range(100):
+        with sqlite3.connect(database) as connection:
+            connection.row_factory = sqlite3.Row
+            row = connection.execute(
+                "SELECT action, sent_type, edit_distance FROM outcomes WHERE sent_text = ?",
+                (sent_text,),
+            ).fetchone()
+        if row is not None:
+            return dict(row)
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no outcome was recorded for {sent_text!r}")
