@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
+
+from tests.provider_server import EventStream
 
 
 def cohere_citation(text: str, phrase: str, *document_ids: str) -> dict[str, Any]:
@@ -59,6 +63,76 @@ def openai_chat(content: str, model: str = "gpt-4o-mini") -> dict[str, Any]:
         ],
         "usage": {"prompt_tokens": 980, "completion_tokens": 61, "total_tokens": 1041},
     }
+
+
+def cohere_stream(
+    chunks: Sequence[str], citations: list[dict[str, Any]], **options: Any
+) -> EventStream:
+    """A v2 /chat stream: ``event: <type>`` + ``data: {json}`` frames, as Cohere sends them.
+
+    ``citations`` are ``cohere_citation`` dicts over the joined chunks; each one is sent
+    as a citation-start/end pair after the text, the order Cohere uses for documents.
+    """
+    events: list[dict[str, Any]] = [
+        {
+            "type": "message-start",
+            "id": "5a8b3c1e-0d2f-4f7e-9a61-2b7c4d9e8f10",
+            "delta": {"message": {"role": "assistant", "content": [], "citations": []}},
+        },
+        {
+            "type": "content-start",
+            "index": 0,
+            "delta": {"message": {"content": {"type": "text", "text": ""}}},
+        },
+        *(
+            {
+                "type": "content-delta",
+                "index": 0,
+                "delta": {"message": {"content": {"text": chunk}}},
+            }
+            for chunk in chunks
+        ),
+    ]
+    for index, citation in enumerate(citations):
+        events.append(
+            {
+                "type": "citation-start",
+                "index": index,
+                "delta": {"message": {"citations": citation}},
+            }
+        )
+        events.append({"type": "citation-end", "index": index})
+    events += [
+        {"type": "content-end", "index": 0},
+        {
+            "type": "message-end",
+            "delta": {
+                "finish_reason": "COMPLETE",
+                "usage": {"billed_units": {"input_tokens": 412, "output_tokens": 58}},
+            },
+        },
+    ]
+    frames = tuple(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events)
+    return EventStream(frames, **options)
+
+
+def openai_stream(chunks: Sequence[str], model: str = "gpt-4o-mini", **options: Any) -> EventStream:
+    """A /chat/completions stream: ``data: {chunk}`` frames, then ``data: [DONE]``."""
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
+        body = {
+            "id": "chatcmpl-9xQ2mB7f",
+            "object": "chat.completion.chunk",
+            "created": 1764650000,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+        }
+        return f"data: {json.dumps(body)}\n\n"
+
+    frames = [chunk({"role": "assistant", "content": ""})]
+    frames += [chunk({"content": text}) for text in chunks]
+    frames += [chunk({}, "stop"), "data: [DONE]\n\n"]
+    return EventStream(tuple(frames), **options)
 
 
 def openai_error(message: str, code: str) -> dict[str, Any]:

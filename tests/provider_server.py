@@ -9,6 +9,9 @@ and what, if anything, reached the vendor::
         client = cohere.ClientV2(api_key="test", base_url=server.url)
         ...
         assert len(server.requests) == 2
+
+A streamed reply is a ``Reply`` whose body is an ``EventStream``: its frames are written one
+by one as ``text/event-stream``, and ``hang_up_after`` cuts the connection part-way.
 """
 
 from __future__ import annotations
@@ -28,6 +31,15 @@ class Reply:
     body: Any
     delay: float = 0.0  # seconds before answering: longer than the client's timeout = timeout
     headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventStream:
+    """Server-sent event frames (each ends with a blank line), written one at a time."""
+
+    frames: tuple[str, ...]
+    pause: float = 0.0  # seconds between frames
+    hang_up_after: int | None = None  # frames sent before the connection drops
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,9 @@ def _handler_for(server: ProviderServer) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, reply: Reply) -> None:
             time.sleep(reply.delay)
+            if isinstance(reply.body, EventStream):
+                self._stream(reply.status, reply.body)
+                return
             payload = json.dumps(reply.body).encode()
             try:
                 self.send_response(reply.status)
@@ -98,6 +113,21 @@ def _handler_for(server: ProviderServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(payload)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client timed out and hung up, as the test intended
+
+        def _stream(self, status: int, stream: EventStream) -> None:
+            # HTTP/1.0 without a length: the body ends when we close, as a dropped stream does.
+            frames = stream.frames[: stream.hang_up_after]
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-cache")
+                self.end_headers()
+                for frame in frames:
+                    self.wfile.write(frame.encode())
+                    self.wfile.flush()
+                    time.sleep(stream.pause)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # keep test output clean

@@ -5,21 +5,27 @@ and at the ids of the documents supporting them. We send source n as document id
 citation maps straight onto our marker ``[n]``; each marker is placed at the end of the
 sentence holding the cited span, which is where an agent looks for it. Vendor errors stop
 here: they become ``ProviderUnavailable`` (worth retrying) or ``ProviderRejected``.
+
+Streamed (``chat_stream``), the text arrives as ``content-delta`` events and each citation
+as a ``citation-start`` event; they are collected into the same shape as a ``chat`` reply,
+so markers are placed exactly as without streaming, once the stream has ended. A stream
+that stops before ``message-end`` is a failed call, never a short draft.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import cohere
 import httpx
 from cohere.core.api_error import ApiError
 
-from backend.drafting import drafters, prompt
+from backend.drafting import TextSink, drafters, prompt
 from backend.drafting.providers import Provider
 from backend.errors import ProviderRejected, ProviderUnavailable
 from backend.redaction import RedactedText
@@ -53,9 +59,14 @@ class CohereDrafter:
             max_retries=0,
         )
 
-    def draft(self, question: RedactedText, sources: Sequence[Source]) -> DraftText:
-        response = self._chat(question, sources)
-        text, citations = read_reply(response.message, len(sources))
+    def draft(
+        self, question: RedactedText, sources: Sequence[Source], on_text: TextSink | None = None
+    ) -> DraftText:
+        if on_text is None:
+            reply: Any = self._chat(question, sources).message
+        else:
+            reply = self._chat_stream(question, sources, on_text)
+        text, citations = read_reply(reply, len(sources))
         if not text.strip():
             raise ProviderRejected(f"{self.name} returned an empty reply")
         return DraftText(
@@ -63,14 +74,38 @@ class CohereDrafter:
         )
 
     def _chat(self, question: RedactedText, sources: Sequence[Source]) -> cohere.V2ChatResponse:
-        messages: cohere.ChatMessages = [
+        with self._vendor_errors():
+            return self._client.chat(
+                model=self.model, messages=self._messages(question), documents=documents(sources)
+            )
+
+    def _chat_stream(
+        self, question: RedactedText, sources: Sequence[Source], on_text: TextSink
+    ) -> StreamedReply:
+        reply = StreamedReply()
+        with self._vendor_errors():
+            events = self._client.chat_stream(
+                model=self.model, messages=self._messages(question), documents=documents(sources)
+            )
+            for event in events:
+                reply.add(event, on_text)
+        if not reply.ended:
+            raise ProviderUnavailable(f"{self.name} stopped streaming before the reply ended")
+        if reply.error:
+            log.warning("cohere provider %s ended its stream with: %s", self.name, reply.error)
+            raise ProviderUnavailable(f"{self.name} reported an error while streaming")
+        return reply
+
+    def _messages(self, question: RedactedText) -> cohere.ChatMessages:
+        return [
             cohere.SystemChatMessageV2(content=prompt.system_message(self._tone, False)),
             cohere.UserChatMessageV2(content=question.text),
         ]
+
+    @contextmanager
+    def _vendor_errors(self) -> Iterator[None]:
         try:
-            return self._client.chat(
-                model=self.model, messages=messages, documents=documents(sources)
-            )
+            yield
         except ApiError as exc:
             raise mapped(self.name, exc) from exc
         except httpx.TimeoutException as exc:
@@ -80,6 +115,39 @@ class CohereDrafter:
         except httpx.TransportError as exc:
             log.warning("cohere provider %s unreachable: %s", self.name, exc)
             raise ProviderUnavailable(f"{self.name} could not be reached") from exc
+
+
+@dataclass(frozen=True)
+class TextPart:
+    text: str
+    type: str = "text"
+
+
+@dataclass
+class StreamedReply:
+    """A ``chat_stream`` collected into what ``read_reply`` reads from a ``chat`` message."""
+
+    parts: dict[int, list[str]] = field(default_factory=dict)
+    citations: list[Any] = field(default_factory=list)
+    ended: bool = False
+    error: str | None = None
+
+    @property
+    def content(self) -> list[TextPart]:
+        return [TextPart("".join(self.parts[index])) for index in sorted(self.parts)]
+
+    def add(self, event: Any, on_text: TextSink) -> None:
+        kind = getattr(event, "type", "")
+        if kind == "content-delta":
+            text = event.delta.message.content.text or ""
+            self.parts.setdefault(event.index or 0, []).append(text)
+            if text:
+                on_text(text)
+        elif kind == "citation-start":
+            self.citations.append(event.delta.message.citations)
+        elif kind == "message-end":
+            self.ended = True
+            self.error = event.delta.error if event.delta else None
 
 
 def documents(sources: Sequence[Source]) -> list[cohere.Document]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from backend.drafting import drafters
+from backend.drafting import TextSink, drafters
 from backend.drafting.text import PLACEHOLDER, overlap, similar, uncovered, units, words
 from backend.redaction import RedactedText
 from backend.types import DraftText, Source
@@ -42,7 +42,10 @@ class OfflineDrafter:
     name = "offline"
     model = "extractive-1"
 
-    def draft(self, question: RedactedText, sources: Sequence[Source]) -> DraftText:
+    def draft(
+        self, question: RedactedText, sources: Sequence[Source], on_text: TextSink | None = None
+    ) -> DraftText:
+        # on_text is never called: the whole draft takes milliseconds, so it arrives ready.
         evidence = [s for s in sources if s.score >= GAP_BELOW]
         if not evidence:
             return self._knowledge_gap(sources)

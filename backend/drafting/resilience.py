@@ -6,6 +6,9 @@ provider that is down is not called again until a cool-down has passed; then one
 call decides whether it closes again. When the provider cannot answer, the offline drafter
 writes an evidence-only draft flagged ``model_unavailable``: the draft is never lost. The
 vendor's own error text is logged by the provider module, never shown to the agent.
+
+Streamed text belongs to one attempt: when that attempt fails, ``on_text.reset()`` voids
+what it sent, so a retry starts on a clean slate and half a draft is never left standing.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from backend.drafting import Drafter
+from backend.drafting import Drafter, TextSink, draft_with
 from backend.drafting.offline import GAP_BELOW
 from backend.errors import ProviderRejected, ProviderUnavailable
 from backend.redaction import RedactedText
@@ -116,35 +119,42 @@ class Guarded:
         self._breaker, self._retry, self._sleep = breaker, retry, sleep
         self._verification = verification
 
-    def draft(self, question: RedactedText, sources: Sequence[Source]) -> DraftText:
+    def draft(
+        self, question: RedactedText, sources: Sequence[Source], on_text: TextSink | None = None
+    ) -> DraftText:
         if not any(source.score >= GAP_BELOW for source in sources):
             # No evidence at all: a model could only guess, so the offline drafter says so.
             return self._fallback.draft(question, sources)
         try:
-            drafted = self._with_retries(question, sources)
+            drafted = self._with_retries(question, sources, on_text)
         except (ProviderUnavailable, ProviderRejected) as exc:
             log.warning("provider %s failed (%s): %s", self.name, exc.code, exc.message)
             return self._evidence_only(question, sources, exc.message, exc.code)
         except Exception:
             log.exception("provider %s failed unexpectedly", self.name)
+            _void(on_text)
             self._breaker.failed()
             why = f"{self.name} failed unexpectedly"
             return self._evidence_only(question, sources, why, "internal_error")
         return replace(drafted, verification=self._verification)
 
-    def _with_retries(self, question: RedactedText, sources: Sequence[Source]) -> DraftText:
+    def _with_retries(
+        self, question: RedactedText, sources: Sequence[Source], on_text: TextSink | None
+    ) -> DraftText:
         for retry in range(self._retry.max_retries + 1):
             if not self._breaker.allow():
                 raise CircuitOpen(f"{self.name} failed repeatedly and is paused")
             try:
-                drafted = self._remote.draft(question, sources)
+                drafted = draft_with(self._remote, question, sources, on_text)
             except ProviderUnavailable as exc:
+                _void(on_text)
                 self._breaker.failed()
                 if retry == self._retry.max_retries:
                     raise
                 self._sleep(self._retry.delay(retry, exc.retry_after))
                 continue
             except ProviderRejected:
+                _void(on_text)
                 self._breaker.failed()  # a bad key fails every call: stop hammering too
                 raise
             self._breaker.succeeded()
@@ -165,3 +175,8 @@ class Guarded:
             notes=(note, *drafted.notes),
             verification={**self._verification, "outcome": "fallback", "error": error},
         )
+
+
+def _void(on_text: TextSink | None) -> None:
+    if on_text is not None:
+        on_text.reset()

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
-from backend.drafting import Drafter, drafters
+from backend.drafting import Drafter, TextSink, drafters
 from backend.drafting.providers import Posture, Provider, ProviderRegistry
 from backend.drafting.resilience import CircuitBreaker, Guarded, RetryPolicy
 from backend.redaction import RedactedText
@@ -31,7 +31,9 @@ class Refused:
         self.name = fallback.name
         self._fallback, self._posture = fallback, posture
 
-    def draft(self, question: RedactedText, sources: Sequence[Source]) -> DraftText:
+    def draft(
+        self, question: RedactedText, sources: Sequence[Source], on_text: TextSink | None = None
+    ) -> DraftText:
         drafted = self._fallback.draft(question, sources)
         note = (
             f"Model not used — evidence-only draft: {self._posture.reason()} for this "
