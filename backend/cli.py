@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +78,9 @@ def serve(host: str, port: int, worker: bool) -> None:
 def start_worker_process() -> None:
     process = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker", "--beat"])
     atexit.register(process.terminate)
+    # atexit runs on Ctrl+C but not on SIGTERM (docker stop, systemd, kill): exit cleanly then
+    # too, so the worker is never left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 
 @cli.command()
@@ -208,10 +212,22 @@ def _run_ingest(tenant: str | None, kind: Any, records: list[Any], prune: bool, 
         file=sys.stderr,
         disable=None,
     ) as bar:
-        report = run(slug, kind, records, services.embedder, services.index, prune, bar.update)
+        embedder, index = services.embedder, services.index
+        report = run(slug, kind, records, embedder, index, prune, bar.update, services.vendors)
     pruned = f", deleted {report.deleted} no longer present" if prune else ""
     click.echo(
         f"indexed {report.sources} {kind}s ({report.records} entries) for tenant '{slug}'{pruned}"
+    )
+    if report.verification:
+        click.echo(_embedded_by(report.verification))
+
+
+def _embedded_by(record: dict[str, Any]) -> str:
+    """Which vendor embedded the text and the zero-retention verification it relied on."""
+    return (
+        f"embedded by {record['provider']} ({record['model']}): zero retention "
+        f"{record['zero_retention']} on {record['verified_on']} for "
+        f"{', '.join(record['provider_scopes'])} ({record['evidence']})"
     )
 
 
