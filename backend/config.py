@@ -66,6 +66,9 @@ SETTINGS: dict[str, Setting] = {
     "DEFAULT_TENANT": Setting(str, "demo", "tenant used when no helpdesk identifies one"),
     "DRAFT_LEASE_SECONDS": Setting(int, 120, "after this long a silent running draft is retried"),
     "DRAFT_MAX_ATTEMPTS": Setting(int, 5, "attempts before a draft is marked failed"),
+    "DRAFT_EVENTS_SECONDS": Setting(
+        int, 60, "longest a draft's event stream stays open; the sidebar then polls"
+    ),
     "RETRIEVE_TICKETS": Setting(int, 5, "resolved tickets retrieved per draft"),
     "RETRIEVE_DOCS": Setting(int, 5, "documentation sections retrieved per draft"),
     "INFERENCE_THREADS": Setting(int, 1, "threads per process for model inference"),
@@ -99,6 +102,7 @@ def validate(config: dict[str, Any]) -> None:
     for name in (
         "DRAFT_LEASE_SECONDS",
         "DRAFT_MAX_ATTEMPTS",
+        "DRAFT_EVENTS_SECONDS",
         "INFERENCE_THREADS",
         "VAULT_TTL_HOURS",
         "WEAVIATE_REPLICATION",

@@ -3,6 +3,10 @@
 A worker *claims* a draft before working on it and holds a lease it renews between stages.
 A draft whose lease ran out (its worker died) can be claimed again; a worker that lost its
 lease cannot write its result. So a draft is never lost and never completed twice.
+
+While a model streams a draft, the running row holds the text so far (``partial_text``, what
+GET /drafts/<id>/events follows); every other transition clears it, so a partial text is
+never mistaken for a finished draft and a retried attempt starts from nothing.
 """
 
 from __future__ import annotations
@@ -114,6 +118,7 @@ class DraftStore:
                 .values(
                     status="running",
                     attempts=Draft.attempts + 1,
+                    partial_text=None,
                     lease_expires_at=now + self._lease,
                     updated_at=now,
                 ),
@@ -140,6 +145,15 @@ class DraftStore:
         if not renewed:
             raise LeaseLost(claim.draft_id)
 
+    def write_partial(self, claim: Claim, text: str) -> bool:
+        """The text so far of a draft being streamed; False if another worker took it over.
+
+        Never raises LeaseLost: it runs inside a model's stream, and the next heartbeat or
+        ``complete`` reports the lost lease where it can be handled.
+        """
+        with self._sessions() as session:
+            return bool(_changed(session, self._owned(session, claim).values(partial_text=text)))
+
     def complete(
         self,
         claim: Claim,
@@ -156,6 +170,7 @@ class DraftStore:
                 self._owned(session, claim).values(
                     status="ready",
                     text=result.text,
+                    partial_text=None,
                     notes=list(result.notes),
                     flags=list(result.flags),
                     provider=result.provider,
@@ -191,6 +206,7 @@ class DraftStore:
                 session,
                 self._owned(session, claim).values(
                     status="queued",
+                    partial_text=None,
                     error_code=code,
                     error_message=message,
                     lease_expires_at=None,
@@ -207,6 +223,7 @@ class DraftStore:
                 session,
                 self._owned(session, claim).values(
                     status="failed",
+                    partial_text=None,
                     error_code=code,
                     error_message=message,
                     lease_expires_at=None,

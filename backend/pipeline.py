@@ -5,6 +5,9 @@
 The customer context (organisation, plan, prior tickets) is only shown to the agent: it is
 stored with the draft and never put into a prompt, an embedding or the gate.
 
+While a model generates, its text is restored chunk by chunk and kept on the draft row
+(``partial_text``) so the sidebar can show it growing; the finished draft replaces it.
+
 ``process_draft`` is what a worker runs for a draft id; ``draft_reply`` is the drafting
 itself and is what tests and benchmarks call directly.
 """
@@ -20,7 +23,8 @@ from typing import Any, Protocol
 
 from backend.connectors import Connector
 from backend.connectors.context import context_json
-from backend.drafting import Drafter, DrafterChoice
+from backend.drafting import Drafter, DrafterChoice, draft_with
+from backend.drafting.stream import RestoredStream
 from backend.drafting.verify import verify
 from backend.drafts import DraftStore, LeaseLost
 from backend.errors import PrecedentError, RetryableError
@@ -78,7 +82,11 @@ def process_draft(draft_id: str, store: DraftStore, services: Services) -> str:
         return "skipped"  # already finished, or another worker holds a live lease
     try:
         drafted = draft_reply(
-            claim.tenant, claim.ticket_id, services, checkpoint=lambda: store.heartbeat(claim)
+            claim.tenant,
+            claim.ticket_id,
+            services,
+            checkpoint=lambda: store.heartbeat(claim),
+            partial=lambda text: store.write_partial(claim, text),
         )
         store.complete(claim, drafted.result, drafted.timings, drafted.gate, drafted.context)
         return "ready"
@@ -98,7 +106,11 @@ def process_draft(draft_id: str, store: DraftStore, services: Services) -> str:
 
 
 def draft_reply(
-    tenant: str, ticket_id: str, services: Services, checkpoint: Callable[[], None] = lambda: None
+    tenant: str,
+    ticket_id: str,
+    services: Services,
+    checkpoint: Callable[[], None] = lambda: None,
+    partial: Callable[[str], object] | None = None,  # the restored text so far, while streaming
 ) -> Drafted:
     timer = StageTimer()
     with timer("fetch"):
@@ -118,7 +130,10 @@ def draft_reply(
     checkpoint()
     with timer("generate"):
         drafter = services.providers.for_tenant(tenant) if services.providers else services.drafter
-        draft = drafter.draft(question, sources)
+        stream = RestoredStream(vault, partial) if partial else None
+        draft = draft_with(drafter, question, sources, stream)
+        if stream:
+            stream.flush()
     with timer("verify"):
         verified = verify(draft)
     with timer("gate"):

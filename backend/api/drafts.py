@@ -6,12 +6,13 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
 from kombu.exceptions import OperationalError
 from sqlalchemy import select
 
 from backend import review, services
 from backend.api import error_response
+from backend.api.draft_events import Pace, draft_events
 from backend.auth import current_actor, current_tenant
 from backend.auth.identity import require_app_identity
 from backend.db import db
@@ -57,6 +58,20 @@ def read_draft(draft_id: str) -> Response:
     if draft is None:
         raise DraftNotFound(f"draft '{draft_id}' was not found")
     return jsonify(draft_json(draft))
+
+
+@bp.get("/<draft_id>/events")
+def follow_draft(draft_id: str) -> Response:
+    """Server-sent events while the draft is written; see backend/api/draft_events.py."""
+    tenant, store = current_tenant(), services.draft_store()
+    if store.get(tenant, draft_id) is None:
+        raise DraftNotFound(f"draft '{draft_id}' was not found")
+    pace = Pace(max_seconds=current_app.config["DRAFT_EVENTS_SECONDS"])
+    events = draft_events(lambda: store.get(tenant, draft_id), draft_json, pace)
+    response = Response(stream_with_context(events), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
 
 
 @bp.post("/<draft_id>/insert")

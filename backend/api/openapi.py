@@ -266,6 +266,31 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/drafts/{draft_id}/events": {
+        "get": {
+            "operationId": "followDraft",
+            "summary": "Server-sent events while the draft is written",
+            "description": (
+                'A text/event-stream. `event: delta` carries `{"text": ...}`, the text '
+                "added since the previous event (plain text; [n] markers appear as written "
+                "and are resolved only in the final draft); `event: reset` (`{}`) says the "
+                "text so far is void (a model attempt failed) and drop it; the stream ends "
+                "with `event: ready` or `event: failed` whose data is the Draft exactly as "
+                "GET /drafts/{draft_id} returns it. Comment lines keep the connection "
+                "alive. After PRECEDENT_DRAFT_EVENTS_SECONDS (default 60) the stream ends "
+                "without a final event: poll GET /drafts/{draft_id} instead. Drafts from "
+                "the offline drafter, or already finished, send only the final event."
+            ),
+            "parameters": [DRAFT_ID],
+            "responses": {
+                "200": {
+                    "description": "Events until the draft is ready or failed",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
+                "404": _error("No such draft for this tenant"),
+            },
+        }
+    },
     "/tickets": {
         "get": {
             "operationId": "listTickets",

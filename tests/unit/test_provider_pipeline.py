@@ -18,15 +18,21 @@ from backend.models import AuditEvent, Citation
 from tests.conftest import app_config, load_fixture_corpus
 from tests.provider_replies import (
     COHERE_SERVER_ERROR,
-    cohere_chat,
     cohere_citation,
-    openai_chat,
+    cohere_stream,
+    openai_stream,
     providers_yaml,
 )
 from tests.provider_server import ProviderServer, Reply
 
 PERSONAL = ("Jane", "Roe", "jane.roe@example.org", "212-555-0143", "Maria", "415 555 0199")
 REPLY = "Hi <PERSON_1>, E-104 is a Wi-Fi handshake failure. Please enable a 2.4 GHz network."
+# as a worker drafts: streamed, with the placeholder split across two chunks
+CHUNKS = [
+    "Hi <PER",
+    "SON_1>, E-104 is a Wi-Fi handshake failure.",
+    " Please enable a 2.4 GHz network.",
+]
 
 
 @pytest.fixture
@@ -70,7 +76,7 @@ def draft_n1() -> tuple[str, dict[str, object]]:
 def test_a_cohere_draft_cites_retrieved_sources_and_the_vendor_sees_only_placeholders(
     cohere_app: Flask, server: ProviderServer
 ) -> None:
-    server.script(Reply(200, cohere_chat(REPLY, [cohere_citation(REPLY, "2.4 GHz", "1")])))
+    server.script(Reply(200, cohere_stream(CHUNKS, [cohere_citation(REPLY, "2.4 GHz", "1")])))
     draft_id, details = draft_n1()
 
     sent = json.dumps(server.requests[0].body)
@@ -140,7 +146,7 @@ def test_an_openai_compatible_draft_goes_through_the_same_pipeline(
     tmp_path: Path, server: ProviderServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VENDOR_TEST_KEY", "test-key-123")
-    server.script(Reply(200, openai_chat("Please enable a 2.4 GHz network. [1] [9]")))
+    server.script(Reply(200, openai_stream(["Please enable a 2.4", " GHz network. [1] [9]"])))
     for _ in provider_app(tmp_path, providers_yaml(server.url, kind="openai-compatible")):
         draft_id, details = draft_n1()
         row = services.draft_store().get("demo", draft_id)

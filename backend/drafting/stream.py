@@ -1,0 +1,63 @@
+"""The agent's view of a draft while a model streams it: placeholders restored, written out
+at a steady pace.
+
+Chunks from the model are redacted text; a placeholder such as ``<PERSON_1>`` may be split
+across two chunks. ``StreamRestorer`` holds back a tail that may still become a placeholder,
+so the text written is always restored and never shows half a placeholder. Writes are
+throttled (a model sends dozens of chunks a second, each a database write otherwise); the
+last text is written by ``flush`` when the stream ends.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from backend.redaction import Vault
+from backend.redaction.vault import StreamRestorer
+
+WRITE_EVERY_SECONDS = 0.15
+
+
+class RestoredStream:
+    """A ``TextSink`` that hands ``write`` the restored text so far, at most every interval."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        write: Callable[[str], object],
+        interval: float = WRITE_EVERY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._vault, self._write, self._interval, self._clock = vault, write, interval, clock
+        self._restorer = StreamRestorer(vault)
+        self._text = ""
+        self._written: str | None = None
+        self._last = float("-inf")
+
+    @property
+    def text(self) -> str:
+        """The restored text so far (what the next write will carry)."""
+        return self._text
+
+    def __call__(self, chunk: str) -> None:
+        self._text += self._restorer.feed(chunk)
+        if self._clock() - self._last >= self._interval:
+            self._save()
+
+    def reset(self) -> None:
+        """The model's attempt failed: what was shown is void, at once."""
+        self._restorer = StreamRestorer(self._vault)
+        self._text = ""
+        self._save()
+
+    def flush(self) -> None:
+        """The stream has ended: restore and write whatever was held back."""
+        self._text += self._restorer.flush()
+        self._save()
+
+    def _save(self) -> None:
+        self._last = self._clock()
+        if self._text != self._written:
+            self._write(self._text)
+            self._written = self._text

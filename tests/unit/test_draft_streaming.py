@@ -1,0 +1,232 @@
+"""A streamed draft on its way to the agent: restored chunk by chunk on the worker, kept on
+the draft row while it grows, and followed through GET /api/v1/drafts/<id>/events."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from backend import pipeline, services
+from backend.api.draft_events import Pace, draft_events
+from backend.auth import app_tokens
+from backend.drafting import TextSink
+from backend.drafting.stream import RestoredStream
+from backend.drafts import DraftStore
+from backend.models import Draft
+from backend.redaction import RedactedText, Vault
+from backend.types import DraftText, Source, VerifiedDraft
+
+PLACEHOLDER_PIECES = ("<PER", "SON_1>", "PERSON")
+
+
+def jane() -> Vault:
+    vault = Vault()
+    vault.placeholder_for("PERSON", "Jane Roe")
+    return vault
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# --- the worker's side: restore and throttle --------------------------------------------
+
+
+def test_when_a_placeholder_is_split_across_chunks_then_the_agent_sees_it_restored_whole() -> None:
+    writes: list[str] = []
+    stream = RestoredStream(jane(), writes.append, interval=0.0)
+
+    for chunk in ["Hi <PER", "SON_1>, E-104 is", " a Wi-Fi handshake failure."]:
+        stream(chunk)
+    stream.flush()
+
+    assert writes == [
+        "Hi ",
+        "Hi Jane Roe, E-104 is",
+        "Hi Jane Roe, E-104 is a Wi-Fi handshake failure.",
+    ]
+    assert not any(piece in write for write in writes for piece in PLACEHOLDER_PIECES)
+
+
+def test_when_chunks_come_fast_then_the_row_is_written_at_most_every_interval() -> None:
+    clock, writes = Clock(), []
+    stream = RestoredStream(Vault(), writes.append, interval=0.15, clock=clock)
+
+    for n in range(10):  # 10 chunks over 0.1 s
+        clock.now = n * 0.01
+        stream(f"{n}")
+    clock.now = 0.2
+    stream("!")
+    stream.flush()
+
+    assert writes == ["0", "0123456789!"]
+
+
+def test_when_an_attempt_is_reset_then_the_text_is_cleared_at_once_and_starts_again() -> None:
+    writes: list[str] = []
+    stream = RestoredStream(jane(), writes.append, interval=60.0, clock=Clock())
+    stream("Dear <PERSON_1>, E-1")
+    stream("04 means")  # throttled: not written
+    stream.reset()
+    stream("Hello <PER")
+    stream.flush()  # a dangling half placeholder is written as it came
+    assert writes == ["Dear Jane Roe, E-1", "", "Hello <PER"]
+
+
+class Scripted:
+    """A streaming drafter that sends fixed chunks, pausing so each one is written."""
+
+    name = "scripted"
+
+    def __init__(self, chunks: Sequence[str]) -> None:
+        self.chunks = chunks
+
+    def draft(
+        self, question: RedactedText, sources: Sequence[Source], on_text: TextSink | None = None
+    ) -> DraftText:
+        for chunk in self.chunks:
+            if on_text:
+                on_text(chunk)
+            time.sleep(0.16)
+        return DraftText("".join(self.chunks) + " [1]", tuple(sources), (), (), "scripted", "s-1")
+
+
+def test_when_a_worker_streams_a_draft_then_the_row_grows_restored_and_ends_with_the_draft(
+    indexed_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = services.draft_store()
+    written: list[str] = []
+    monkeypatch.setattr(DraftStore, "write_partial", _recording(DraftStore.write_partial, written))
+    chunks = ["Hi <PER", "SON_1>, E-104 is a Wi-Fi", " handshake failure."]
+    row, _ = store.request("demo", "N-1", "test")  # Jane Roe's ticket
+
+    outcome = pipeline.process_draft(
+        row.id, store, replace(services.get(), drafter=Scripted(chunks))
+    )
+
+    assert outcome == "ready"
+    assert written == [
+        "Hi ",
+        "Hi Jane Roe, E-104 is a Wi-Fi",
+        "Hi Jane Roe, E-104 is a Wi-Fi handshake failure.",
+    ]
+    assert not any(piece in text for text in written for piece in PLACEHOLDER_PIECES)
+    done = store.get("demo", row.id)
+    assert done is not None and done.partial_text is None
+    assert done.text == "Hi Jane Roe, E-104 is a Wi-Fi handshake failure. [1]"
+
+
+def _recording(write: Any, written: list[str]) -> Any:
+    def recorded(self: DraftStore, claim: Any, text: str) -> bool:
+        written.append(text)
+        return bool(write(self, claim, text))
+
+    return recorded
+
+
+# --- the API's side: server-sent events ---------------------------------------------------
+
+
+def events(raw: str) -> list[tuple[str, Any]]:
+    """(event, data) for each event frame; comment lines are left out."""
+    found = []
+    for block in raw.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.split("\n") if not line.startswith(":"))
+        if fields:
+            found.append((fields["event"], json.loads(fields["data"])))
+    return found
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def test_when_a_draft_streams_then_events_carry_deltas_a_reset_and_the_ready_draft(
+    client: FlaskClient,
+) -> None:
+    store = services.draft_store()
+    row, _ = store.request("demo", "N-1", "test")
+    claim = store.claim(row.id)
+    assert claim is not None
+    store.write_partial(claim, "Hi Jane")
+    response = client.get(f"/api/v1/drafts/{row.id}/events", buffered=False)
+    assert response.status_code == 200
+    assert response.mimetype == "text/event-stream"
+    with closing(response):
+        frames = iter(response.response)
+        seen = [next(frames).decode()]
+        for step in ["Hi Jane Roe, E-104 is", "", "Hello Jane"]:
+            store.write_partial(claim, step)
+            seen.append(next(frames).decode())
+        store.complete(claim, VerifiedDraft("Hello Jane. [1]", (), (), (), "m", "m-1"), {})
+        seen.append(next(frames).decode())
+        assert list(frames) == []  # the stream ends after the final event
+
+    assert events("".join(seen)) == [
+        ("delta", {"text": "Hi Jane"}),
+        ("delta", {"text": " Roe, E-104 is"}),
+        ("reset", {}),
+        ("delta", {"text": "Hello Jane"}),
+        ("ready", client.get(f"/api/v1/drafts/{row.id}").get_json()),
+    ]
+
+
+def test_when_the_draft_is_already_ready_then_the_stream_is_just_the_ready_draft(
+    indexed_app: Flask,
+) -> None:
+    store = services.draft_store()
+    row, _ = store.request("demo", "N-1", "test")
+    pipeline.process_draft(row.id, store, services.get())
+    client = indexed_app.test_client()
+
+    body = client.get(f"/api/v1/drafts/{row.id}/events").get_data(as_text=True)
+
+    ((event, draft),) = events(body)
+    assert event == "ready" and draft["citations"]
+    assert draft == client.get(f"/api/v1/drafts/{row.id}").get_json()
+
+
+def test_when_another_tenant_asks_for_the_events_then_the_draft_is_not_found(
+    app: Flask, client: FlaskClient
+) -> None:
+    row, _ = services.draft_store().request("demo", "N-1", "test")
+    token = app_tokens.issue(app.config["SECRET_KEY"], "acme", "9001")
+    other = {"Authorization": f"Bearer {token}"}
+
+    response = client.get(f"/api/v1/drafts/{row.id}/events", headers=other)
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "draft_not_found"
+
+
+def test_when_nothing_changes_then_keep_alives_flow_until_the_time_is_up() -> None:
+    clock = Clock()
+    running = Draft(id="d1", status="running", partial_text=None)
+
+    def sleep(seconds: float) -> None:
+        clock.now += seconds
+
+    frames = list(draft_events(lambda: running, lambda d: {}, Pace(1.0, 5.0, 12.0), clock, sleep))
+
+    assert frames.count(": keep-alive\n\n") == 2
+    assert frames[-1].startswith(": stream time is up")
+    assert events("".join(frames)) == []  # no final event: the client polls instead
+
+
+def test_when_the_draft_fails_then_the_last_event_is_failed() -> None:
+    failed = Draft(id="d1", status="failed", partial_text=None)
+    frames: Iterator[str] = draft_events(lambda: failed, lambda d: {"status": d.status})
+    assert events("".join(frames)) == [("failed", {"status": "failed"})]
