@@ -29,6 +29,7 @@ from presidio_analyzer.predefined_recognizers import (
 from backend.errors import MissingDependency
 from backend.redaction.addresses import AddressRecognizer
 from backend.redaction.config import RedactionConfig
+from backend.redaction.places import PlaceNameRecognizer
 from backend.redaction.recognizers import (
     LuhnCardRecognizer,
     OfflineEmailRecognizer,
@@ -100,6 +101,7 @@ def recognizers(config: RedactionConfig) -> list[EntityRecognizer]:
         ),
         LuhnCardRecognizer(),
         AddressRecognizer(),
+        PlaceNameRecognizer(),
         IbanRecognizer(),
         IpRecognizer(),
         WholeWordUrlRecognizer(),

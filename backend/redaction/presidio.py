@@ -32,6 +32,8 @@ from backend.redaction.vault import Vault
 log = logging.getLogger(__name__)
 RELOAD_CHECK_SECONDS = 2.0
 NER_TYPES = frozenset({"PERSON", "LOCATION", "NRP"})  # spans that may run into a product name
+# Recognizers that guess from words, like the NER model: a structured match beats them.
+GUESSERS = frozenset({"SpacyRecognizer", "PlaceNameRecognizer"})
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,17 @@ def _finding(result: Any) -> Finding:
     )
 
 
+def _first_line(f: Finding, text: str) -> Finding:
+    # A name or place does not run over a line break; the model's span sometimes does
+    # ("Vincent\nFPO AA 68422").
+    value = text[f.start : f.end]
+    if f.recognizer != "SpacyRecognizer" or "\n" not in value.strip():
+        return f
+    return replace(f, end=f.start + len(value.split("\n", 1)[0].rstrip()))
+
+
 def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shield]) -> Finding:
+    f = _first_line(f, text)
     threshold = config.entities[f.entity_type].threshold
     if f.score < threshold:
         return _with(f, False, f"below threshold {threshold:g}")
@@ -190,7 +202,7 @@ def _with(f: Finding, kept: bool, reason: str) -> Finding:
 def _rank(f: Finding) -> tuple[bool, bool, float, bool, int]:
     return (
         not f.kept,
-        f.recognizer == "SpacyRecognizer",
+        f.recognizer in GUESSERS,
         -f.score,
         not f.context_word,
         f.start - f.end,

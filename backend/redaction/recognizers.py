@@ -122,6 +122,12 @@ SIGN_OFF = (
 )
 
 
+RELATION = (
+    "kid|son|daughter|child|wife|husband|partner|spouse|friend|mother|father|mom|mum|dad|"
+    "brother|sister|colleague|boss|manager|neighbou?r|tenant|landlord|assistant|guardian"
+)
+
+
 class SupportNameRecognizer(RegexRecognizer):
     """Names where support tickets put them: greetings, sign-offs, titles, introductions."""
 
@@ -143,6 +149,29 @@ class SupportNameRecognizer(RegexRecognizer):
             0.6,
         ),
         _name_rule("title", rf"\b{TITLE}[ \t]+(?P<name>{NAME})", 0.7),
+        _name_rule(
+            "relation",
+            rf"\bmy[ \t]+(?:{RELATION})(?:['’]s)?[ \t,]+(?:{TITLE}[ \t]+)?(?P<name>{NAME})",
+            0.6,
+        ),
+        _name_rule(
+            "called",
+            rf"\b(?:call(?:s|ed)? me|known as|goes by)[ \t]+(?P<name>{NAME})",
+            0.6,
+        ),
+        _name_rule("added-as", rf"\badd(?:ed)?[ \t]+(?P<name>{NAME})[ \t]+as\b", 0.6),
+        _name_rule(
+            "talk-to",
+            rf"\b(?:speak|spoke|speaking|talk|talked|talking)[ \t]+(?:to|with)[ \t]+"
+            rf"(?:{TITLE}[ \t]+)?(?P<name>{NAME})",
+            0.55,
+        ),
+        _name_rule(
+            "name-field",
+            rf"\b(?:(?:first|last|full|middle|given|family)[ \t]?name|surname|name on the "
+            rf"(?:account|card))[ \t]*(?:is|[?:])[ \t]*(?P<name>{NAME})",
+            0.6,
+        ),
         _name_rule(
             "introduction",
             rf"\b(?:my name is|my name's|i am|i'm|this is|signed,?|(?:name|contact|customer|"
