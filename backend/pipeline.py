@@ -30,11 +30,13 @@ from backend.drafts import DraftStore, LeaseLost
 from backend.errors import PrecedentError, RetryableError
 from backend.redaction import KnownValue, RedactedText, Redactor, Vault, requester_values
 from backend.redaction.store import VaultStore
-from backend.retrieval import Embedder, SearchIndex, Vectors
-from backend.types import Source, Ticket, VerifiedDraft
+from backend.retrieval import Embedder, Reranker, SearchIndex, Vectors
+from backend.retrieval.vendors import RetrievalVendors
+from backend.types import Source, SourceKind, Ticket, VerifiedDraft
 
 log = logging.getLogger(__name__)
 CONTEXT_SKIPPED = "context_skipped"
+RERANK_SKIPPED = "rerank_skipped"
 
 
 class Gate(Protocol):
@@ -71,8 +73,11 @@ class Services:
     gate: Gate | None = None
     providers: DrafterChoice | None = None  # model providers per tenant (PRECEDENT_PROVIDERS)
     vaults: VaultStore | None = None  # keeps a ticket's placeholders stable across drafts
+    reranker: Reranker | None = None  # reorders each kind's search results (PRECEDENT_RERANKER)
+    vendors: RetrievalVendors | None = None  # zero-retention of a vendor embedder / reranker
     tickets_per_draft: int = 5
     docs_per_draft: int = 5
+    rerank_candidates: int = 20  # searched per kind when reranking
 
 
 def process_draft(draft_id: str, store: DraftStore, services: Services) -> str:
@@ -125,8 +130,10 @@ def draft_reply(
         if services.vaults:
             services.vaults.save(tenant, ticket_id, vault)
     with timer("retrieve"):
-        vector = services.embedder.embed([question])[0]
-        sources = retrieve(services, tenant, question, vector)
+        # Raises ProviderRefused, before anything is sent, for a tenant a vendor may not serve.
+        vendors = services.vendors.verify(tenant) if services.vendors else {}
+        vector = services.embedder.embed([question], purpose="query")[0]
+        sources, rerank_failed = retrieve(services, tenant, question, vector)
     checkpoint()
     with timer("generate"):
         drafter = services.providers.for_tenant(tenant) if services.providers else services.drafter
@@ -142,6 +149,7 @@ def draft_reply(
         restored = replace(verified, text=vault.restore(verified.text))
     if context is None:  # said in the draft, so the agent knows nothing was looked up
         restored = replace(restored, flags=(*restored.flags, CONTEXT_SKIPPED))
+    restored = retrieval_noted(restored, vendors, rerank_failed)
     return Drafted(restored, decision, timer.timings, context)
 
 
@@ -173,11 +181,51 @@ def gate(
 
 def retrieve(
     services: Services, tenant: str, question: RedactedText, vector: Vectors
-) -> list[Source]:
-    """Similar resolved tickets, then documentation sections, best first within each."""
-    tickets = services.index.search(tenant, "ticket", question, vector, services.tickets_per_draft)
-    docs = services.index.search(tenant, "doc", question, vector, services.docs_per_draft)
-    return sorted(tickets, key=_by_score) + sorted(docs, key=_by_score)
+) -> tuple[list[Source], bool]:
+    """Similar resolved tickets, then documentation sections, best first within each.
+
+    With a reranker, ``rerank_candidates`` per kind are searched and the reranker picks and
+    orders the ones kept; ``Source.score`` stays the cosine similarity that evidence
+    thresholds read. Also says whether a rerank failed (the search order was kept then).
+    """
+    found: list[Source] = []
+    failed = False
+    wanted: dict[SourceKind, int] = {
+        "ticket": services.tickets_per_draft,
+        "doc": services.docs_per_draft,
+    }
+    for kind, limit in wanted.items():
+        pool = max(limit, services.rerank_candidates) if services.reranker else limit
+        hits = services.index.search(tenant, kind, question, vector, pool)
+        kept, skipped = rerank(services.reranker, question, sorted(hits, key=_by_score), limit)
+        found, failed = found + kept, failed or skipped
+    return found, failed
+
+
+def rerank(
+    reranker: Reranker | None, question: RedactedText, candidates: list[Source], limit: int
+) -> tuple[list[Source], bool]:
+    """The reranker's best ``limit``; on any failure the search's best and True."""
+    if reranker is None or len(candidates) < 2:
+        return candidates[:limit], False
+    try:
+        return [candidates[i] for i in reranker.rerank(question, candidates, limit)], False
+    except PrecedentError as exc:  # ordering helps the draft; it is not worth losing it
+        log.warning("rerank skipped: %s", exc.message)
+    except Exception:
+        log.exception("rerank failed unexpectedly; search order kept")
+    return candidates[:limit], True
+
+
+def retrieval_noted(
+    draft: VerifiedDraft, vendors: dict[str, Any], rerank_failed: bool
+) -> VerifiedDraft:
+    """The draft with the retrieval verification it relied on and, if so, ``rerank_skipped``."""
+    if rerank_failed:
+        draft = replace(draft, flags=(*draft.flags, RERANK_SKIPPED))
+        if "rerank" in vendors:  # the call was verified and made; it just did not answer
+            vendors = {**vendors, "rerank": {**vendors["rerank"], "outcome": "skipped"}}
+    return replace(draft, retrieval_verification=vendors)
 
 
 def _by_score(source: Source) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
@@ -19,7 +20,9 @@ from backend.drafts import DraftStore
 from backend.pipeline import Services
 from backend.redaction import Redactor, redactors
 from backend.redaction.store import VaultStore
-from backend.retrieval import Embedder, SearchIndex, embedders, indexes
+from backend.retrieval import Embedder, Reranker, SearchIndex, embedders, indexes, rerankers
+from backend.retrieval import vendors as retrieval_vendors
+from backend.retrieval.vendors import RetrievalVendors
 
 if TYPE_CHECKING:
     from backend.gate.pipeline_gate import PolicyGate
@@ -41,7 +44,8 @@ def get() -> Services:
 
 
 def build(config: Any) -> Services:
-    embedder = embedders.get(config["EMBEDDER"])(threads=config["INFERENCE_THREADS"])  # type: ignore[call-arg]
+    vendors = retrieval_vendors.from_config(config)  # refuses tenants a vendor is not verified for
+    embedder = _embedder(config, vendors)
     drafter = drafters.get(config["DRAFTER"])()
     return Services(
         connector=configured.from_config(config),
@@ -51,9 +55,29 @@ def build(config: Any) -> Services:
         drafter=drafter,
         providers=_providers(config, drafter),
         gate=_gate(config, embedder),
+        reranker=_reranker(config, vendors),
+        vendors=vendors,
         tickets_per_draft=config["RETRIEVE_TICKETS"],
         docs_per_draft=config["RETRIEVE_DOCS"],
+        rerank_candidates=config["RERANK_CANDIDATES"],
     )
+
+
+def _embedder(config: Any, vendors: RetrievalVendors | None) -> Embedder:
+    cls = embedders.get(config["EMBEDDER"])
+    use = vendors.use("embed") if vendors else None
+    if use:  # a vendor's model: its key, endpoint and retention come from the providers file
+        key = use.provider.api_key(os.environ)
+        return cls(use.provider, key, use.model, config["EMBED_DIMENSIONS"])  # type: ignore[call-arg]
+    return cls(threads=config["INFERENCE_THREADS"])  # type: ignore[call-arg]
+
+
+def _reranker(config: Any, vendors: RetrievalVendors | None) -> Reranker | None:
+    use = vendors.use("rerank") if vendors else None
+    if use is None:
+        return None
+    cls = rerankers.get(config["RERANKER"])
+    return cls(use.provider, use.provider.api_key(os.environ), use.model)  # type: ignore[call-arg]
 
 
 def _redactor(config: Any) -> Redactor:

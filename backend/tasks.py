@@ -62,7 +62,12 @@ def sync_helpdesk(self: Any, tenant: str) -> int:
         return 0
     service = services.get()
     sync = helpdesk.for_platform(
-        current_app.config, platforms[tenant], service.redactor, service.embedder, service.index
+        current_app.config,
+        platforms[tenant],
+        service.redactor,
+        service.embedder,
+        service.index,
+        service.vendors,
     )
     try:
         pages = [report for stream in helpdesk.STREAMS for report in sync.run(tenant, stream)]

@@ -139,3 +139,6 @@ class VerifiedDraft:
     provider: str
     model: str
     verification: dict[str, object] = field(default_factory=dict)
+    # What a vendor embedder / reranker relied on, by role ("embed", "rerank"); empty when
+    # retrieval ran locally. Written to the audit trail next to ``verification``.
+    retrieval_verification: dict[str, object] = field(default_factory=dict)

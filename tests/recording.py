@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend.redaction import RedactedText
-from backend.retrieval import Embedder, IndexRecord, SearchIndex, Vectors
+from backend.retrieval import Embedder, IndexRecord, Purpose, SearchIndex, Vectors
 from backend.types import Source
 
 
@@ -20,9 +20,12 @@ class RecordingEmbedder:
     name: str = "recording"
     dimensions: int = 384
 
-    def embed(self, texts: Sequence[RedactedText]) -> Vectors:
+    purposes: list[str] = field(default_factory=list)
+
+    def embed(self, texts: Sequence[RedactedText], purpose: Purpose = "document") -> Vectors:
         self.seen += [t.text for t in texts]
-        return self.inner.embed(texts)
+        self.purposes += [purpose] * len(texts)
+        return self.inner.embed(texts, purpose)
 
 
 @dataclass

@@ -50,7 +50,7 @@ def _texts(
 ) -> list[Text]:
     def embed(text: RedactedText) -> Vectors:
         assert embedder is not None
-        vector: Vectors = embedder.embed([text])[0]
+        vector: Vectors = embedder.embed([text], purpose="query")[0]
         return vector
 
     embed_fn = embed if embedder is not None else None

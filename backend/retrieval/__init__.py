@@ -15,14 +15,25 @@ from backend.types import Source, SourceKind
 
 Vectors = npt.NDArray[np.float32]
 SearchMode = Literal["hybrid", "vector", "text"]
+# What a text is to the embedder: some models (Cohere) embed stored passages and search
+# queries differently; local models ignore it.
+Purpose = Literal["document", "query"]
 
 
 class Embedder(Protocol):
     name: str
     dimensions: int
 
-    def embed(self, texts: Sequence[RedactedText]) -> Vectors:
+    def embed(self, texts: Sequence[RedactedText], purpose: Purpose = "document") -> Vectors:
         """One L2-normalised row per text."""
+        ...
+
+
+class Reranker(Protocol):
+    name: str
+
+    def rerank(self, query: RedactedText, sources: Sequence[Source], top_n: int) -> list[int]:
+        """Indexes into ``sources`` of the ``top_n`` most relevant to ``query``, best first."""
         ...
 
 
@@ -57,7 +68,10 @@ class SearchIndex(Protocol):
     ) -> list[Source]: ...
 
 
-embedders: Registry[Embedder] = Registry("embedder", {"minilm-onnx": "backend.retrieval.minilm"})
+embedders: Registry[Embedder] = Registry(
+    "embedder", {"minilm-onnx": "backend.retrieval.minilm", "cohere": "backend.retrieval.cohere"}
+)
+rerankers: Registry[Reranker] = Registry("reranker", {"cohere": "backend.retrieval.cohere"})
 indexes: Registry[SearchIndex] = Registry(
     "search index",
     {"lancedb": "backend.retrieval.lance", "weaviate": "backend.retrieval.weaviate"},

@@ -26,6 +26,7 @@ from backend.redaction import Redactor
 from backend.retrieval import Embedder, IndexRecord, SearchIndex
 from backend.retrieval.chunking import split_html
 from backend.retrieval.ingest import doc_records, ingest, ticket_records
+from backend.retrieval.vendors import RetrievalVendors
 from backend.types import Article, Page, Ticket
 
 Stream = Literal["tickets", "articles"]
@@ -92,6 +93,7 @@ class HelpdeskIngest:
     embedder: Embedder
     index: SearchIndex
     cursors: CursorStore
+    vendors: RetrievalVendors | None = None  # refuses tenants a vendor embedder may not serve
 
     def run(
         self, tenant: str, stream: Stream, since: datetime | None = None
@@ -120,13 +122,13 @@ class HelpdeskIngest:
             found = [resolved_ticket(t) for t in page.items if isinstance(t, Ticket)]
             tickets = [t for t in found if t is not None]
             records = ticket_records(tickets, self.redactor, "", tenant)
-            ingest(tenant, "ticket", records, self.embedder, self.index)
+            ingest(tenant, "ticket", records, self.embedder, self.index, vendors=self.vendors)
             return PageReport(stream, len(page.items), len(tickets), len(records), page.next_cursor)
         articles = tuple(a for a in page.items if isinstance(a, Article))
         records = article_records(articles, self.redactor, tenant)
         # An edited article may have lost sections: its old entries go before the new ones.
         self.index.delete(tenant, "doc", [article_source_id(a) for a in articles])
-        ingest(tenant, "doc", records, self.embedder, self.index)
+        ingest(tenant, "doc", records, self.embedder, self.index, vendors=self.vendors)
         return PageReport(stream, len(articles), len(articles), len(records), page.next_cursor)
 
 
@@ -168,11 +170,13 @@ def for_platform(
     redactor: Redactor,
     embedder: Embedder,
     index: SearchIndex,
+    vendors: RetrievalVendors | None = None,
 ) -> HelpdeskIngest:
     """Ingestion from a tenant's stored Zendesk or Freshdesk account, whatever CONNECTOR says."""
     cls: Any = connectors.get(platform)
     connector: Connector = cls(HelpdeskSettingsStore.from_config(config).load)
-    return HelpdeskIngest(connector, redactor, embedder, index, CursorStore.from_config(config))
+    cursors = CursorStore.from_config(config)
+    return HelpdeskIngest(connector, redactor, embedder, index, cursors, vendors)
 
 
 def connected_tenants(config: Mapping[str, Any]) -> list[tuple[str, str]]:

