@@ -19,7 +19,7 @@ CAP = rf"(?-i:(?=[^\W\d_])(?=[^a-z])){WORD}"  # starts with a letter that is not
 NUM = r"\d{1,5}[A-Za-z]?"
 
 SUFFIXES = (
-    "street|st|avenue|ave|road|rd|drive|dr|lane|ln|boulevard|blvd|way|court|ct|place|pl|"
+    "street|str|st|avenue|ave|road|rd|drive|dr|lane|ln|boulevard|blvd|way|court|ct|place|pl|"
     "terrace|crescent|close|square|sq|parkway|pkwy|highway|hwy|circle|cir|trail|row|gardens|"
     "mews|grove|walk|pass|coves?|courts?|parks?|streets|extensions?|gateway|loop|plaza|alley|"
     "crossing|green|ridge|hill|hills|heights|point|landing|manor|meadows?|valley|view|vista|"
@@ -81,7 +81,20 @@ STREETS = (
         0.8,
     ),
     # the corner of Dalbraut 99 and Frederikke Coves
-    ("corner", rf"\bthe corner of[ \t]+[^\n,.]{{3,40}}?[ \t]+and[ \t]+(?:{CAP}[ \t]*){{1,3}}", 0.6),
+    ("corner", rf"\bthe corner of[ \t]+[^\n,]{{3,40}}?[ \t]+and[ \t]+(?:{CAP}[ \t]*){{1,3}}", 0.6),
+    # USS Harmon / FPO AE 09812: a ship's military address has no box
+    (
+        "military",
+        r"\b(?:USNS|USNV|USS|USCGC)[ \t]+[\w ]+?\s*\n?[ \t]*[AFD]PO[ \t]+A[AEP][ \t]+\d{5}",
+        0.8,
+    ),
+    # 4410 12 Lindholm Vale · 18 Rue de la Paix: numbers then a name with no suffix
+    (
+        "numbered-name",
+        rf"\b(?:\d{{3,6}}[ \t]+\d{{1,5}}|\d{{1,5}}[ \t]+(?:{EU_PREFIX}))"
+        rf"(?:[ \t]+(?:{CAP}|(?:{PARTICLE})\b)){{1,5}}",
+        0.5,
+    ),
 )
 STREET_RULES = tuple(
     Rule(name, re.compile(rx, re.IGNORECASE), score) for name, rx, score in STREETS

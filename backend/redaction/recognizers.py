@@ -100,6 +100,8 @@ NOT_NAMES = frozenset(
     thank regards best cheers sincerely morning afternoon evening hello hi hey dear please
     agent admin billing sales service help desk helpdesk manager staff there, again, yes no
     ok okay sorry good great any anyone someone colleague colleagues world calle rue rua via
+    he she they who he's she's monday tuesday wednesday thursday friday saturday sunday
+    today tomorrow yesterday user bot me him her them us
     avenida plaza strada piazza camino paseo avenue place porto san santa são""".split()
 )
 
@@ -156,7 +158,9 @@ class SupportNameRecognizer(RegexRecognizer):
         ),
         _name_rule(
             "called",
-            rf"\b(?:call(?:s|ed)? me|known as|goes by)[ \t]+(?P<name>{NAME})",
+            rf"\b(?:call(?:s|ed)? me|known as|goes by|"
+            rf"(?:change|correct|update) (?:it|the name) to|(?:it'?s|is|was) under)[ \t]+"
+            rf"(?:{TITLE}[ \t]+)?(?P<name>{NAME})",
             0.6,
         ),
         _name_rule("added-as", rf"\badd(?:ed)?[ \t]+(?P<name>{NAME})[ \t]+as\b", 0.6),
@@ -172,10 +176,25 @@ class SupportNameRecognizer(RegexRecognizer):
             rf"(?:account|card))[ \t]*(?:is|[?:])[ \t]*(?P<name>{NAME})",
             0.6,
         ),
+        # "What's the name on the account? User: Jane Roe"
+        _name_rule(
+            "name-answer",
+            rf"\bname\b[^\n?]{{0,40}}\?[ \t]*(?:\w+:[ \t]*)?(?P<name>{NAME})",
+            0.6,
+        ),
+        # "Jane Roe lives at 24 Clarke Avenue": a name that starts a sentence, before a verb
+        # of where someone is
+        _name_rule(
+            "subject",
+            rf"(?:^|(?<=[.!?][ \t]))[ \t>]*(?P<name>{NAME})[ \t]+(?-i:lives|lived|resides|"
+            rf"moved|flew|travell?ed|works|worked|was born)\b",
+            0.55,
+        ),
         _name_rule(
             "introduction",
             rf"\b(?:my name is|my name's|i am|i'm|this is|signed,?|(?:name|contact|customer|"
-            rf"requester|account holder|card ?holder)[ \t]*:)[ \t]+(?P<name>{NAME})",
+            rf"requester|account holder|card ?holder|from|to|cc|by|owner|assignee|attn|"
+            rf"attention)[ \t]*:)[ \t]+(?P<name>{NAME})",
             0.6,
         ),
     )

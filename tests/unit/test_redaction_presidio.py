@@ -94,6 +94,14 @@ def test_when_text_has_personal_values_then_they_become_placeholders(
             "I'd like to speak to Support about billing.",
             "I'd like to speak to Support about billing.",
         ),
+        ("The account is under Harriet Vale.", "The account is under <PERSON_1>."),
+        ("From: Jonas Eklof", "From: <PERSON_1>"),
+        (
+            "What's the name on the card? Customer: Ida Brenner",
+            "What's the name on the card? Customer: <PERSON_1>",
+        ),
+        ("Please change it to Mr. Oskar Lind", "Please change it to Mr. <PERSON_1>"),
+        ("To: Support Team", "To: Support Team"),
         ("Add Tempo as a second device.", "Add Tempo as a second device."),
     ],
 )
@@ -172,6 +180,11 @@ def test_when_a_name_is_in_a_greeting_or_signature_then_it_is_redacted(
             "<PERSON_1>\n\n<LOCATION_1> <LOCATION_2>\n <LOCATION_3>\n <LOCATION_4>\n\n"
             " <LOCATION_5> <LOCATION_6>",
         ),
+        ("Ship to USS Harmon\nFPO AE 09812", "Ship to <LOCATION_1>"),
+        ("Send it to 18 Rue de la Paix please.", "Send it to <LOCATION_1> please."),
+        ("It is at 4410 12 Lindholm Vale", "It is at <LOCATION_1> <LOCATION_2>"),
+        ("Meet at the corner of Oak St. and Pine Road", "Meet at <LOCATION_1>"),
+        ("I ordered 3 2 Pack Filters", "I ordered 3 2 Pack Filters"),
     ],
 )
 def test_when_text_has_a_street_address_then_each_part_is_redacted(
