@@ -12,6 +12,7 @@ figures reported in docs/benchmarks.md are held-out only. At most ``--limit`` it
 and split are used (the first by hash order, so the sample is fixed too).
 
     python benchmarks/gate.py [--split held-out|dev] [--limit 1500] [--policies DIR]
+        [--timing-repeats N]
 """
 
 from __future__ import annotations
@@ -116,15 +117,21 @@ def sample(items: Iterator[Item], split: str, limit: int) -> list[Item]:
     return [item for rows in by_set.values() for item in rows]
 
 
-def run(policies: PolicySet, items: list[Item]) -> tuple[list[tuple[str, ...]], list[float]]:
+def run(
+    policies: PolicySet, items: list[Item], repeats: int = 1
+) -> tuple[list[tuple[str, ...]], list[float]]:
+    """Each item's decision and its evaluation time (the fastest of ``repeats`` runs)."""
     redactor, decided, times = redactors.get("patterns")(), [], []
     for item in items:
         vault = Vault()
         ticket = redactor.redact(item.ticket, vault)
         draft = redactor.redact(item.draft, vault) if item.draft else None
-        started = time.perf_counter()
-        decision = evaluate(policies, ticket, draft, item.jurisdiction)
-        times.append((time.perf_counter() - started) * 1000)
+        fastest = float("inf")
+        for _ in range(repeats):
+            started = time.perf_counter()
+            decision = evaluate(policies, ticket, draft, item.jurisdiction)
+            fastest = min(fastest, (time.perf_counter() - started) * 1000)
+        times.append(fastest)
         decided.append(decision.domains)
     return decided, times
 
@@ -154,6 +161,9 @@ def main() -> None:
     parser.add_argument("--policies", type=Path, default=ROOT / "policies")
     parser.add_argument("--split", choices=("held-out", "dev"), default="held-out")
     parser.add_argument("--limit", type=int, default=1500)
+    # On a machine shared with other work, the fastest of a few runs of the same evaluation
+    # is the better estimate of its own cost (every run embeds afresh: nothing is cached).
+    parser.add_argument("--timing-repeats", type=int, default=1)
     args = parser.parse_args()
     embedder = embedders.get("minilm-onnx")(threads=1)  # type: ignore[call-arg]
     policies = load_policies(args.policies, embedder)
@@ -161,7 +171,7 @@ def main() -> None:
     items += sample(negatives(args.data), args.split, args.limit)
     demo = list(demo_items(ROOT / "demo"))
     run(policies, items[:20])  # warm up the model and caches
-    decided, times = run(policies, items)
+    decided, times = run(policies, items, args.timing_repeats)
     demo_decided, _ = run(policies, demo)
     with_draft = [t for item, t in zip(items, times, strict=True) if item.draft]
     result = {
@@ -170,6 +180,7 @@ def main() -> None:
         "demo": report(demo, demo_decided),
         "ms_per_evaluation": percentiles(times),
         "ms_per_ticket_plus_draft": percentiles(with_draft),
+        "timing_repeats": args.timing_repeats,
         "machine": machine(),
     }
     print(json.dumps(result, indent=2))
