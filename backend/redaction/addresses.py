@@ -59,7 +59,9 @@ STREETS = (
     # Koskikatu 25 · Stensås terrasse 38 · Erzsébet tér 19.
     (
         "eu-street",
-        rf"\b(?:\d{{1,6}}[ \t]+)?(?:{CAP}[ \t]+){{0,2}}{L}*(?:{EU_SUFFIX})[ \t]+{NUM}\b\.?"
+        # a suffix on its own or after three letters: "Erzsébet tér 19", not "During 1974"
+        rf"\b(?:\d{{1,6}}[ \t]+)?(?:{CAP}[ \t]+){{0,2}}(?:{L}{{3,}})?(?:{EU_SUFFIX})"
+        rf"[ \t]+{NUM}\b\.?"
         rf"(?:[ \t]+\d{{1,4}}\b)?",
         0.6,
     ),

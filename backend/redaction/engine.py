@@ -29,6 +29,7 @@ from presidio_analyzer.predefined_recognizers import (
 from backend.errors import MissingDependency
 from backend.redaction.addresses import AddressRecognizer
 from backend.redaction.config import RedactionConfig
+from backend.redaction.dates import CalendarDateRecognizer
 from backend.redaction.places import PlaceNameRecognizer
 from backend.redaction.recognizers import (
     LuhnCardRecognizer,
@@ -102,6 +103,7 @@ def recognizers(config: RedactionConfig) -> list[EntityRecognizer]:
         LuhnCardRecognizer(),
         AddressRecognizer(),
         PlaceNameRecognizer(),
+        CalendarDateRecognizer(),
         IbanRecognizer(),
         IpRecognizer(),
         WholeWordUrlRecognizer(),

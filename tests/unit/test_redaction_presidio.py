@@ -133,6 +133,22 @@ def test_when_a_place_is_named_or_follows_place_words_then_it_is_redacted(
     assert redact(redactor, text) == (expected or text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I was born on 20.09.1968.", "I was born on <DATE_TIME_1>."),
+        ("It has been like that since 4/5/1992", "It has been like that since <DATE_TIME_1>"),
+        ("During 1974 she lived abroad.", "During <DATE_TIME_1> she lived abroad."),
+        ("Firmware 2.1.2019 and v4.12.2020 crash.", None),
+        ("We will call you next week, on Monday.", None),
+    ],
+)
+def test_when_text_has_a_calendar_date_or_a_year_then_it_is_redacted(
+    redactor: PresidioRedactor, text: str, expected: str | None
+) -> None:
+    assert redact(redactor, text) == (expected or text)
+
+
 def test_when_a_model_span_runs_over_a_line_break_then_only_its_first_line_is_taken(
     redactor: PresidioRedactor,
 ) -> None:
