@@ -94,6 +94,9 @@ def _prepare_process(**_: Any) -> None:
     with flask_app.app_context():
         service = services.get()
         warm = service.redactor.redact("warm up", Vault())
-        service.embedder.embed([warm])
-        if service.gate:
-            service.gate.evaluate(warm, warm, "")
+        try:
+            service.embedder.embed([warm])
+            if service.gate:
+                service.gate.evaluate(warm, warm, "")
+        except RetryableError as exc:  # a vendor embedder that is down must not stop the worker
+            log.warning("warm-up skipped: %s", exc.message)

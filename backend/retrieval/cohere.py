@@ -121,7 +121,10 @@ class CohereEmbedder:
         return {} if self._output_dimension is None else {"output_dimension": self.dimensions}
 
     def _unit_rows(self, rows: Sequence[Sequence[float]] | None, expected: int) -> Vectors:
-        matrix = np.asarray(rows or [], dtype=np.float32)
+        try:
+            matrix = np.asarray(rows or [], dtype=np.float32)
+        except (TypeError, ValueError):  # rows of different lengths, or not numbers
+            matrix = np.zeros((0,), dtype=np.float32)
         if matrix.shape != (expected, self.dimensions):
             raise ProviderRejected(
                 f"{self._provider.name} returned embeddings shaped {matrix.shape} for "
@@ -150,11 +153,17 @@ class CohereReranker:
                 documents=[passage(s) for s in sources],
                 top_n=min(top_n, len(sources)),
             )
-        order = [result.index for result in response.results]
-        if sorted(set(order)) != sorted(order) or not all(0 <= i < len(sources) for i in order):
-            raise ProviderRejected(f"{self._provider.name} ranked documents it was not sent")
-        log.debug("reranked %s", [(r.index, r.relevance_score) for r in response.results])
-        return order
+        return ranking(self._provider.name, response.results, len(sources))
+
+
+def ranking(provider: str, results: Any, count: int) -> list[int]:
+    """The document indexes, best first, once checked against the ``count`` documents sent."""
+    order = [getattr(result, "index", None) for result in results or []]
+    fits = all(isinstance(i, int) and 0 <= i < count for i in order)
+    if not fits or len(set(order)) != len(order):
+        raise ProviderRejected(f"{provider} returned a ranking that does not fit what was sent")
+    log.debug("reranked %s", [(r.index, r.relevance_score) for r in results])
+    return [i for i in order if isinstance(i, int)]
 
 
 def passage(source: Source) -> str:

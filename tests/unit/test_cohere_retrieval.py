@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from tests.provider_replies import (
     cohere_citation,
 )
 from tests.provider_server import ProviderServer, Received, Reply
+from tests.recording import RecordingEmbedder
 
 PERSONAL = ("Jane", "Roe", "jane.roe@example.org", "212-555-0143", "Maria", "415 555 0199")
 VERIFIED = {
@@ -202,6 +204,18 @@ def test_ingest_embeds_documents_and_a_draft_embeds_its_question_as_a_query(
     assert server.requests[-1].headers["authorization"] == "Bearer test-key-123"
 
 
+def test_the_recording_embedder_sees_documents_at_ingest_and_queries_at_draft_time(
+    app: Flask, server: CohereStandIn
+) -> None:
+    real = services.get()
+    embedder = RecordingEmbedder(real.embedder, dimensions=real.embedder.dimensions)
+    recording = replace(real, embedder=embedder)
+    load_fixture_corpus(recording)
+    assert set(embedder.purposes) == {"document"}
+    pipeline.draft_reply("demo", "N-1", recording)
+    assert embedder.purposes[-1] == "query" and embedder.purposes.count("query") == 1
+
+
 def test_no_personal_value_reaches_embed_or_rerank(app: Flask, server: CohereStandIn) -> None:
     draft_n1()
     sent = json.dumps([r.body for r in server.requests])
@@ -258,6 +272,16 @@ def test_when_rerank_is_rate_limited_then_it_maps_to_provider_unavailable(
         reranker.rerank(question(), [source("a"), source("b")], 2)
 
 
+def test_when_rerank_returns_a_ranking_of_documents_not_sent_then_it_is_rejected(
+    app: Flask, server: CohereStandIn
+) -> None:
+    server.fail("/v2/rerank", Reply(200, rerank_reply([1, 7])))
+    reranker = services.get().reranker
+    assert reranker is not None
+    with pytest.raises(ProviderRejected, match="cohere-eu returned a ranking that does not fit"):
+        reranker.rerank(question(), [source("a"), source("b")], 2)
+
+
 def test_when_embed_returns_the_wrong_size_then_it_is_rejected(
     tmp_path: Path, server: CohereStandIn
 ) -> None:
@@ -293,6 +317,20 @@ def test_the_reranker_orders_the_sources_and_scores_stay_cosine(
     sent = server.sent("/v2/rerank")[-1]
     assert (sent["model"], sent["top_n"], len(sent["documents"])) == ("rerank-v3.5", 5, 6)
     assert len(searched) == 6  # every section indexed: all were candidates
+
+
+def test_when_the_reranker_fails_retrieval_keeps_the_search_order(
+    app: Flask, server: CohereStandIn
+) -> None:
+    service = services.get()
+    asked = question()
+    vector = service.embedder.embed([asked], purpose="query")[0]
+    searched = service.index.search("demo", "ticket", asked, vector, 20)
+    server.fail("/v2/rerank", Reply(503, COHERE_SERVER_ERROR), Reply(200, {"results": "?"}))
+    sources, failed = pipeline.retrieve(service, "demo", asked, vector)
+    assert failed
+    tickets = [s for s in sources if s.kind == "ticket"]
+    assert tickets == sorted(searched, key=lambda s: -s.score)[:5]
 
 
 def test_when_the_reranker_fails_the_draft_keeps_the_search_order_and_says_so(
