@@ -395,6 +395,19 @@ def test_a_tenant_the_providers_file_does_not_list_is_never_sent_to_the_vendor(
     assert len(server.requests) == before
 
 
+def test_a_draft_for_an_unlisted_tenant_fails_refused_and_sends_nothing(
+    app: Flask, server: CohereStandIn
+) -> None:
+    before = len(server.requests)
+    store = services.draft_store()
+    row, _ = store.request("acme", "N-1", "test")
+    assert pipeline.process_draft(row.id, store, services.get()) == "failed"
+    failed = store.get("acme", row.id)
+    assert failed is not None and failed.error_code == "provider_refused"
+    assert "tenant 'acme' is not listed in" in (failed.error_message or "")
+    assert len(server.requests) == before
+
+
 def test_ingest_reports_the_verification_its_embedding_relied_on(
     app: Flask, server: CohereStandIn
 ) -> None:
@@ -415,6 +428,15 @@ def test_ingest_reports_the_verification_its_embedding_relied_on(
         ({"EMBED_PROVIDER": "nope"}, "PRECEDENT_EMBED_PROVIDER 'nope' is not a provider in"),
         ({"EMBED_PROVIDER": "local"}, "'local' is of kind 'offline', but PRECEDENT_EMBEDDER"),
         ({"EMBED_DIMENSIONS": 768}, "PRECEDENT_EMBED_DIMENSIONS 768 is not offered by embed-v4"),
+        (
+            {"PROVIDERS": ""},
+            "name an entry of the providers file, but PRECEDENT_PROVIDERS is empty",
+        ),
+        (
+            {"EMBEDDER": "minilm-onnx", "EMBED_PROVIDER": ""},
+            "PRECEDENT_RERANKER 'cohere' needs PRECEDENT_RERANK_PROVIDER",
+        ),
+        ({"DEFAULT_TENANT": "acme"}, "tenant 'acme' is not listed in .*providers.yaml"),
     ],
 )
 def test_when_the_vendor_settings_are_inconsistent_then_start_up_says_which(
