@@ -12,7 +12,7 @@
  *     onInsert: (text, draft) => { ... }, // shows "Insert into reply" when given
  *   });
  *   sidebar.setTicket("TW-20001");        // "ready to draft" state for a ticket
- *   sidebar.requestDraft("TW-20001");     // POST, then poll until ready/failed
+ *   sidebar.requestDraft("TW-20001");     // POST, then follow until ready/failed
  *   sidebar.showDraft(draftJson);         // render a Draft object you already have
  *   sidebar.reportOutcome({ sent_text, sent_type });  // POST /drafts/<id>/outcome
  *
@@ -27,6 +27,14 @@
  * `gatePollInterval` ms so an approval elsewhere unlocks it. Insert always asks the server
  * first (POST /drafts/<id>/insert) and only calls onInsert on success: the server decides.
  *
+ * Streaming: while a model writes the draft, its text is shown growing (plain text, [n]
+ * markers as written) from GET /drafts/<id>/events, read with fetch() and a body reader so
+ * the Authorization header and other `headers` still go along (EventSource cannot send
+ * them). The final event carries the draft, rendered with its citations as usual. When the
+ * response cannot be read as a stream (an adapter's fetch, an old browser, a proxy), or the
+ * stream ends early, the sidebar polls GET /drafts/<id> every `pollInterval` ms instead.
+ * Adapters whose fetch cannot stream (Freshdesk request templates) pass `stream: false`.
+ *
  * Also exported for other Precedent pages (the reviewer's page): renderText, highlight,
  * normalizeRules, citationCard, domainPill and ruleLabel.
  *
@@ -36,7 +44,7 @@
 (function (global) {
   "use strict";
 
-  var VERSION = "1.1.0";
+  var VERSION = "1.2.0";
   var SVG_NS = "http://www.w3.org/2000/svg";
   var MARKER_RE = /\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
   var STRIP_RE = /[ \t]*\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
@@ -50,6 +58,7 @@
     onStateChange: null,
     feedback: false,
     pollInterval: 400,
+    stream: true,
     gatePollInterval: 5000,
     timeout: 60000,
     keepMarkers: false,
@@ -580,12 +589,60 @@
         });
     }
 
+    /**
+     * Reads a text/event-stream, calling onEvent(name, data) per event. Resolves when the
+     * stream ends; rejects with code "no_stream" when the response cannot be read as one.
+     */
+    function events(path, onEvent, signal) {
+      if (!fetchFn) return Promise.reject(ApiError("no_fetch", "fetch is unavailable."));
+      var init = { method: "GET", credentials: "same-origin", signal: signal,
+        headers: Object.assign(headers(false), { Accept: "text/event-stream" }) };
+      return Promise.resolve().then(function () { return fetchFn(url(path), init); }).then(function (res) {
+        var type = res && res.headers && typeof res.headers.get === "function" ? str(res.headers.get("Content-Type")) : "";
+        if (!res || !res.ok || !res.body || typeof res.body.getReader !== "function" || type.indexOf("text/event-stream") !== 0) {
+          throw ApiError("no_stream", "The draft's events cannot be streamed here.", res && res.status);
+        }
+        return readEvents(res.body.getReader(), onEvent);
+      });
+    }
+
     return {
       url: url,
       request: request,
+      events: events,
       get: function (path) { return request("GET", path); },
       post: function (path, body) { return request("POST", path, body === undefined ? {} : body); },
     };
+  }
+
+  /** Splits a server-sent event stream into (event, JSON data) calls; comments are skipped. */
+  function readEvents(reader, onEvent) {
+    var decoder = new TextDecoder();
+    var buffer = "";
+    function dispatch(block) {
+      var name = "message", data = [];
+      block.split("\n").forEach(function (line) {
+        if (line.indexOf("event:") === 0) name = line.slice(6).trim();
+        else if (line.indexOf("data:") === 0) data.push(line.slice(5).replace(/^ /, ""));
+      });
+      if (!data.length) return;
+      var parsed;
+      try { parsed = JSON.parse(data.join("\n")); } catch (e) { return; }
+      onEvent(name, parsed);
+    }
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) return null;
+        buffer += decoder.decode(chunk.value, { stream: true }).replace(/\r\n?/g, "\n");
+        var end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          dispatch(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+        }
+        return pump();
+      });
+    }
+    return pump();
   }
 
   /* ------------------------------------------------------------ rendering */
@@ -667,6 +724,7 @@
     var gen = 0;             // bumps on every new operation; stale async work checks it
     var timers = [];
     var ticker = null;
+    var streaming = null;  // AbortController of the event stream being read
     var flashTimer = null;
     var state = { name: "idle", ticketId: null, draft: null };
     var ui = {};             // live references into the current view
@@ -714,6 +772,7 @@
       timers.forEach(clearTimeout);
       timers = [];
       if (ticker) { clearInterval(ticker); ticker = null; }
+      if (streaming) { streaming.abort(); streaming = null; }
       stopWatch();
     }
 
@@ -792,6 +851,10 @@
       var elapsed = h("span", { class: "pcd-progress-time", text: "0 s" });
       var hint = h("p", { class: "pcd-muted pcd-progress-hint", text: statusHint(null) });
       var retry = h("p", { class: "pcd-progress-retry", hidden: true });
+      var growing = h("p", { class: "pcd-stream-text" });
+      var streamBox = h("div", { class: "pcd-card pcd-stream", hidden: true }, growing);
+      var skeleton = h("div", { class: "pcd-skeleton", "aria-hidden": "true" },
+        h("span", null), h("span", null), h("span", null), h("span", { class: "pcd-short" }));
       var bar = h("div", { class: "pcd-bar", role: "progressbar", "aria-label": "Drafting progress", "aria-valuetext": "In progress" },
         h("span", { class: "pcd-bar-fill" }));
       add(view(), [
@@ -800,10 +863,11 @@
           bar, hint, retry,
           h("div", { class: "pcd-progress-actions" },
             button("Cancel", null, "pcd-btn-ghost pcd-btn-sm", cancel))),
-        h("div", { class: "pcd-skeleton", "aria-hidden": "true" },
-          h("span", null), h("span", null), h("span", null), h("span", { class: "pcd-short" })),
+        streamBox,
+        skeleton,
       ]);
-      ui.progress = { label: label, elapsed: elapsed, hint: hint, retry: retry, status: null };
+      ui.progress = { label: label, elapsed: elapsed, hint: hint, retry: retry, status: null,
+        growing: growing, streamBox: streamBox, skeleton: skeleton };
       function tick() {
         var s = Math.floor((Date.now() - started) / 1000);
         elapsed.textContent = s + " s";
@@ -828,6 +892,20 @@
         p.retry.hidden = false;
         p.retry.textContent = "Retrying after a problem" + (draft.attempts ? " (attempt " + draft.attempts + ")" : "") + ": " + str(err.message);
       } else p.retry.hidden = true;
+    }
+
+    /** The text so far while the model writes it: plain text, markers as written. */
+    function showGrowing(text) {
+      var p = ui.progress;
+      if (!p) return;
+      p.growing.textContent = text;
+      p.streamBox.hidden = !text;
+      p.skeleton.hidden = !!text;
+      if (text && p.status !== "writing") {
+        p.status = "writing";
+        p.label.textContent = "Writing the draft";
+        p.hint.textContent = "The model is writing; citations are checked when it finishes.";
+      }
     }
 
     function renderError(err, options) {
@@ -1403,6 +1481,40 @@
     }
 
     function follow(draft, my, started) {
+      if (!opts.stream || !draft || FINAL[draft.status] || !draft.id) return poll(draft, my, started);
+      return streamed(draft, my, started).then(function (final) {
+        if (my !== gen || destroyed) return null;
+        if (!final) return poll(draft, my, started);
+        render(final);
+        return final;
+      });
+    }
+
+    /** Follows the draft's events; the final draft, or null to fall back to polling. */
+    function streamed(draft, my, started) {
+      var text = "";
+      var final = null;
+      var abort = typeof AbortController === "function" ? new AbortController() : null;
+      streaming = abort;
+      var remaining = Math.max(0, opts.timeout - (Date.now() - started));
+      later(function () { if (abort) abort.abort(); }, remaining);
+      function onEvent(name, data) {
+        if (my !== gen || destroyed) { if (abort) abort.abort(); return; }
+        if (name === "delta" && data && typeof data.text === "string") text += data.text;
+        else if (name === "reset") text = "";
+        else if (FINAL[name] && data && data.status) final = data;
+        if (!final) showGrowing(text);
+      }
+      var path = "/drafts/" + encodeURIComponent(str(draft.id)) + "/events";
+      return client.events(path, onEvent, abort ? abort.signal : undefined).then(function () {
+        return final;
+      }, function () {
+        if (!final && my === gen && !destroyed) showGrowing("");  // nothing half-written stays up while we poll
+        return final;
+      });
+    }
+
+    function poll(draft, my, started) {
       var failures = 0;
       function step(current) {
         if (my !== gen || destroyed) return Promise.resolve(null);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, Route, expect, sync_playwright
 
 from tests.conftest import FIXTURES
 from tests.integration.conftest import ROOT, settings_env
@@ -183,3 +184,38 @@ def test_a_credentialed_reviewer_approves_a_gated_draft_and_the_agent_can_insert
 
     # The sidebar re-reads a draft awaiting review every few seconds.
     expect(page.get_by_role("button", name="Insert into reply")).to_be_enabled(timeout=20_000)
+
+
+GROWING = ["Hi there, E-104", " is a Wi-Fi handshake failure."]
+RECORD_STREAMED_TEXT = """() => {
+  window.streamedTexts = [];
+  new MutationObserver((mutations) => mutations.forEach((m) => {
+    if (m.target.classList && m.target.classList.contains("pcd-stream-text")) {
+      m.addedNodes.forEach((node) => window.streamedTexts.push(node.textContent));
+    }
+  })).observe(document.body, { childList: true, subtree: true });
+}"""
+
+
+def test_the_sidebar_shows_the_text_growing_then_the_cited_draft(
+    server: str, browser_page: Page
+) -> None:
+    """The offline drafter writes in one go, so two model deltas are put in front of the
+    server's own event stream (which ends with the real ready draft)."""
+    page = browser_page.context.new_page()  # a fresh sidebar: N-1 was drafted before
+
+    def with_deltas(route: Route) -> None:
+        real = route.fetch()
+        deltas = "".join(f"event: delta\ndata: {json.dumps({'text': t})}\n\n" for t in GROWING)
+        route.fulfill(response=real, body=deltas + real.text())
+
+    page.route(re.compile(r"/api/v1/drafts/[0-9a-f]+/events$"), with_deltas)
+    page.goto(f"{server}/preview#N-1")
+    page.evaluate(RECORD_STREAMED_TEXT)
+    page.get_by_role("button", name="Draft reply").first.click()
+
+    expect(page.get_by_role("button", name="Insert into reply")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("link", name="E-104 during setup")).to_be_visible()
+    assert page.evaluate("window.streamedTexts") == [GROWING[0], "".join(GROWING)]
+    expect(page.locator(".pcd-stream-text")).to_have_count(0)  # replaced by the draft
+    page.close()

@@ -62,6 +62,7 @@
     var sidebar = PrecedentSidebar.mount(document.getElementById("precedent"), {
       apiBase: "/api/v1",
       fetch: templateFetch(client),
+      stream: false,  // request templates answer whole responses: poll the draft instead
       feedback: true,
       onInsert: function (text) {
         return client.interface.trigger("setValue", { id: "editor", text: toHtml(text), replace: false, position: "end" });
