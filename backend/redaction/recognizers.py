@@ -190,6 +190,17 @@ class SupportNameRecognizer(RegexRecognizer):
             rf"moved|flew|travell?ed|works|worked|was born)\b",
             0.55,
         ),
+        # a contact block: a name alone on the first line, or on a quoted line of an e-mail
+        Rule(
+            "name-line",
+            re.compile(
+                rf"(?:\A[ \t>]*|\n[ \t]*>[ \t]*)(?P<name>{UPPER}{NAME_WORD}"
+                rf"(?:[ \t]+{UPPER}{NAME_WORD}){{1,2}})[ \t]*(?=\n)"
+            ),
+            0.5,
+            "name",
+            lambda value: looks_like_name(value) and not value.isupper(),
+        ),
         _name_rule(
             "introduction",
             rf"\b(?:my name is|my name's|i am|i'm|this is|signed,?|(?:name|contact|customer|"
