@@ -10,6 +10,7 @@ from backend.redaction import KnownValue, Vault, redactors
 from backend.redaction.cli import redact as redact_command
 from backend.redaction.config import RedactionPolicyError, parse_config
 from backend.redaction.presidio import Finding, PresidioRedactor
+from backend.redaction.recognizers import SupportNameRecognizer
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policies" / "redaction.yaml"
@@ -107,7 +108,6 @@ def test_when_text_has_personal_values_then_they_become_placeholders(
             "<PERSON_1>\nBrandt Logistics\nMobile: <PHONE_NUMBER_1>",
         ),
         ("> Jonas Eklof\n> thanks for the quick fix", "> <PERSON_1>\n> thanks for the quick fix"),
-        ("Billing Problem\nMy card was charged twice", None),
         ("Add Tempo as a second device.", "Add Tempo as a second device."),
     ],
 )
@@ -155,6 +155,13 @@ def test_when_text_has_a_calendar_date_or_a_year_then_it_is_redacted(
     redactor: PresidioRedactor, text: str, expected: str | None
 ) -> None:
     assert redact(redactor, text) == (expected or text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Billing Problem\nMy card was charged twice", "SHIPPING ISSUE\nstill late"]
+)
+def test_when_a_first_line_is_a_heading_then_the_name_rules_leave_it(text: str) -> None:
+    assert list(SupportNameRecognizer().spans(text)) == []
 
 
 def test_when_a_model_span_runs_over_a_line_break_then_only_its_first_line_is_taken(
