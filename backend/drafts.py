@@ -148,11 +148,13 @@ class DraftStore:
     def write_partial(self, claim: Claim, text: str) -> bool:
         """The text so far of a draft being streamed; False if another worker took it over.
 
-        Never raises LeaseLost: it runs inside a model's stream, and the next heartbeat or
+        A stream that is still growing is a worker at work, so the lease is renewed too. Never
+        raises LeaseLost: it runs inside a model's stream, and the next heartbeat or
         ``complete`` reports the lost lease where it can be handled.
         """
+        values = {"partial_text": text, "lease_expires_at": utcnow() + self._lease}
         with self._sessions() as session:
-            return bool(_changed(session, self._owned(session, claim).values(partial_text=text)))
+            return bool(_changed(session, self._owned(session, claim).values(**values)))
 
     def complete(
         self,

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -126,6 +127,19 @@ def test_when_a_worker_streams_a_draft_then_the_row_grows_restored_and_ends_with
     done = store.get("demo", row.id)
     assert done is not None and done.partial_text is None
     assert done.text == "Hi Jane Roe, E-104 is a Wi-Fi handshake failure. [1]"
+
+
+def test_when_the_text_keeps_growing_then_the_workers_lease_is_renewed(app: Flask) -> None:
+    shared = services.draft_store()
+    store = DraftStore(shared._sessions, 1, 3)  # noqa: SLF001 - same sessions, a 1 s lease
+    row, _ = store.request("demo", "N-1", "test")
+    claim = store.claim(row.id)
+    assert claim is not None
+    time.sleep(0.6)
+    assert store.write_partial(claim, "Hi Jane")
+    time.sleep(0.6)  # past the first lease, not past the renewed one
+    assert store.stale(queued_for=timedelta(hours=1)) == []
+    assert store.claim(row.id) is None  # no second worker takes a draft that is streaming
 
 
 def _recording(write: Any, written: list[str]) -> Any:
