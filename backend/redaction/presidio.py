@@ -19,6 +19,7 @@ from backend.errors import InputError
 from backend.redaction import KnownValue, RedactedText, redactors, seal
 from backend.redaction.config import RedactionConfig, load_config
 from backend.redaction.engine import build_analyzer, build_nlp_engine, plausible
+from backend.redaction.mentions import repeated_names
 from backend.redaction.patterns import known_spans
 from backend.redaction.protection import (
     Shield,
@@ -136,7 +137,9 @@ class PresidioRedactor:
         protected = shields(text, config.protect, config.allowed(tenant))
         candidates = [_judge(_finding(r), text, config, protected) for r in results]
         candidates += [_known(start, end, kind) for start, end, kind in known_spans(text, known)]
-        return _resolve_overlaps(candidates)
+        resolved = _resolve_overlaps(candidates)
+        again = [_judge(f, text, config, protected) for f in _other_mentions(text, resolved)]
+        return _resolve_overlaps(resolved + again) if again else resolved
 
     def _engine(self) -> tuple[RedactionConfig, Any]:
         with self._lock:
@@ -189,6 +192,15 @@ def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shiel
     if f.recognizer == "SpacyRecognizer" and not plausible(f.entity_type, text[f.start : f.end]):
         return _with(f, False, "implausible value for the entity")
     return _with(f, True, "kept" + note)
+
+
+def _other_mentions(text: str, findings: list[Finding]) -> list[Finding]:
+    kept = [(f.start, f.end) for f in findings if f.kept]
+    names = [(f.start, f.end) for f in findings if f.kept and f.entity_type == "PERSON"]
+    return [
+        Finding("PERSON", start, end, 0.6, "RepeatedName", rule="same-name")
+        for start, end in repeated_names(text, names, kept)
+    ]
 
 
 def _known(start: int, end: int, entity_type: str) -> Finding:

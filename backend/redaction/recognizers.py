@@ -165,6 +165,13 @@ class SupportNameRecognizer(RegexRecognizer):
         ),
         _name_rule("added-as", rf"\badd(?:ed)?[ \t]+(?P<name>{NAME})[ \t]+as\b", 0.6),
         _name_rule(
+            "done-by",
+            rf"\b(?:(?:directed|written|produced|approved|submitted|reported|signed|raised|"
+            rf"opened|created|closed|handled|requested)[ \t]+by|starring|on behalf of)[ \t]+"
+            rf"(?:{TITLE}[ \t]+)?(?P<name>{NAME})",
+            0.55,
+        ),
+        _name_rule(
             "talk-to",
             rf"\b(?:speak|spoke|speaking|talk|talked|talking)[ \t]+(?:to|with)[ \t]+"
             rf"(?:{TITLE}[ \t]+)?(?P<name>{NAME})",
@@ -172,7 +179,7 @@ class SupportNameRecognizer(RegexRecognizer):
         ),
         _name_rule(
             "name-field",
-            rf"\b(?:(?:first|last|full|middle|given|family)[ \t]?name|surname|name on the "
+            rf"\b(?:(?:first|last|full|middle|given|family|maiden)[ \t]?name|surname|name on the "
             rf"(?:account|card))[ \t]*(?:is|[?:])[ \t]*(?P<name>{NAME})",
             0.6,
         ),

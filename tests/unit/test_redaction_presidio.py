@@ -103,9 +103,16 @@ def test_when_text_has_personal_values_then_they_become_placeholders(
         ),
         ("Please change it to Mr. Oskar Lind", "Please change it to Mr. <PERSON_1>"),
         ("To: Support Team", "To: Support Team"),
+        ("Reported by Jonas Eklof yesterday.", "Reported by <PERSON_1> yesterday."),
+        ("Her maiden name is Okafor.", "Her maiden name is <PERSON_1>."),
+        (
+            "Hi Priya Raman,\nthe part is here. Priya, can you sign?",
+            "Hi <PERSON_1>,\nthe part is here. <PERSON_2>, can you sign?",
+        ),
         (
             "Ilse Brandt\nBrandt Logistics\nMobile: +49 30 901820",
-            "<PERSON_1>\nBrandt Logistics\nMobile: <PHONE_NUMBER_1>",
+            # the surname in the company's name would give her away: it goes too
+            "<PERSON_1>\n<PERSON_2> Logistics\nMobile: <PHONE_NUMBER_1>",
         ),
         ("> Jonas Eklof\n> thanks for the quick fix", "> <PERSON_1>\n> thanks for the quick fix"),
         ("Add Tempo as a second device.", "Add Tempo as a second device."),
