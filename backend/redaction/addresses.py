@@ -98,13 +98,15 @@ STREETS = (
         0.5,
     ),
 )
+MARK = r"[ \t]*(?:[^\w\s,]{1,3}[ \t]*)?"
 STREET_RULES = tuple(
     Rule(name, re.compile(rx, re.IGNORECASE), score) for name, rx, score in STREETS
 )
 # What may follow a street: a unit, then city / region / country / postcode parts.
+# a line may start with a quote or bullet mark ("> ", "• ", "* ") before the next part
 TAIL = re.compile(
-    rf"(?:[ \t]*,?[ \t]*\n?[ \t>]*(?P<unit>{UNIT})\b)?"
-    rf"(?P<rest>(?:[ \t]*,?[ \t]*\n{{0,2}}[ \t>]*,?[ \t]*"
+    rf"(?:[ \t]*,?[ \t]*\n?{MARK}(?P<unit>{UNIT})\b)?"
+    rf"(?P<rest>(?:[ \t]*,?[ \t]*\n{{0,2}}{MARK},?[ \t]*"
     rf"(?:{UNIT}|{CITY_LINE}|{REGION}|{POSTCODE})\b){{0,6}})",
     re.IGNORECASE,
 )
@@ -142,7 +144,9 @@ class AddressRecognizer(RegexRecognizer):
 
     def spans(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         taken: list[tuple[int, int]] = []
-        for start, end, score, rule in sorted(super().spans(text), key=lambda s: (s[0], -s[1])):
+        for start, end, score, rule in sorted(
+            super().spans(text), key=lambda s: (s[0], -s[2], -s[1])
+        ):
             if any(a <= start < b for a, b in taken):
                 continue
             parts = [*_street_parts(text, start, end, rule), *_tail_parts(text, end)]

@@ -223,6 +223,14 @@ def test_when_a_name_is_in_a_greeting_or_signature_then_it_is_redacted(
         ("It is at 4410 12 Lindholm Vale", "It is at <LOCATION_1> <LOCATION_2>"),
         ("Meet at the corner of Oak St. and Pine Road", "Meet at <LOCATION_1>"),
         ("I ordered 3 2 Pack Filters", "I ordered 3 2 Pack Filters"),
+        (
+            "• 24 Clarke Avenue\n• Apt. 5\n• Springfield",
+            "• <LOCATION_1>\n• <LOCATION_2>\n• <LOCATION_3>",
+        ),
+        (
+            "880 12 Harbour Road Suite 4 Apt. 2, Dunmore, Ireland",
+            "<LOCATION_1> <LOCATION_2> <LOCATION_3> <LOCATION_4>, <LOCATION_5>, <LOCATION_6>",
+        ),
     ],
 )
 def test_when_text_has_a_street_address_then_each_part_is_redacted(
