@@ -30,8 +30,8 @@ from tests.provider_replies import (
     COHERE_BAD_KEY,
     COHERE_RATE_LIMITED,
     COHERE_SERVER_ERROR,
-    cohere_chat,
     cohere_citation,
+    cohere_stream,
 )
 from tests.provider_server import ProviderServer, Received, Reply
 from tests.recording import RecordingEmbedder
@@ -357,9 +357,12 @@ def test_the_audit_keeps_the_embed_and_rerank_verification_beside_the_drafting_o
     tmp_path: Path, server: CohereStandIn
 ) -> None:
     reply = "Hi <PERSON_1>, please enable a 2.4 GHz network."
-    server.chat = Reply(200, cohere_chat(reply, [cohere_citation(reply, "2.4 GHz", "1")]))
+    # The worker asks for a stream; answer with one, so the draft really comes from Cohere.
+    server.chat = Reply(200, cohere_stream([reply], [cohere_citation(reply, "2.4 GHz", "1")]))
     for _ in cohere_app(tmp_path, providers_file(server.url, demo_drafts_with="cohere-eu")):
         _, details = draft_n1()
+    assert details["verification"]["decision"] == "allowed"
+    assert "outcome" not in details["verification"]  # not an evidence-only fallback
     retrieval = details["retrieval_verification"]
     assert retrieval["embed"] == {"provider": "cohere-eu", "model": "embed-v4.0", **VERIFIED}
     assert retrieval["rerank"] == {"provider": "cohere-eu", "model": "rerank-v3.5", **VERIFIED}
