@@ -141,12 +141,14 @@ def build_analyzer(nlp_engine: NlpEngine, config: RedactionConfig) -> AnalyzerEn
 def plausible(entity_type: str, value: str) -> bool:
     """Cheap checks that remove the NER model's commonest junk.
 
-    Names and places need two letters in a row and no markup; a date must be a calendar
-    date or a year ("next week", "this morning", "46 years old" say nothing about a person).
+    Names and places need two letters in a row and no markup, colon or double quote; a date
+    must be a calendar date or a year ("next week", "this morning", "46 years old" say
+    nothing about a person).
     """
     if entity_type == "DATE_TIME":
         return bool(DATE_VALUE.search(value)) and not AGE.search(value)
-    return bool(re.search(r"[^\W\d_]{2}", value)) and not re.search(r"[@/\\<>{}=]", value)
+    # a colon or a quote inside is a dialogue or a title run together ('Ann:"I'm Bo's')
+    return bool(re.search(r"[^\W\d_]{2}", value)) and not re.search(r"[@/\\<>{}=:\"“”]", value)
 
 
 DATE_VALUE = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from backend.redaction import KnownValue, Vault, redactors
 from backend.redaction.cli import redact as redact_command
 from backend.redaction.config import RedactionPolicyError, parse_config
+from backend.redaction.engine import plausible
 from backend.redaction.presidio import Finding, PresidioRedactor
 from backend.redaction.recognizers import SupportNameRecognizer
 
@@ -169,6 +170,21 @@ def test_when_text_has_a_calendar_date_or_a_year_then_it_is_redacted(
 )
 def test_when_a_first_line_is_a_heading_then_the_name_rules_leave_it(text: str) -> None:
     assert list(SupportNameRecognizer().spans(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("entity_type", "value", "expected"),
+    [
+        ("PERSON", "Jane Roe", True),
+        ("PERSON", "Ann:\"I'm Bo's", False),
+        ("LOCATION", "Côte d’Ivoire", True),
+        ("PERSON", "<b>Jane</b>", False),
+    ],
+)
+def test_when_a_model_value_has_a_colon_quote_or_markup_then_it_is_implausible(
+    entity_type: str, value: str, expected: bool
+) -> None:
+    assert plausible(entity_type, value) is expected
 
 
 def test_when_a_model_span_runs_over_a_line_break_then_only_its_first_line_is_taken(
