@@ -37,8 +37,9 @@ EU_PREFIX = (
     "camino|ul\\.|ulica|al\\.|aleja|chemin|allée|quai|place|praça|travessa|plac|náměstí|"
     "boulevard|avenue|sentier|route|rambla|ronda|via"
 )
+UNIT_WORD = r"(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|building|bldg)"
 UNIT = (
-    r"(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|building|bldg)\.?"
+    rf"{UNIT_WORD}\.?"
     r"[ \t]*#?[ \t]*\d+[A-Za-z]?"
 )
 # City words carry no dots, so "Helsinki. Order 4411" ends at the sentence.
@@ -93,8 +94,8 @@ STREETS = (
     # 4410 12 Lindholm Vale · 18 Rue de la Paix: numbers then a name with no suffix
     (
         "numbered-name",
-        rf"\b(?:\d{{3,6}}[ \t]+\d{{1,5}}|\d{{1,5}}[ \t]+(?:{EU_PREFIX}))"
-        rf"(?:[ \t]+(?:{CAP}|(?:{PARTICLE})\b)){{1,5}}",
+        rf"\b(?:\d{{3,6}}[ \t]+\d{{1,5}}(?:[ \t]+(?:{EU_PREFIX}))?|\d{{1,5}}[ \t]+(?:{EU_PREFIX}))"
+        rf"(?:[ \t]+(?!{UNIT_WORD}\b)(?:{CAP}|(?:{PARTICLE})\b)){{1,5}}",
         0.5,
     ),
 )
@@ -150,8 +151,9 @@ class AddressRecognizer(RegexRecognizer):
             if any(a <= start < b for a, b in taken):
                 continue
             parts = [*_street_parts(text, start, end, rule), *_tail_parts(text, end)]
-            if len(parts) > 1:
-                score = max(score, 0.6)
+            # a street followed by a unit, city or postcode is surer than a bare street
+            # shape, and than a phone number read across its house numbers ("9543 1819")
+            score = max(score, 0.8 if len(parts) > 2 else 0.6 if len(parts) > 1 else 0)
             taken.append((start, parts[-1][1]))
             for part_start, part_end in _group(text, parts):
                 yield part_start, part_end, score, rule

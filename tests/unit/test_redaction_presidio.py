@@ -240,6 +240,11 @@ def test_when_a_name_is_in_a_greeting_or_signature_then_it_is_redacted(
         ("Meet at the corner of Oak St. and Pine Road", "Meet at <LOCATION_1>"),
         ("I ordered 3 2 Pack Filters", "I ordered 3 2 Pack Filters"),
         (
+            "Our office is at 4410 2210 Rue Basse Apt. 12\nLILLE, NO 59000",
+            "Our office is at <LOCATION_1> <LOCATION_2> <LOCATION_3>\n<LOCATION_4>, <LOCATION_5>"
+            " <LOCATION_6>",
+        ),
+        (
             "• 24 Clarke Avenue\n• Apt. 5\n• Springfield",
             "• <LOCATION_1>\n• <LOCATION_2>\n• <LOCATION_3>",
         ),
