@@ -135,12 +135,11 @@ def evaluate(
     samples: list[tuple[int, dict[str, Any]]], predict: Predict, errors: bool
 ) -> dict[str, Any]:
     counts: dict[str, Counter[str]] = {
-        "all": Counter(),
-        "held_out": Counter(),
-        "merged": Counter(),
-        "merged_held_out": Counter(),
+        name: Counter()
+        for name in ("all", "dev", "held_out", "merged", "merged_dev", "merged_held_out")
     }
     per_entity: dict[str, Counter[str]] = {}
+    per_entity_merged: dict[str, Counter[str]] = {}
     times = []
     for index, sample in samples:
         text = sample["full_text"]
@@ -148,11 +147,15 @@ def evaluate(
         predicted = [p for p in predict(text) if p[0] in SCORED]
         times.append((time.perf_counter() - started) * 1000)
         hits, misses, extra = match(gold_spans(sample), predicted)
-        for split in ("all", "held_out") if held_out(index) else ("all",):
+        half = "held_out" if held_out(index) else "dev"
+        for split in ("all", half):
             counts[split].update(tp=len(hits), fn=len(misses), fp=len(extra))
         joined = match(merge_adjacent(text, gold_spans(sample)), merge_adjacent(text, predicted))
-        for split in ("merged", "merged_held_out") if held_out(index) else ("merged",):
+        for split in ("merged", f"merged_{half}"):
             counts[split].update(tp=len(joined[0]), fn=len(joined[1]), fp=len(joined[2]))
+        for kind, spans in zip(("tp", "fn", "fp"), joined, strict=True):
+            for span in spans:
+                per_entity_merged.setdefault(span[0], Counter())[kind] += 1
         for kind, spans in (("tp", hits), ("fn", misses), ("fp", extra)):
             for span in spans:
                 per_entity.setdefault(span[0], Counter())[kind] += 1
@@ -160,10 +163,13 @@ def evaluate(
             _print_errors(text, misses, extra)
     return {
         "overall": _scores(counts["all"]),
+        "dev": _scores(counts["dev"]),
         "held_out": _scores(counts["held_out"]),
         "merged_adjacent": {
             "overall": _scores(counts["merged"]),
+            "dev": _scores(counts["merged_dev"]),
             "held_out": _scores(counts["merged_held_out"]),
+            "per_entity": {e: _scores(c) for e, c in sorted(per_entity_merged.items())},
         },
         "per_entity": {e: scores(c["tp"], c["fp"], c["fn"]) for e, c in sorted(per_entity.items())},
         "ms_per_sample": percentiles(times),
