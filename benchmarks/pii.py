@@ -275,7 +275,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     samples = list(enumerate(data))[: args.limit if args.limit >= 0 else None]
     redactor = PresidioRedactor(ROOT / "policies" / "redaction.yaml", model=args.model)
     started = time.perf_counter()
-    redactor.explain("warm up: Jane Roe, 24 Clarke Avenue")
+    redactor.explain("warm up: Jane Roe, 31 Larkin Avenue")
     load_s = time.perf_counter() - started
     report: dict[str, Any] = {
         "machine": machine(),

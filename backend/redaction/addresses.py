@@ -1,7 +1,7 @@
 """Street addresses, US and European, on one line or spread over several (``LOCATION``).
 
-An address starts at a street line ("24 Clarke Avenue", "Koskikatu 25", "Rua do Arenque
-1634", "PSC 3294, Box 9168") and grows over what follows it: a unit ("Apt. 864", "Suite 5"),
+An address starts at a street line ("31 Larkin Avenue", "Rantakatu 14", "Rua das Flores
+212", "PSC 4471, Box 2210") and grows over what follows it: a unit ("Apt. 12", "Suite 5"),
 then short lines or comma parts that name a city, region, country or postcode. Each part is
 reported on its own, so every part is redacted even when the block's shape is unusual.
 """
@@ -50,40 +50,40 @@ REGION = r"(?:[A-Z]{2,3}|\d{2})"
 POSTCODE = r"(?:\d{5}(?:-\d{3,4})?|\d{2}-\d{3}|\d{4}|[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2})"
 
 STREETS = (
-    # 24 Clarke Avenue · 1987 74 Diakou Street · 1737 Cheriton Dr Reuquén Extensions
+    # 31 Larkin Avenue · 2210 14 Birchwood Place · 880 Larkin Rd Birchwood Extensions
     (
         "us-street",
         rf"\b\d{{1,6}}(?:[ \t]+\d{{1,5}})?[ \t]+(?:{WORD}[ \t]+){{0,3}}(?:{SUFFIXES})\b\.?"
         rf"(?:[ \t]+{CAP}[ \t]+(?:{SUFFIXES})\b)?",
         0.6,
     ),
-    # Koskikatu 25 · Stensås terrasse 38 · Erzsébet tér 19.
+    # Rantakatu 14 · Lindenweg 31 · Havnegata 3 · Mérleg tér 6.
     (
         "eu-street",
-        # a suffix on its own or after three letters: "Erzsébet tér 19", not "During 1974"
+        # a suffix on its own or after three letters: "Mérleg tér 6", not "During 1974"
         rf"\b(?:\d{{1,6}}[ \t]+)?(?:{CAP}[ \t]+){{0,2}}(?:{L}{{3,}})?(?:{EU_SUFFIX})"
         rf"[ \t]+{NUM}\b\.?"
         rf"(?:[ \t]+\d{{1,4}}\b)?",
         0.6,
     ),
-    # Rua do Arenque 1634 · Vicolo Calcirelli 13 · ul. Miła 53
+    # Rua das Flores 212 · Piazza Sella 4 · ul. Polna 17
     (
         "eu-street",
         rf"\b(?:\d{{1,6}}[ \t]+)?(?:{EU_PREFIX})[ \t]+(?:{WORD}[ \t]+){{0,3}}?{NUM}\b\.?",
         0.6,
     ),
-    # 28030 Edeby 55 · 19902 Dobrovského 1394: house number, name, number
+    # 4410 Bergweg 8: house number, name, number
     ("numbered-street", rf"\b\d{{3,6}}[ \t]+(?:{CAP}[ \t]+){{1,3}}{NUM}\b\.?", 0.45),
     # P.O. Box 242
     ("po-box", r"\b(?:P\.?[ \t]?O\.?[ \t]?Box|Postbox|Post Office Box)[ \t]+\d{1,6}\b", 0.6),
-    # PSC 3294, Box 9168 / APO AA 61487 · Unit 4719 Box 7394 / DPO AP 70942
+    # PSC 4471, Box 2210 / APO AE 09812 · Unit 2210 Box 4471 / DPO AP 09812
     (
         "military",
         r"\b(?:PSC|Unit|USNS|USNV|USS|USCGC)[ \t]+[\w ]+?,?[ \t]+Box[ \t]+\d+\s*\n?"
         r"[ \t]*[AFD]PO[ \t]+A[AEP][ \t]+\d{5}",
         0.8,
     ),
-    # the corner of Dalbraut 99 and Frederikke Coves
+    # the corner of Bergweg 8 and Larkin Avenue
     ("corner", rf"\bthe corner of[ \t]+[^\n,]{{3,40}}?[ \t]+and[ \t]+(?:{CAP}[ \t]*){{1,3}}", 0.6),
     # USS Harmon / FPO AE 09812: a ship's military address has no box
     (
@@ -152,7 +152,7 @@ class AddressRecognizer(RegexRecognizer):
                 continue
             parts = [*_street_parts(text, start, end, rule), *_tail_parts(text, end)]
             # a street followed by a unit, city or postcode is surer than a bare street
-            # shape, and than a phone number read across its house numbers ("9543 1819")
+            # shape, and than a phone number read across its house numbers ("4410 2210")
             score = max(score, 0.8 if len(parts) > 2 else 0.6 if len(parts) > 1 else 0)
             taken.append((start, parts[-1][1]))
             for part_start, part_end in _group(text, parts):
@@ -160,7 +160,7 @@ class AddressRecognizer(RegexRecognizer):
 
 
 def _street_parts(text: str, start: int, end: int, rule: str) -> list[tuple[int, int]]:
-    # "28030 Edeby 55": a house number before a street that has its own is a part of its own.
+    # "4410 Bergweg 8": a house number before a street that has its own is a part of its own.
     lead = LEADING_NUMBER.match(text, start, end)
     if rule in {"military", "corner"} or lead is None:
         return [(start, _trim(text, start, end))]

@@ -143,7 +143,7 @@ class SupportNameRecognizer(RegexRecognizer):
             rf"^[ \t>]*{SIGN_OFF}[ \t]*[,.!]?[ \t]*\n+[ \t>]*(?P<name>{NAME})[ \t]*$",
             0.7,
         ),
-        # Pieter de Vries · Willemine ten Pas · Ludwig van der Berg
+        # Pieter de Vries · Greetje ten Berge · Ludwig van der Meer
         _name_rule(
             "name-particle",
             rf"(?<![\w-])(?P<name>(?-i:[A-Z]{NAME_WORD}[ \t]+(?:van der|van den|van|von der|"
@@ -189,7 +189,7 @@ class SupportNameRecognizer(RegexRecognizer):
             rf"\bname\b[^\n?]{{0,40}}\?[ \t]*(?:\w+:[ \t]*)?(?P<name>{NAME})",
             0.6,
         ),
-        # "Jane Roe lives at 24 Clarke Avenue": a name that starts a sentence, before a verb
+        # "Jane Roe lives at 31 Larkin Avenue": a name that starts a sentence, before a verb
         # of where someone is
         _name_rule(
             "subject",

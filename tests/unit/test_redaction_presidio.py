@@ -218,11 +218,11 @@ def test_when_a_name_is_in_a_greeting_or_signature_then_it_is_redacted(
     ("text", "expected"),
     [
         (
-            "Ship it to 24 Clarke Avenue, Springfield, IL 62704 please.",
+            "Ship it to 31 Larkin Avenue, Springfield, IL 62704 please.",
             "Ship it to <LOCATION_1>, <LOCATION_2>, <LOCATION_3> <LOCATION_4> please.",
         ),
         (
-            "New address: Koskikatu 25, 00100 Helsinki",
+            "New address: Rantakatu 14, 00100 Helsinki",
             "New address: <LOCATION_1>, <LOCATION_2> <LOCATION_3>",
         ),
         (
@@ -245,7 +245,7 @@ def test_when_a_name_is_in_a_greeting_or_signature_then_it_is_redacted(
             " <LOCATION_6>",
         ),
         (
-            "• 24 Clarke Avenue\n• Apt. 5\n• Springfield",
+            "• 31 Larkin Avenue\n• Apt. 5\n• Springfield",
             "• <LOCATION_1>\n• <LOCATION_2>\n• <LOCATION_3>",
         ),
         (
