@@ -1,6 +1,7 @@
 """The Presidio redactor with the real spaCy model and the shipped policies/redaction.yaml."""
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -487,3 +488,18 @@ def test_when_a_name_runs_into_an_allowed_product_then_only_the_product_survives
         redact(redactor, text, tenant="demo") == "Order ORD-2026-99812 (Breeze <PERSON_1>) arrived"
     )
     assert [f.reason for f in redactor.explain(text, "demo") if f.kept] == ["kept without 'Breeze'"]
+
+
+def test_when_pytz_is_missing_then_the_gazetteer_keeps_its_own_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backend.redaction import places
+
+    places.gazetteer.cache_clear()
+    monkeypatch.setitem(sys.modules, "pytz", None)
+    try:
+        names = places.gazetteer()
+    finally:
+        places.gazetteer.cache_clear()
+    assert "England" in names
+    assert "Helsinki" not in names
