@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,15 @@ def zaf_token(key: rsa.RSAPrivateKey = ZENDESK_KEY, **changes: Any) -> str:
         **changes,
     }
     return jwt.encode(claims, key, algorithm="RS256")
+
+
+def tampered() -> str:
+    """A valid token whose claims were changed after signing (another agent)."""
+    header, payload, signature = zaf_token().split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["sub"] = "1"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
 
 
 def app_token(app: Flask, tenant: str, user: str = "9001") -> dict[str, str]:

@@ -9,8 +9,6 @@ from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from backend.auth import app_tokens
 from backend.auth.freshdesk_app import verify_freshdesk_app
@@ -24,39 +22,16 @@ from backend.auth.webhooks import (
 )
 from backend.auth.zaf_jwt import verify_zaf_token, zendesk_issuer
 from backend.errors import ConfigError, Unauthorized
+from tests.helpdesk_accounts import (
+    AUDIENCE,
+    OTHER_KEY,
+    ZENDESK_KEY,
+    public_pem,
+    tampered,
+    zaf_token,
+)
 
-AUDIENCE = "https://precedent.acme.test/zendesk/sidebar#installation-360001"
 ISSUER = zendesk_issuer("acme")
-
-
-def private_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-ZENDESK_KEY = private_key()
-OTHER_KEY = private_key()
-
-
-def public_pem(key: rsa.RSAPrivateKey) -> str:
-    return (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-
-
-def zaf_token(key: rsa.RSAPrivateKey = ZENDESK_KEY, **changes: Any) -> str:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": "9001",
-        "iat": now,
-        "exp": now + 300,
-        "context": {"product": "support", "location": "ticket_sidebar"},
-        **changes,
-    }
-    return jwt.encode(claims, key, algorithm="RS256")
 
 
 def verify(token: str) -> Any:
@@ -67,14 +42,6 @@ def test_when_zendesk_signed_the_token_then_the_agent_and_location_are_known() -
     claims = verify(zaf_token())
     assert (claims.issuer, claims.user_id) == ("acme.zendesk.com", "9001")
     assert (claims.product, claims.location) == ("support", "ticket_sidebar")
-
-
-def tampered() -> str:
-    header, payload, signature = zaf_token().split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
-    claims["sub"] = "1"  # another agent
-    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    return f"{header}.{forged}.{signature}"
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@ installation secrets, webhooks and pre-drafting."""
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import re
@@ -26,6 +25,7 @@ from tests.helpdesk_accounts import (
     queued_messages,
     ready_draft,
     signed,
+    tampered,
     zaf_token,
 )
 
@@ -87,21 +87,13 @@ def test_when_zendesk_posts_a_valid_jwt_then_the_page_carries_a_token_for_the_dr
     assert signed_in[0].details["location"] == "ticket_sidebar"
 
 
-def _tampered() -> str:
-    header, payload, signature = zaf_token().split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
-    claims["sub"] = "1"  # another agent
-    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    return f"{header}.{forged}.{signature}"
-
-
 @pytest.mark.parametrize(
     ("token", "reason"),
     [
         (lambda: zaf_token(iat=int(time.time()) - 900, exp=int(time.time()) - 600), "expired"),
         (lambda: zaf_token(aud="https://elsewhere.test/#installation-1"), "wrong audience"),
         (lambda: zaf_token(OTHER_KEY), "bad signature"),
-        (_tampered, "bad signature"),
+        (tampered, "bad signature"),
     ],
 )
 def test_when_the_jwt_is_bad_then_401_with_the_reason_and_an_audit_event(
