@@ -126,7 +126,8 @@ SIGN_OFF = (
 
 RELATION = (
     "kid|son|daughter|child|wife|husband|partner|spouse|friend|mother|father|mom|mum|dad|"
-    "brother|sister|colleague|boss|manager|neighbou?r|tenant|landlord|assistant|guardian"
+    "brother|sister|colleague|boss|manager|neighbou?r|tenant|landlord|assistant|guardian|"
+    "grandfather|grandmother|grandson|granddaughter|uncle|aunt|cousin|nephew|niece"
 )
 
 
@@ -154,6 +155,12 @@ class SupportNameRecognizer(RegexRecognizer):
         _name_rule(
             "relation",
             rf"\bmy[ \t]+(?:{RELATION})(?:['’]s)?[ \t,]+(?:{TITLE}[ \t]+)?(?P<name>{NAME})",
+            0.6,
+        ),
+        # "my grandmother was called Ada Holm": a relative's name, not a product's
+        _name_rule(
+            "relative-called",
+            rf"\b(?:{RELATION})[ \t]+(?:is|was)[ \t]+(?:called|named)[ \t]+(?P<name>{NAME})",
             0.6,
         ),
         _name_rule(

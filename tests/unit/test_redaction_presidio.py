@@ -107,6 +107,8 @@ def test_when_text_has_personal_values_then_they_become_placeholders(
         ("To: Support Team", "To: Support Team"),
         ("Reported by Jonas Eklof yesterday.", "Reported by <PERSON_1> yesterday."),
         ("Her maiden name is Okafor.", "Her maiden name is <PERSON_1>."),
+        ("My grandmother was called Ada Holm.", "My grandmother was called <PERSON_1>."),
+        ("The app is called Tempo Pro.", "The app is called Tempo Pro."),
         (
             "Hi Priya Raman,\nthe part is here. Priya, can you sign?",
             "Hi <PERSON_1>,\nthe part is here. <PERSON_2>, can you sign?",
