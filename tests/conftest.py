@@ -68,3 +68,22 @@ def load_fixture_corpus(service: Services, tenant: str = "demo") -> None:
 def indexed_app(app: Flask) -> Flask:
     load_fixture_corpus(services.get())
     return app
+
+
+def draft_n1() -> tuple[str, dict[str, Any]]:
+    """Draft ticket N-1 as a worker does; the draft id and its draft.ready audit details."""
+    from sqlalchemy import select
+
+    from backend import pipeline
+    from backend.models import AuditEvent
+
+    store = services.draft_store()
+    row, _ = store.request("demo", "N-1", "test")
+    assert pipeline.process_draft(row.id, store, services.get()) == "ready"
+    with db.session() as session:
+        event = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "draft.ready", AuditEvent.subject == f"draft:{row.id}"
+            )
+        ).one()
+        return row.id, dict(event.details)

@@ -14,18 +14,15 @@ from typing import Any
 import numpy as np
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
 from backend import create_app, migrate, pipeline, services
-from backend.db import db
 from backend.drafting.providers_file import parse_providers
 from backend.errors import ConfigError, ProviderRefused, ProviderRejected, ProviderUnavailable
-from backend.models import AuditEvent
 from backend.redaction import RedactedText, Vault, seal
 from backend.retrieval.cohere import CohereEmbedder
 from backend.retrieval.ingest import ingest, ticket_records
 from backend.types import Source
-from tests.conftest import FIXTURES, app_config, load_fixture_corpus
+from tests.conftest import FIXTURES, app_config, draft_n1, load_fixture_corpus
 from tests.provider_replies import (
     COHERE_BAD_KEY,
     COHERE_RATE_LIMITED,
@@ -166,20 +163,6 @@ def cohere_app(tmp_path: Path, yaml_text: str, **overrides: Any) -> Iterator[Fla
 @pytest.fixture
 def app(tmp_path: Path, server: CohereStandIn) -> Iterator[Flask]:
     yield from cohere_app(tmp_path, providers_file(server.url))
-
-
-def draft_n1() -> tuple[str, dict[str, Any]]:
-    """Draft ticket N-1 as a worker does; the draft id and its draft.ready audit details."""
-    store = services.draft_store()
-    row, _ = store.request("demo", "N-1", "test")
-    assert pipeline.process_draft(row.id, store, services.get()) == "ready"
-    with db.session() as session:
-        event = session.scalars(
-            select(AuditEvent).where(
-                AuditEvent.action == "draft.ready", AuditEvent.subject == f"draft:{row.id}"
-            )
-        ).one()
-        return row.id, dict(event.details)
 
 
 def question(text: str = "My purifier flashes E-104 on wifi, <PERSON_1> here") -> RedactedText:

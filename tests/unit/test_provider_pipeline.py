@@ -12,10 +12,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from backend import create_app, migrate, pipeline, services
+from backend import create_app, migrate, services
 from backend.db import db
-from backend.models import AuditEvent, Citation
-from tests.conftest import app_config, load_fixture_corpus
+from backend.models import Citation
+from tests.conftest import app_config, draft_n1, load_fixture_corpus
 from tests.provider_replies import (
     COHERE_SERVER_ERROR,
     cohere_citation,
@@ -57,20 +57,6 @@ def cohere_app(
 ) -> Iterator[Flask]:
     monkeypatch.setenv("VENDOR_TEST_KEY", "test-key-123")
     yield from provider_app(tmp_path, providers_yaml(server.url, max_retries=1))
-
-
-def draft_n1() -> tuple[str, dict[str, object]]:
-    """Draft ticket N-1 as a worker does; the draft id and its draft.ready audit details."""
-    store = services.draft_store()
-    row, _ = store.request("demo", "N-1", "test")
-    assert pipeline.process_draft(row.id, store, services.get()) == "ready"
-    with db.session() as session:
-        event = session.scalars(
-            select(AuditEvent).where(
-                AuditEvent.action == "draft.ready", AuditEvent.subject == f"draft:{row.id}"
-            )
-        ).one()
-        return row.id, dict(event.details)
 
 
 def test_a_cohere_draft_cites_retrieved_sources_and_the_vendor_sees_only_placeholders(
