@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
 from kombu.exceptions import OperationalError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from backend import review, services
 from backend.api import error_response
@@ -78,15 +79,21 @@ def follow_draft(draft_id: str) -> Response:
 def insert_draft(draft_id: str) -> Response:
     """The agent puts the draft into the composer: 409 while it awaits or failed review."""
     with db.session() as session:
-        draft = session.scalars(
-            select(Draft).join(Tenant).where(Draft.id == draft_id, Tenant.slug == current_tenant())
-        ).first()
-        if draft is None:
-            raise DraftNotFound(f"draft '{draft_id}' was not found")
+        draft = tenant_draft(session, draft_id)
         refusal = review.mark_inserted(session, draft, current_actor())
     if refusal:
         raise refusal
     return read_draft(draft_id)
+
+
+def tenant_draft(session: Session, draft_id: str) -> Draft:
+    """The calling tenant's draft; another tenant's is reported as not found."""
+    draft = session.scalars(
+        select(Draft).join(Tenant).where(Draft.id == draft_id, Tenant.slug == current_tenant())
+    ).first()
+    if draft is None:
+        raise DraftNotFound(f"draft '{draft_id}' was not found")
+    return draft
 
 
 def _enqueue(draft_id: str) -> None:

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-from sqlalchemy import select
 
-from backend.api.drafts import iso
-from backend.auth import current_actor, current_agent, current_tenant
+from backend.api.drafts import iso, tenant_draft
+from backend.auth import current_actor, current_agent
 from backend.auth.identity import require_app_identity
 from backend.db import db
-from backend.errors import Conflict, DraftNotFound
+from backend.errors import Conflict
 from backend.learning import outcomes
-from backend.models import Draft, Outcome, Tenant
+from backend.models import Outcome
 
 bp = Blueprint("outcomes", __name__, url_prefix="/api/v1/drafts")
 bp.before_request(require_app_identity)
@@ -23,11 +22,7 @@ bp.before_request(require_app_identity)
 def report_outcome(draft_id: str) -> tuple[Response, int]:
     report = outcomes.sidebar_report(request.get_json(silent=True), current_agent())
     with db.session() as session:
-        draft = session.scalars(
-            select(Draft).join(Tenant).where(Draft.id == draft_id, Tenant.slug == current_tenant())
-        ).first()
-        if draft is None:
-            raise DraftNotFound(f"draft '{draft_id}' was not found")
+        draft = tenant_draft(session, draft_id)
         if draft.status != "ready":
             raise Conflict(f"draft {draft.id} is {draft.status}, not ready", "draft_not_ready")
         body = outcome_json(outcomes.record(session, draft, report, current_actor()))
