@@ -15,6 +15,8 @@ from backend.clitools import Group
 from backend.drafting.providers import Posture, ProviderRegistry
 from backend.drafting.providers_file import ProvidersFileError, load_providers
 from backend.errors import PrecedentError
+from backend.retrieval import vendors
+from backend.retrieval.vendors import RetrievalVendors
 
 
 class TenantsRefused(PrecedentError):
@@ -39,12 +41,33 @@ def providers_check(file: Path | None) -> None:
         return
     registry = _load(path)
     click.echo(f"{path}: {len(registry.providers)} providers, {len(registry.tenants)} tenants")
-    refused = [tenant for tenant in sorted(registry.tenants) if not _report(registry, tenant)]
+    retrieval = _retrieval_vendors(registry)
+    refused = [
+        tenant
+        for tenant in sorted(registry.tenants)
+        if not all([_report(registry, tenant), _report_retrieval(retrieval, tenant)])
+    ]
     if refused:
         raise TenantsRefused(
             f"{len(refused)} of {len(registry.tenants)} tenants refused: {', '.join(refused)}. "
-            "They draft offline until their provider is verified for their data scopes."
+            "They draft offline until their provider is verified for their data scopes; a "
+            "refused embedder or reranker stops the deployment from starting."
         )
+
+
+def _retrieval_vendors(registry: ProviderRegistry) -> RetrievalVendors:
+    """The embedder / reranker the settings send to a vendor (none: an empty list of uses)."""
+    from backend.cli import app
+
+    return vendors.unchecked(app().config, registry)
+
+
+def _report_retrieval(retrieval: RetrievalVendors, tenant: str) -> bool:
+    for use in retrieval.uses:
+        refusal = retrieval.refusal(use, tenant)
+        verdict = "OK" if refusal is None else f"REFUSED ({refusal})"
+        click.echo(f"  {use.role:<9} {use.provider.name} (model {use.model}): {verdict}")
+    return all(retrieval.refusal(use, tenant) is None for use in retrieval.uses)
 
 
 def _configured_file() -> Path | None:

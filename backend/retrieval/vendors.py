@@ -49,7 +49,7 @@ class RetrievalVendors:
             problem
             for use in self.uses
             for tenant in dict.fromkeys(tenants)
-            if (problem := self._refusal(use, tenant))
+            if (problem := self.refusal(use, tenant))
         ]
         if problems:  # embedding and reranking often share an entry: say it once
             listed = "\n  - ".join(dict.fromkeys(problems))
@@ -62,14 +62,15 @@ class RetrievalVendors:
         """
         records: dict[str, Any] = {}
         for use in (u for u in self.uses if u.role in roles):
-            problem = self._refusal(use, tenant)
+            problem = self.refusal(use, tenant)
             if problem:
                 raise ProviderRefused(problem)
             posture = _posture(self.registry.tenants[tenant], use.provider)
             records[use.role] = {**posture.record(), "model": use.model}
         return records
 
-    def _refusal(self, use: Use, tenant: str) -> str | None:
+    def refusal(self, use: Use, tenant: str) -> str | None:
+        """Why ``tenant``'s text may not go to ``use``; None when it may."""
         profile = self.registry.tenants.get(tenant)
         if profile is None:
             return (
@@ -93,16 +94,19 @@ def _posture(tenant: TenantProfile, provider: Provider) -> Posture:
 
 def from_config(config: Mapping[str, Any]) -> RetrievalVendors | None:
     """The vendor calls the settings configure, checked for every known tenant; None if none."""
-    wanted = _wanted(config)
-    if not wanted:
+    if not _wanted(config):
         return None
     from backend.drafting.providers_file import load_providers
 
     registry = load_providers(config["PROVIDERS"])
-    uses = tuple(_use(registry, *w) for w in wanted)
-    vendors = RetrievalVendors(registry, uses)
+    vendors = unchecked(config, registry)
     vendors.check([*registry.tenants, config["DEFAULT_TENANT"]])
     return vendors
+
+
+def unchecked(config: Mapping[str, Any], registry: ProviderRegistry) -> RetrievalVendors:
+    """The vendor calls the settings configure on ``registry``, not yet checked per tenant."""
+    return RetrievalVendors(registry, tuple(_use(registry, *w) for w in _wanted(config)))
 
 
 def _wanted(config: Mapping[str, Any]) -> list[tuple[Role, str, str, str, str]]:

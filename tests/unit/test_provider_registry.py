@@ -183,9 +183,39 @@ def test_providers_check_reports_each_tenant_and_fails_when_one_is_refused(
         "addendum, signed 2026-01-05 (SEC-231)\n"
         "  scopes    covered: pii; missing: none\n"
         "Error: 1 of 2 tenants refused: clinic. They draft offline until their provider is "
-        "verified for their data scopes.\n"
+        "verified for their data scopes; a refused embedder or reranker stops the deployment "
+        "from starting.\n"
     )
     assert "set-but-never-printed" not in result.output
+
+
+def test_providers_check_reports_the_vendor_embedder_and_reranker_per_tenant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "providers.yaml"
+    path.write_text(docstring_example())
+    monkeypatch.setenv("COHERE_API_KEY", "set")
+    monkeypatch.setenv("PRECEDENT_PROVIDERS", str(path))
+    monkeypatch.setenv("PRECEDENT_EMBEDDER", "cohere")
+    monkeypatch.setenv("PRECEDENT_EMBED_PROVIDER", "cohere-eu")
+    monkeypatch.setenv("PRECEDENT_RERANKER", "cohere")
+    result = check(str(path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    clinic, demo = (
+        lines.index("clinic: REFUSED ('cohere-eu' is not verified for phi)"),
+        lines.index("demo: OK"),
+    )
+    refused = (
+        "REFUSED (tenant 'clinic' (scopes: pii, phi) may not use PRECEDENT_EMBED_PROVIDER: "
+        "'cohere-eu' is not verified for phi)"
+    )
+    assert lines[clinic + 4] == f"  embed     cohere-eu (model embed-v4.0): {refused}"
+    assert lines[clinic + 5].startswith("  rerank    cohere-eu (model rerank-v3.5): REFUSED")
+    assert lines[demo + 4 : demo + 6] == [
+        "  embed     cohere-eu (model embed-v4.0): OK",
+        "  rerank    cohere-eu (model rerank-v3.5): OK",
+    ]
 
 
 def test_providers_check_passes_when_every_tenant_is_covered(tmp_path: Path) -> None:
