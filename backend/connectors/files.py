@@ -17,7 +17,15 @@ from typing import Any
 from backend.connectors import connectors
 from backend.errors import ConfigError, InputError, TicketNotFound
 from backend.retrieval.chunking import Section, split_html, split_markdown
-from backend.types import Article, Comment, CustomerContext, Page, Requester, Ticket
+from backend.types import (
+    Article,
+    Comment,
+    CustomerContext,
+    Page,
+    Requester,
+    Ticket,
+    TicketSummary,
+)
 
 TICKET_FIELDS = (
     "id",
@@ -56,7 +64,15 @@ class FilesConnector:
         return list(self._read(tenant))[:limit]
 
     def customer_context(self, tenant: str, ticket: Ticket) -> CustomerContext | None:
-        return None  # an export file knows no organisation or plan: the draft says so
+        """The ticket row's optional ``customer`` object; None (the draft says so) without it.
+
+        ``{"organization": "…", "plan": "…", "fields": {…}, "recent_tickets": [{"id",
+        "subject", "status", "created_at"}]}`` — what a helpdesk would know about the requester.
+        """
+        for number, row in jsonl_rows(self._inbox):
+            if str(row.get("id")) == ticket.id and isinstance(row.get("customer"), dict):
+                return _customer(row["customer"], ticket, f"{self._inbox}:{number}")
+        return None
 
     def resolved_tickets(
         self, tenant: str, cursor: str | None = None, since: datetime | None = None
@@ -105,6 +121,25 @@ def _ticket(tenant: str, row: dict[str, Any], where: str) -> Ticket:
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{where}: ticket is missing or has a malformed field ({exc})") from None
+
+
+def _customer(customer: dict[str, Any], ticket: Ticket, where: str) -> CustomerContext:
+    try:
+        recent = tuple(
+            TicketSummary(
+                str(t["id"]), str(t["subject"]), str(t["status"]), str(t.get("created_at", ""))
+            )
+            for t in customer.get("recent_tickets") or ()
+        )
+        return CustomerContext(
+            requester=ticket.requester,
+            organization=str(customer.get("organization") or ""),
+            plan=str(customer.get("plan") or ""),
+            fields={str(k): str(v) for k, v in (customer.get("fields") or {}).items()},
+            recent_tickets=recent,
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{where}: 'customer' is malformed ({exc})") from None
 
 
 @dataclass(frozen=True)

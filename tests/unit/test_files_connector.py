@@ -116,6 +116,42 @@ def test_when_the_inbox_file_is_missing_then_the_setting_is_named(tmp_path: Path
         FilesConnector(str(tmp_path / "none.jsonl")).get_ticket("demo", "N-1")
 
 
+def inbox_with_customer(tmp_path: Path, customer: object) -> FilesConnector:
+    rows = [json.loads(line) for line in (FIXTURES / "inbox.jsonl").read_text().splitlines()]
+    rows[0]["customer"] = customer
+    inbox = tmp_path / "inbox.jsonl"
+    inbox.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return FilesConnector(str(inbox))
+
+
+def test_when_a_row_describes_the_customer_then_that_is_the_context(tmp_path: Path) -> None:
+    customer = {
+        "organization": "Harbourline",
+        "plan": "Business",
+        "fields": {"Country": "IE"},
+        "recent_tickets": [{"id": "T-7", "subject": "Quote", "status": "solved"}],
+    }
+    files = inbox_with_customer(tmp_path, customer)
+    context = files.customer_context("demo", files.get_ticket("demo", "N-1"))
+    assert context is not None
+    assert (context.organization, context.plan, dict(context.fields)) == (
+        "Harbourline",
+        "Business",
+        {"Country": "IE"},
+    )
+    assert [(t.id, t.status) for t in context.recent_tickets] == [("T-7", "solved")]
+    assert files.customer_context("demo", files.get_ticket("demo", "N-2")) is None
+
+
+def test_when_a_customer_object_is_malformed_then_the_error_names_the_line(
+    tmp_path: Path,
+) -> None:
+    files = inbox_with_customer(tmp_path, {"recent_tickets": [{"subject": "no id"}]})
+    with pytest.raises(InputError) as error:
+        files.customer_context("demo", files.get_ticket("demo", "N-1"))
+    assert error.value.message.startswith(f"{tmp_path / 'inbox.jsonl'}:1: 'customer' is malformed")
+
+
 def test_an_export_file_has_no_customer_context_history_or_articles() -> None:
     files = FilesConnector(str(FIXTURES / "inbox.jsonl"))
     ticket = files.get_ticket("demo", "N-1")
