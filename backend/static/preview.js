@@ -79,11 +79,19 @@
     if (!rtf) return d.toLocaleString();
     var seconds = (d.getTime() - Date.now()) / 1000;
     var abs = Math.abs(seconds);
-    var units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
+    // Like a helpdesk inbox: "3 hours ago" this week, a short date ("Apr 6") before that.
+    if (abs >= 604800) return shortDate(d);
+    var units = [["day", 86400], ["hour", 3600], ["minute", 60]];
     for (var i = 0; i < units.length; i++) {
       if (abs >= units[i][1]) return rtf.format(Math.round(seconds / units[i][1]), units[i][0]);
     }
     return "just now";
+  }
+
+  function shortDate(d) {
+    var sameYear = d.getFullYear() === new Date().getFullYear();
+    var options = sameYear ? { month: "short", day: "numeric" } : { month: "short", day: "numeric", year: "numeric" };
+    return typeof Intl !== "undefined" ? new Intl.DateTimeFormat(undefined, options).format(d) : d.toDateString();
   }
 
   function absolute(value) {
