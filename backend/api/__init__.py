@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     from backend.api import (
         admin,
+        app_session,
         apps,
         drafts,
         health,
@@ -27,7 +28,19 @@ def init_app(app: Flask) -> None:
         webhooks,
     )
 
-    modules = (drafts, health, openapi, tickets, reviews, admin, pages, apps, outcomes, webhooks)
+    modules = (
+        drafts,
+        health,
+        openapi,
+        tickets,
+        reviews,
+        admin,
+        pages,
+        apps,
+        app_session,
+        outcomes,
+        webhooks,
+    )
     for module in modules:
         app.register_blueprint(module.bp)
     app.register_error_handler(PrecedentError, _precedent_error)

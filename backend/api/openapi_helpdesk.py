@@ -106,6 +106,27 @@ def _webhook(scheme: str, summary: str, operation_id: str) -> dict[str, Any]:
 
 
 PATHS: dict[str, Any] = {
+    "/app/token": {
+        "post": {
+            "operationId": "renewAppToken",
+            "security": [{"appToken": []}],
+            "summary": "Trade a still-valid app token for a fresh one (the open sidebar page)",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "token": STRING,
+                            "expires_in": {"type": "integer", "description": "seconds"},
+                        },
+                    },
+                    "A new app token for the same tenant and agent (audited)",
+                ),
+                "400": _error("The caller did not sign in with an app token"),
+                "401": _error("The app token is missing, expired or forged"),
+            },
+        }
+    },
     "/drafts/{draft_id}/outcome": {
         "post": {
             "operationId": "reportOutcome",

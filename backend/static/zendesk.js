@@ -19,14 +19,27 @@
     return;
   }
 
+  var apiBase = body.getAttribute("data-api-base") || "/api/v1";
   var sidebar = PrecedentSidebar.mount(root, {
-    apiBase: body.getAttribute("data-api-base") || "/api/v1",
-    headers: token ? { Authorization: "Bearer " + token } : null,
+    apiBase: apiBase,
+    headers: function () { return token ? { Authorization: "Bearer " + token } : {}; },
     draftButton: true,
     feedback: true,
     onInsert: insert,
     onStateChange: fit,
   });
+
+  // Zendesk signs the page only when it loads; the token lives 15 minutes, so an open
+  // sidebar trades it for a fresh one every 10 (an expired one needs the app reloaded).
+  var RENEW_MS = 10 * 60 * 1000;
+  function renew() {
+    if (!token) return;
+    fetch(apiBase + "/app/token", { method: "POST", headers: { Authorization: "Bearer " + token } })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (fresh) { if (fresh && fresh.token) token = fresh.token; })
+      .catch(function () { /* offline for a moment: the next renewal tries again */ });
+  }
+  if (token) setInterval(renew, RENEW_MS);
 
   /** Appends to the reply composer; older hosts only know the comment.* path. */
   function insert(text) {

@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from backend.auth import app_tokens
 from backend.db import db
 from backend.models import AuditEvent, Draft, Tenant
 from tests.helpdesk_accounts import (
@@ -192,8 +193,6 @@ def test_once_a_helpdesk_is_connected_the_api_needs_a_credential(
 
 
 def test_an_expired_app_token_is_refused(client: FlaskClient, app: Flask) -> None:
-    from backend.auth import app_tokens
-
     old = app_tokens.issue(str(app.config["SECRET_KEY"]), "acme", "9001", now=time.time() - 3600)
     response = client.get("/api/v1/tickets", headers={"Authorization": f"Bearer {old}"})
     assert response.status_code == 401
@@ -300,3 +299,28 @@ def test_a_webhook_for_the_wrong_platform_or_an_unknown_tenant_is_refused(
     assert events("demo")[-1].details["claimed_tenant"] == "nobody"
     with db.session() as session:
         assert session.scalars(select(Tenant).where(Tenant.slug == "nobody")).first() is None
+
+
+def test_an_open_sidebar_renews_its_app_token_and_the_new_one_works(
+    client: FlaskClient, app: Flask
+) -> None:
+    renewed = client.post("/api/v1/app/token", headers=app_token(app, "acme"))
+    assert renewed.status_code == 200
+    body = renewed.get_json()
+    assert body["expires_in"] == 900
+    headers = {"Authorization": f"Bearer {body['token']}"}
+    assert client.get("/api/v1/tickets", headers=headers).status_code == 200
+    assert events("acme")[-1].action == "app.token_renewed"
+
+
+def test_an_expired_or_missing_app_token_cannot_be_renewed(client: FlaskClient, app: Flask) -> None:
+    expired = app_tokens.issue(
+        str(app.config["SECRET_KEY"]), "acme", "9001", now=time.time() - 3600
+    )
+    response = client.post("/api/v1/app/token", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["message"] == "app token rejected: expired"
+    secret = {"X-Precedent-App-Secret": FRESHDESK_APP_SECRET}
+    refused = client.post("/api/v1/app/token", headers=secret)
+    assert refused.status_code == 400
+    assert "only an app token" in refused.get_json()["error"]["message"]
