@@ -6,7 +6,8 @@ import re
 
 from backend.types import Citation, DraftText, VerifiedDraft
 
-MARKER = re.compile(r"\s?\[(\d{1,3})\]")
+# "[2]" or a list such as "[1, 3]" (models write both; the sidebar renders both as badges).
+MARKER = re.compile(r"\s?\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 
 
 def verify(draft: DraftText) -> VerifiedDraft:
@@ -16,12 +17,15 @@ def verify(draft: DraftText) -> VerifiedDraft:
 
     def replace(match: re.Match[str]) -> str:
         nonlocal dropped
-        index = int(match.group(1))
-        if not 1 <= index <= len(draft.sources):
-            dropped = True
-            return ""
-        renumbered.setdefault(index, len(renumbered) + 1)
-        return f" [{renumbered[index]}]"
+        kept: list[int] = []
+        for index in (int(n) for n in match.group(1).split(",")):
+            if not 1 <= index <= len(draft.sources):
+                dropped = True
+                continue
+            renumbered.setdefault(index, len(renumbered) + 1)
+            if renumbered[index] not in kept:
+                kept.append(renumbered[index])
+        return f" [{', '.join(map(str, kept))}]" if kept else ""
 
     text = MARKER.sub(replace, draft.text)
     citations = tuple(

@@ -90,18 +90,29 @@ def test_when_a_marker_points_nowhere_then_verify_removes_it_and_says_so() -> No
     assert "unsupported_citation_removed" in verified.flags
 
 
+def test_when_a_marker_lists_several_sources_then_each_is_renumbered_or_dropped() -> None:
+    draft = DraftText("Reset it. [3] Then wait. [1, 3, 9] Done. [9]", tuple(map(source, (1, 2, 3))))
+    verified = verify(draft)
+    assert verified.text == "Reset it. [1] Then wait. [2, 1] Done."
+    assert [(c.marker, c.source.source_id) for c in verified.citations] == [(1, "s3"), (2, "s1")]
+    assert "unsupported_citation_removed" in verified.flags
+
+
 @given(
-    markers=st.lists(st.integers(min_value=0, max_value=12), max_size=12),
+    markers=st.lists(
+        st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=3), max_size=12
+    ),
     source_count=st.integers(min_value=0, max_value=6),
 )
 def test_verified_citations_always_point_at_retrieved_sources(
-    markers: list[int], source_count: int
+    markers: list[list[int]], source_count: int
 ) -> None:
     sources = tuple(source(n) for n in range(1, source_count + 1))
-    text = " ".join(f"Sentence {i} [{m}]." for i, m in enumerate(markers))
+    text = " ".join(f"Sentence {i} [{', '.join(map(str, m))}]." for i, m in enumerate(markers))
     verified = verify(DraftText(text, sources))
     assert {c.source for c in verified.citations} <= set(sources)
-    shown = [int(m) for m in re.findall(r"\[(\d+)\]", verified.text)]
+    lists = re.findall(r"\[(\d+(?:, \d+)*)\]", verified.text)
+    shown = [int(n) for found in lists for n in found.split(", ")]
     assert set(shown) == {c.marker for c in verified.citations}
     assert sorted({c.marker for c in verified.citations}) == list(
         range(1, len(verified.citations) + 1)
