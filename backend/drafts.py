@@ -11,6 +11,7 @@ never mistaken for a finished draft and a retried attempt starts from nothing.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -19,11 +20,14 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import CursorResult, Update, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from backend import audit, review
 from backend.models import Citation, Draft, Tenant, utcnow
 from backend.types import VerifiedDraft
+
+log = logging.getLogger(__name__)
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 ACTIVE = ("queued", "running")
@@ -149,12 +153,18 @@ class DraftStore:
         """The text so far of a draft being streamed; False if another worker took it over.
 
         A stream that is still growing is a worker at work, so the lease is renewed too. Never
-        raises LeaseLost: it runs inside a model's stream, and the next heartbeat or
-        ``complete`` reports the lost lease where it can be handled.
+        raises: it runs inside a model's stream, where an exception would count against the
+        provider (retries, circuit breaker) although the provider did nothing wrong. A lost
+        lease is reported by the next heartbeat or ``complete``; a database error here only
+        costs the agent a live preview (logged), and ``complete`` writes the whole text.
         """
         values = {"partial_text": text, "lease_expires_at": utcnow() + self._lease}
-        with self._sessions() as session:
-            return bool(_changed(session, self._owned(session, claim).values(**values)))
+        try:
+            with self._sessions() as session:
+                return bool(_changed(session, self._owned(session, claim).values(**values)))
+        except SQLAlchemyError as exc:
+            log.warning("draft %s: text so far not saved (%s)", claim.draft_id, type(exc).__name__)
+            return False
 
     def complete(
         self,

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.exc import OperationalError
 
 from backend import pipeline, services
 from backend.api.draft_events import Pace, draft_events
@@ -140,6 +141,20 @@ def test_when_the_text_keeps_growing_then_the_workers_lease_is_renewed(app: Flas
     time.sleep(0.6)  # past the first lease, not past the renewed one
     assert store.stale(queued_for=timedelta(hours=1)) == []
     assert store.claim(row.id) is None  # no second worker takes a draft that is streaming
+
+
+def test_when_the_database_fails_mid_stream_then_the_preview_is_skipped_not_the_provider(
+    app: Flask,
+) -> None:
+    def broken_sessions() -> Any:
+        raise OperationalError("UPDATE drafts", {}, Exception("database is locked"))
+
+    shared = services.draft_store()
+    row, _ = shared.request("demo", "N-1", "test")
+    claim = shared.claim(row.id)
+    assert claim is not None
+    broken = DraftStore(broken_sessions, 60, 3)
+    assert broken.write_partial(claim, "Hi Jane") is False  # logged, never raised
 
 
 def _recording(write: Any, written: list[str]) -> Any:
