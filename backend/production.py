@@ -101,4 +101,5 @@ def _reason(exc: Exception) -> str:
 
 
 def _mask_passwords(text: str) -> str:
-    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
+    # user:password@ and Redis's user-less :password@
+    return re.sub(r"(://[^:/@\s]*:)[^@\s]+@", r"\1***@", text)

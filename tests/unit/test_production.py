@@ -94,3 +94,17 @@ def test_when_the_worker_starts_against_a_dead_broker_then_it_exits_with_the_rea
     assert result.exit_code == 1
     assert result.output.startswith("Error: the production profile cannot start:\n")
     assert "broker (PRECEDENT_BROKER_URL) is unreachable" in result.output
+
+
+@pytest.mark.parametrize(
+    ("message", "masked"),
+    [
+        ("redis://:hunter2@cache:6379/0 refused", "redis://:***@cache:6379/0 refused"),
+        ("postgresql://app:hunter2@db/precedent", "postgresql://app:***@db/precedent"),
+        ("redis://cache:6379/0 refused", "redis://cache:6379/0 refused"),
+    ],
+)
+def test_when_a_driver_message_holds_a_url_then_its_password_is_masked(
+    message: str, masked: str
+) -> None:
+    assert production._mask_passwords(message) == masked
