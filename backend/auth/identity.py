@@ -14,6 +14,7 @@ Every refusal is written to the audit log before the 401 goes out.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,10 +29,11 @@ from backend.auth.webhooks import header_value
 from backend.connectors.settings import HelpdeskSettingsStore
 from backend.db import db
 from backend.drafts import ensure_tenant
-from backend.errors import Unauthorized
+from backend.errors import ConfigError, Unauthorized
 from backend.models import HelpdeskConnection, Tenant
 
 IDENTITY = "precedent_identity"  # key in flask.g
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,11 @@ def freshdesk_tenant(secret: str) -> str | None:
     for slug in slugs:
         try:
             verify_freshdesk_app({APP_SECRET_HEADER: secret}, store.load(slug).app_secret)
+        except ConfigError:
+            # One tenant's unreadable settings must not lock out the others, nor be named
+            # to an unauthenticated caller: the operator reads it in the log.
+            log.error("Freshdesk tenant '%s': stored settings cannot be decrypted", slug)
+            continue
         except Unauthorized:
             continue
         return slug

@@ -173,6 +173,27 @@ def test_the_freshdesk_installation_secret_names_its_tenant(
     assert client.get(f"/api/v1/drafts/{acme_draft}", headers=secret).status_code == 404
 
 
+def test_a_freshdesk_tenant_whose_settings_no_longer_decrypt_locks_out_no_one(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    from backend.connectors.settings import HelpdeskSettings, HelpdeskSettingsStore
+
+    rotated = HelpdeskSettingsStore.from_config({**app.config, "SECRET_KEY": "rotated"})
+    rotated.save(
+        HelpdeskSettings(
+            tenant="initech", platform="freshdesk", host="initech.freshdesk.com", app_secret="x"
+        )
+    )
+    connect_helpdesks(app)
+    client = app.test_client()
+    secret = {"X-Precedent-App-Secret": FRESHDESK_APP_SECRET}
+    assert client.get("/api/v1/tickets", headers=secret).status_code == 200
+    guess = client.get("/api/v1/tickets", headers={"X-Precedent-App-Secret": "guess"})
+    assert guess.status_code == 401
+    assert "initech" not in guess.get_data(as_text=True)
+    assert "Freshdesk tenant 'initech'" in caplog.text
+
+
 @pytest.mark.parametrize(
     ("headers", "message"),
     [
