@@ -50,5 +50,6 @@ connectors: Registry[Connector] = Registry(
         "files": "backend.connectors.files",
         "zendesk": "backend.connectors.zendesk",
         "freshdesk": "backend.connectors.freshdesk",
+        "helpdesk": "backend.connectors.helpdesk",  # each tenant's own platform
     },
 )

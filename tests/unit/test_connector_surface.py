@@ -50,5 +50,6 @@ def instance(name: str) -> Any:
     cls: Any = connectors.get(name)
     if name == "files":
         return cls(inbox="inbox.jsonl")
-    settings = HelpdeskSettings(tenant="t", platform=name, host="t", email="e", api_token="k")
+    platform = "zendesk" if name == "helpdesk" else name
+    settings = HelpdeskSettings(tenant="t", platform=platform, host="t", email="e", api_token="k")
     return cls(lambda tenant: settings)
