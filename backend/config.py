@@ -91,6 +91,9 @@ SETTINGS: dict[str, Setting] = {
     "POLICIES_DIR": Setting(str, "policies", "compliance policy folder; empty turns the gate off"),
     "POLICY_CHECK_SECONDS": Setting(int, 2, "how often policy files are checked for edits"),
     "ADMIN_TOKEN": Setting(str, "", "bearer token for /api/v1/admin; empty disables it"),
+    "MAX_CONTENT_LENGTH": Setting(
+        int, 1024 * 1024, "largest request body in bytes; bigger ones get 413 unread"
+    ),
 }
 
 
@@ -119,6 +122,7 @@ def validate(config: dict[str, Any]) -> None:
         "WEAVIATE_REPLICATION",
         "EMBED_DIMENSIONS",
         "RERANK_CANDIDATES",
+        "MAX_CONTENT_LENGTH",
     ):
         if config[name] < 1:
             raise ConfigError(f"{ENV_PREFIX}{name} must be at least 1, got {config[name]}")

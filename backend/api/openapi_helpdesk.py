@@ -99,6 +99,7 @@ def _webhook(scheme: str, summary: str, operation_id: str) -> dict[str, Any]:
                 "202": _json(_ref("WebhookResult"), "Accepted: what was done, or why not"),
                 "400": _error("Not JSON, or no ticket id"),
                 "401": _error("Bad or missing signature / secret (audited, nothing processed)"),
+                "413": _error("Body larger than PRECEDENT_MAX_CONTENT_LENGTH; nothing processed"),
                 "503": _error("Draft saved, but the job queue is unavailable"),
             },
         }

@@ -291,6 +291,18 @@ def test_when_a_zendesk_webhook_is_not_signed_right_then_401_audited_and_nothing
     assert reason in rejected.details["reason"]
 
 
+def test_an_oversized_webhook_body_is_refused_with_413_before_anything_is_done(
+    client: FlaskClient, app: Flask
+) -> None:
+    padding = "x" * (2 * 1024 * 1024)
+    body = json.dumps({"event": "ticket_created", "ticket_id": "N-2", "pad": padding}).encode()
+    response = client.post("/api/v1/webhooks/zendesk/acme", data=body, headers=signed(body))
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "request_entity_too_large"
+    assert drafts() == [] and queued_messages(app) == []
+    assert [e.action for e in events("acme")] == []
+
+
 def test_a_freshdesk_webhook_needs_its_shared_secret(client: FlaskClient, app: Flask) -> None:
     url, body = "/api/v1/webhooks/freshdesk/globex", created_event("N-3")
     for headers in ({}, {"X-Precedent-Webhook-Secret": "wrong"}):
