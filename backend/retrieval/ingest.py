@@ -82,6 +82,10 @@ def _doc_record(
     doc: Document, section: Section, redactor: Redactor, base_url: str, tenant: str
 ) -> IndexRecord:
     vault = Vault(numbered=False)
+
+    def redact(text: str) -> RedactedText:
+        return redactor.redact(text, vault, (), tenant)
+
     heading = " › ".join(section.heading_path)
     page = base_url.rstrip("/") + "/" + doc.source_id.rsplit(".", 1)[0] if base_url else ""
     url = f"{page}#{section.anchor}" if page and section.anchor else page
@@ -92,10 +96,10 @@ def _doc_record(
         kind="doc",
         source_id=doc.source_id,
         chunk_id=chunk,
-        title=title,
+        title=redact(title).text,  # sent to models with the snippet, as ticket subjects are
         url=url,
-        text=redactor.redact(searchable, vault, (), tenant),
-        answer=redactor.redact(section.text, vault, (), tenant),
+        text=redact(searchable),
+        answer=redact(section.text),
         updated_at="",
     )
 

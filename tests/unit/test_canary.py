@@ -13,9 +13,10 @@ from typing import Any
 from flask import Flask
 
 from backend import create_app, migrate, pipeline, services
-from backend.connectors.files import read_ticket_export
+from backend.connectors.files import read_doc_folder, read_ticket_export
 from backend.redaction import RedactedText
-from backend.retrieval.ingest import ingest, ticket_records
+from backend.redaction.presidio import PresidioRedactor
+from backend.retrieval.ingest import doc_records, ingest, ticket_records
 from backend.types import DraftText, Source
 from tests.conftest import app_config
 from tests.recording import RecordingEmbedder, RecordingIndex
@@ -96,3 +97,21 @@ def test_no_personal_value_reaches_an_embedder_the_index_or_the_provider(tmp_pat
                 assert part not in received, f"{kind} part {part!r} reached a model or index"
     assert ORDER_ID in received  # ids survive redaction
     assert "<PERSON" in received and "<EMAIL_ADDRESS" in received
+
+
+def test_when_a_doc_heading_names_a_person_then_the_index_title_holds_placeholders(
+    tmp_path: Path,
+) -> None:
+    c = CANARIES
+    (tmp_path / "escalations.md").write_text(
+        f"# Ask {c['name']} about refunds\n\nWho takes over an escalated refund.\n\n"
+        f"## Write to {c['email']}\n\nAfter {ORDER_ID} is refunded, tell the team lead.\n"
+    )
+    redactor = PresidioRedactor(Path(__file__).resolve().parents[2] / "policies/redaction.yaml")
+    records = doc_records(read_doc_folder(tmp_path), redactor, "", "demo")
+
+    titles = "\n".join(r.title for r in records)
+    for kind in ("name", "email"):
+        for part in CANARIES[kind].split():
+            assert part not in titles, f"{kind} part {part!r} is in an index title"
+    assert "<PERSON>" in titles and "<EMAIL_ADDRESS>" in titles
