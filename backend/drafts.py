@@ -60,8 +60,13 @@ class DraftStore:
         self._lease = timedelta(seconds=lease_seconds)
         self.max_attempts = max_attempts
 
-    def request(self, tenant_slug: str, ticket_id: str, actor: str) -> tuple[Draft, bool]:
-        """A new queued draft, or the one already queued or running for this ticket."""
+    def request(
+        self, tenant_slug: str, ticket_id: str, actor: str, *, awaiting_pickup: bool = False
+    ) -> tuple[Draft, bool]:
+        """A new queued draft, or the one already queued or running for this ticket.
+
+        ``awaiting_pickup`` marks a new draft as pre-drafted in the same transaction.
+        """
         with self._sessions() as session:
             tenant = ensure_tenant(session, tenant_slug)
             active = session.scalars(
@@ -84,6 +89,7 @@ class DraftStore:
                 flags=[],
                 timings={},
                 attempts=0,
+                awaiting_pickup=awaiting_pickup,
             )
             session.add(draft)
             audit.record(

@@ -8,7 +8,7 @@ already ready — instead of starting another; later requests ("Draft again") st
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from backend import audit, services
@@ -23,11 +23,8 @@ def request_predraft(tenant: str, ticket_id: str, actor: str) -> tuple[Draft, bo
     existing = _existing(tenant, ticket_id)
     if existing is not None:
         return existing, False
-    draft, created = services.draft_store().request(tenant, ticket_id, actor)
+    draft, created = services.draft_store().request(tenant, ticket_id, actor, awaiting_pickup=True)
     if created:
-        with db.session() as session:
-            session.execute(update(Draft).where(Draft.id == draft.id).values(awaiting_pickup=True))
-        draft.awaiting_pickup = True
         enqueue(draft.id)
     return draft, created
 

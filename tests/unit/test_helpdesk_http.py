@@ -248,6 +248,24 @@ def test_a_signed_ticket_created_webhook_pre_drafts_and_the_sidebar_gets_that_dr
     assert actions == ["draft.requested", "webhook.received", "draft.picked_up"]
 
 
+def test_a_crash_right_after_the_pre_draft_is_saved_leaves_it_awaiting_pickup(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backend.drafts import DraftStore
+
+    saved = DraftStore.request
+
+    def save_then_crash(self: DraftStore, *args: Any, **kwargs: Any) -> Any:
+        saved(self, *args, **kwargs)
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(DraftStore, "request", save_then_crash)
+    body = created_event()
+    with pytest.raises(SystemExit):
+        client.post("/api/v1/webhooks/zendesk/acme", data=body, headers=signed(body))
+    assert drafts() == [("acme", "N-2")] and awaiting_pickup() == [True]
+
+
 def test_a_ticket_that_already_has_a_draft_is_not_drafted_again(
     client: FlaskClient, app: Flask
 ) -> None:
