@@ -15,7 +15,12 @@ SCHEMAS: dict[str, Any] = {
             "sent_type": {"enum": ["public", "internal", "publicReply", "internalNote", None]},
             "action": {"enum": ["accepted", "edited", "rejected", "escalated"]},
             "rating": {"enum": ["up", "down"]},
-            "agent": {"type": "string", "description": "ignored when an app token names one"},
+            "agent": {
+                "type": "string",
+                "description": "unverified: ignored when an app token names the agent; "
+                "otherwise (Freshdesk app, embedded default) the outcome's agent stays null "
+                "and this name is kept only as claimed_agent in the audit log",
+            },
         },
     },
     "Outcome": {
@@ -25,7 +30,11 @@ SCHEMAS: dict[str, Any] = {
             "draft_id": STRING,
             "ticket_id": STRING,
             "source": {"enum": ["sidebar", "webhook"]},
-            "agent": NULLABLE_STRING,
+            "agent": {
+                "type": ["string", "null"],
+                "description": "the agent named by a verified credential (app token, signed "
+                "webhook); null when the caller only claimed one",
+            },
             "action": {
                 "enum": ["accepted", "edited", "rejected", "escalated", None],
                 "description": "accepted / edited are measured from the text unless the "

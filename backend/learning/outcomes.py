@@ -12,6 +12,11 @@ Edit distance is the Levenshtein distance (rapidfuzz) between the draft as the a
 text with whitespace runs collapsed, so a re-wrapped line or an HTML editor's ``<p>`` is not
 counted as an edit. ``similarity`` is 1 - distance / length of the longer text.
 
+Agent: only a verified credential (a Zendesk app token, a signed webhook's comment author)
+names the agent of an outcome. A name the caller merely reports (the Freshdesk app, the
+embedded default) is kept apart as ``claimed_agent`` in the audit details, so nobody can
+attribute a gate bypass to someone else.
+
 Gate bypass: the draft was gated and not approved (review required, or rejected) and the
 sent text is at least ``BYPASS_SIMILARITY`` similar to it. Such an outcome is flagged and
 written to the audit log as ``gate.bypass``.
@@ -67,7 +72,8 @@ class Report:
     sent_type: str | None = None
     action: str | None = None
     rating: str | None = None
-    agent: str | None = None
+    agent: str | None = None  # named by a verified credential
+    claimed_agent: str | None = None  # reported by an unverified caller; audit only
     comment_id: str | None = None
     sent_at: datetime | None = None
 
@@ -94,7 +100,7 @@ def derive_action(explicit: str | None, measured: Measured | None) -> str | None
 
 
 def sidebar_report(body: Any, agent: str | None) -> Report:
-    """The sidebar's JSON, checked; ``agent`` from a verified identity wins over the body's."""
+    """The sidebar's JSON, checked; without a verified ``agent`` the body's is only claimed."""
     if not isinstance(body, dict):
         raise InputError('send a JSON object such as {"sent_text": "…", "sent_type": "public"}')
     sent_text = _optional_text(body, "sent_text", MAX_TEXT)
@@ -108,7 +114,8 @@ def sidebar_report(body: Any, agent: str | None) -> Report:
         sent_type=sent_type(body.get("sent_type")),
         action=action,
         rating=rating,
-        agent=agent or _optional_text(body, "agent", 200),
+        agent=agent,
+        claimed_agent=None if agent else _optional_text(body, "agent", 200),
         sent_at=utcnow() if sent_text is not None else None,
     )
 
@@ -149,7 +156,7 @@ def record(
     )
     session.add(outcome)
     session.flush()
-    _audit(session, draft, outcome, actor)
+    _audit(session, draft, outcome, actor, report.claimed_agent)
     return outcome
 
 
@@ -181,8 +188,11 @@ def _confirmation(confirms: Outcome | None, report: Report) -> str | None:
     return "confirmed" if same else "corrected"
 
 
-def _audit(session: Session, draft: Draft, outcome: Outcome, actor: str) -> None:
+def _audit(
+    session: Session, draft: Draft, outcome: Outcome, actor: str, claimed_agent: str | None
+) -> None:
     subject = f"draft:{draft.id}"
+    claimed = {"claimed_agent": claimed_agent} if claimed_agent else {}
     details = {
         "outcome_id": outcome.id,
         "ticket_id": draft.ticket_id,
@@ -196,6 +206,7 @@ def _audit(session: Session, draft: Draft, outcome: Outcome, actor: str) -> None
         "bypass": outcome.bypass,
         "confirms_id": outcome.confirms_id,
         "confirmation": outcome.confirmation,
+        **claimed,
     }
     audit.record(session, draft.tenant_id, actor, "outcome.recorded", subject, details)
     if outcome.bypass:
@@ -207,6 +218,7 @@ def _audit(session: Session, draft: Draft, outcome: Outcome, actor: str) -> None
             "domains": (draft.gate or {}).get("domains", []),
             "similarity": outcome.similarity,
             "threshold": BYPASS_SIMILARITY,
+            **claimed,
         }
         audit.record(session, draft.tenant_id, actor, "gate.bypass", subject, bypass)
 

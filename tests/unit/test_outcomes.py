@@ -115,7 +115,7 @@ def test_when_the_sidebar_reports_then_the_outcome_is_recorded_and_audited(
     )
     if distance is not None:
         assert outcome["edit_distance"] == distance
-    assert outcome["agent"] == "ana" and outcome["bypass"] is False
+    assert outcome["agent"] is None and outcome["bypass"] is False  # "ana" is only claimed
     assert outcome["ticket_id"] == "N-1"
     assert audit_actions()[-1] == "outcome.recorded"
     assert outcome_rows()[0].sent_text == body.get("sent_text")
@@ -159,6 +159,33 @@ def test_when_a_gated_unapproved_drafts_text_is_sent_then_it_is_flagged_as_a_byp
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "gate.bypass")).one()
     assert event.details["domains"] == ["insurance"]
     assert event.details["threshold"] == BYPASS_SIMILARITY
+
+
+def test_an_unverified_caller_cannot_pin_a_gate_bypass_on_another_agent(
+    client: FlaskClient,
+) -> None:
+    draft_id = ready_draft("demo", "N-3", DRAFT, GATE)
+    body = {"sent_text": AS_INSERTED, "agent": "bob"}
+    outcome = client.post(f"/api/v1/drafts/{draft_id}/outcome", json=body).get_json()
+    assert (outcome["bypass"], outcome["agent"]) == (True, None)
+    with db.session() as session:
+        bypass = session.scalars(select(AuditEvent).where(AuditEvent.action == "gate.bypass")).one()
+    assert (bypass.details["agent"], bypass.details["claimed_agent"]) == (None, "bob")
+
+
+def test_an_app_tokens_agent_wins_over_the_body_and_nothing_is_claimed(
+    client: FlaskClient, app: Flask
+) -> None:
+    connect_helpdesks(app)
+    theirs = ready_draft("acme", "N-3", DRAFT, GATE)
+    body = {"sent_text": AS_INSERTED, "agent": "bob"}
+    verified = client.post(
+        f"/api/v1/drafts/{theirs}/outcome", headers=app_token(app, "acme"), json=body
+    ).get_json()
+    assert verified["agent"] == "9001"  # the token's agent; the body's name is not even kept
+    with db.session() as session:
+        last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert last is not None and "claimed_agent" not in last.details
 
 
 def test_a_rewrite_of_a_gated_draft_is_not_a_bypass(client: FlaskClient) -> None:
