@@ -8,6 +8,7 @@ Every candidate span is kept or dropped for a reason that ``explain`` reports.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -35,6 +36,8 @@ RELOAD_CHECK_SECONDS = 2.0
 NER_TYPES = frozenset({"PERSON", "LOCATION", "NRP"})  # spans that may run into a product name
 # Recognizers that guess from words, like the NER model: a structured match beats them.
 GUESSERS = frozenset({"SpacyRecognizer", "PlaceNameRecognizer"})
+NEXT_LINE = "next line"  # the rule of a model span's part after a line break
+PARTICLES = frozenset({"al", "bin", "da", "de", "del", "der", "di", "du", "la", "le", "van", "von"})
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,11 @@ class PresidioRedactor:
             return_decision_process=True,
         )
         protected = shields(text, config.protect, config.allowed(tenant))
-        candidates = [_judge(_finding(r), text, config, protected) for r in results]
+        candidates = [
+            _judge(part, text, config, protected)
+            for r in results
+            for part in _line_parts(_finding(r), text)
+        ]
         candidates += [_known(start, end, kind) for start, end, kind in known_spans(text, known)]
         resolved = _resolve_overlaps(candidates)
         again = [_judge(f, text, config, protected) for f in _other_mentions(text, resolved)]
@@ -163,17 +170,40 @@ def _finding(result: Any) -> Finding:
     )
 
 
-def _first_line(f: Finding, text: str) -> Finding:
-    # A name or place does not run over a line break; the model's span sometimes does
-    # ("Vincent\nFPO AA 68422").
-    value = text[f.start : f.end]
-    if f.recognizer != "SpacyRecognizer" or "\n" not in value.strip():
-        return f
-    return replace(f, end=f.start + len(value.split("\n", 1)[0].rstrip()))
+def _line_parts(f: Finding, text: str) -> list[Finding]:
+    # A name or place does not run over a line break, but the model's span sometimes does:
+    # "Johnathan\nWilliamson" is one name wrapped, "Vincent\nFPO AA 68422" a name and an
+    # address. Each line's part is judged on its own; truncating would leak the surname.
+    span = text[f.start : f.end]
+    if f.recognizer != "SpacyRecognizer" or "\n" not in span.strip():
+        return [f]
+    parts: list[Finding] = []
+    for line in re.finditer(r"[^\n]+", span):
+        value = line.group().strip()
+        if value:
+            start = f.start + line.start() + line.group().index(value)
+            rule = NEXT_LINE if parts else f.rule
+            parts.append(replace(f, start=start, end=start + len(value), rule=rule))
+    return parts
+
+
+def _name_words(value: str) -> bool:
+    """'Williamson', 'McAllister-Smith', 'de Vries': capitalised words or name particles.
+
+    Capitals only ('FPO', 'PO') are an address or an acronym, not a wrapped name.
+    """
+    words = value.split()
+    return bool(words) and all(_name_word(w) for w in words)
+
+
+def _name_word(word: str) -> bool:
+    if word in PARTICLES:
+        return True
+    letters = all(c.isalpha() or c in "-'’." for c in word)
+    return letters and word[0].isupper() and not (len(word) > 1 and word.isupper())
 
 
 def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shield]) -> Finding:
-    f = _first_line(f, text)
     threshold = config.entities[f.entity_type].threshold
     if f.score < threshold:
         return _with(f, False, f"below threshold {threshold:g}")
@@ -191,6 +221,10 @@ def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shiel
         return _with(f, False, f"protected by rule '{shield.rule}'")
     if f.recognizer == "SpacyRecognizer" and not plausible(f.entity_type, text[f.start : f.end]):
         return _with(f, False, "implausible value for the entity")
+    if f.rule == NEXT_LINE and not _name_words(text[f.start : f.end]):
+        return _with(f, False, "a next line that is not name words")
+    if f.rule == NEXT_LINE and text[f.end : f.end + 1] == ":":  # "Maria Lopez\nPhone: …"
+        return _with(f, False, "a field label on the next line")
     return _with(f, True, "kept" + note)
 
 

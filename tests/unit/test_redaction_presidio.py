@@ -190,12 +190,35 @@ def test_when_a_model_value_has_a_colon_quote_or_markup_then_it_is_implausible(
     assert plausible(entity_type, value) is expected
 
 
-def test_when_a_model_span_runs_over_a_line_break_then_only_its_first_line_is_taken(
+def test_when_a_model_span_runs_over_a_line_break_then_no_kept_span_does(
     redactor: PresidioRedactor,
 ) -> None:
     text = "Regards,\nOla Nordmann\nFPO AA 34021"
     findings = [f for f in redactor.explain(text) if f.kept]
     assert all("\n" not in text[f.start : f.end] for f in findings)
+
+
+def test_when_a_next_line_part_is_not_name_words_then_explain_says_so(
+    redactor: PresidioRedactor,
+) -> None:
+    text = "Vincent\nFPO AA 68422"
+    reasons = {text[f.start : f.end]: f.reason for f in redactor.explain(text)}
+    assert reasons["FPO AA 68422"] == "a next line that is not name words"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call my lawyer Johnathan\nWilliamson", "call my lawyer <PERSON_1>\n<PERSON_2>"),
+        ("Regards, Mary Ann\nMcAllister-Smith", "Regards, <PERSON_1>\n<PERSON_2>"),
+        ("Regards,\nOla Nordmann\nFPO AA 34021", "Regards,\n<PERSON_1>\nFPO AA 34021"),
+        ("Name: John Smith\nAddress: 12 Oak Road", "Name: <PERSON_1>\nAddress: <LOCATION_1>"),
+    ],
+)
+def test_when_a_name_runs_over_a_line_break_then_each_line_part_is_judged(
+    redactor: PresidioRedactor, text: str, expected: str
+) -> None:
+    assert redact(redactor, text) == expected
 
 
 @pytest.mark.parametrize(
