@@ -126,9 +126,17 @@ class HelpdeskIngest:
             return PageReport(stream, len(page.items), len(tickets), len(records), page.next_cursor)
         articles = tuple(a for a in page.items if isinstance(a, Article))
         records = article_records(articles, self.redactor, tenant)
-        # An edited article may have lost sections: its old entries go before the new ones.
-        self.index.delete(tenant, "doc", [article_source_id(a) for a in articles])
-        ingest(tenant, "doc", records, self.embedder, self.index, vendors=self.vendors)
+        # An edited article may have lost sections: its old entries are replaced, not merged.
+        edited = [article_source_id(a) for a in articles]
+        ingest(
+            tenant,
+            "doc",
+            records,
+            self.embedder,
+            self.index,
+            vendors=self.vendors,
+            replacing=edited,
+        )
         return PageReport(stream, len(articles), len(articles), len(records), page.next_cursor)
 
 

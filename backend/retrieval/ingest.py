@@ -125,16 +125,21 @@ def ingest(
     prune: bool = False,
     progress: Progress | None = None,
     vendors: RetrievalVendors | None = None,
+    replacing: Sequence[str] = (),
 ) -> IngestReport:
     """Upsert ``records``; with ``prune``, delete sources of this kind not among them.
 
     With ``vendors``, a tenant the vendor embedder may not serve is refused (ProviderRefused)
-    before anything is sent, and the verification used is in the report.
+    before anything is sent, and the verification used is in the report. The old entries of
+    the ``replacing`` sources go only once the new ones are embedded, so a refused or failed
+    embedding leaves them as they were.
     """
     verified = vendors.verify(tenant, ["embed"]).get("embed", {}) if vendors else {}
     if verified:
         log.info("tenant '%s': %ss embedded under %s", tenant, kind, verified)
     vectors = embed_records(records, embedder, progress)
+    if replacing:
+        index.delete(tenant, kind, replacing)
     index.upsert(tenant, records, vectors)
     deleted = 0
     if prune:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -11,9 +12,10 @@ from flask import Flask, current_app
 
 from backend import services, tasks
 from backend.connectors.settings import HelpdeskSettings, HelpdeskSettingsStore
-from backend.errors import ConnectorRateLimited
+from backend.errors import ConnectorRateLimited, ProviderUnavailable
 from backend.jobs import ROUTES, beat_schedule
-from backend.retrieval import helpdesk
+from backend.redaction import RedactedText, seal
+from backend.retrieval import Embedder, Purpose, Vectors, helpdesk
 from backend.retrieval.helpdesk import CursorStore, HelpdeskIngest
 from backend.types import Article, Comment, Page, Ticket
 
@@ -92,6 +94,58 @@ def test_when_caught_up_then_the_next_sync_asks_from_the_saved_cursor(app: Flask
 
     assert [r.items for r in sync_with(connector).run("acme", "tickets")] == [0]
     assert connector.asked == ["c3"]
+
+
+@dataclass
+class ArticleConnector:
+    """One knowledge-base article, as it currently reads."""
+
+    body: str
+
+    def articles(
+        self, tenant: str, cursor: str | None = None, since: datetime | None = None
+    ) -> Page[Article]:
+        article = Article("9", "Router setup", self.body, "https://acme.test/hc/9", "2026-12-01")
+        return Page((article,), "1", done=True)
+
+
+@dataclass
+class FailingSecondTime:
+    """Embeds the first batch, then the embedding provider goes away."""
+
+    inner: Embedder
+    calls: int = 0
+    name: str = "failing"
+    dimensions: int = 384
+
+    def embed(self, texts: Sequence[RedactedText], purpose: Purpose = "document") -> Vectors:
+        self.calls += 1
+        if self.calls > 1:
+            raise ProviderUnavailable("the embedding provider is unavailable")
+        return self.inner.embed(texts, purpose)
+
+
+def test_when_an_edited_article_cannot_be_embedded_then_its_old_sections_stay(
+    app: Flask,
+) -> None:
+    real = services.get()
+    embedder = FailingSecondTime(real.embedder)
+    cursors = CursorStore.from_config(app.config)
+    old = "<h2>Reset</h2><p>Hold the E-104 button.</p><h2>Wi-Fi</h2><p>Use channel 6.</p>"
+    sync = HelpdeskIngest(ArticleConnector(old), real.redactor, embedder, real.index, cursors)
+    list(sync.run("acme", "articles"))
+
+    edited = replace(sync, connector=ArticleConnector("<h2>Reset</h2><p>Hold it 10 s.</p>"))
+    with pytest.raises(ProviderUnavailable):
+        list(edited.run("acme", "articles"))
+
+    query = seal("Wi-Fi channel")
+    found = real.index.search("acme", "doc", query, real.embedder.embed([query])[0], 10)
+    assert {s.answer for s in found} >= {"Hold the E-104 button.", "Use channel 6."}
+
+    list(replace(edited, embedder=real.embedder).run("acme", "articles"))  # provider is back
+    found = real.index.search("acme", "doc", query, real.embedder.embed([query])[0], 10)
+    assert {s.answer for s in found} == {"Hold it 10 s."}  # the lost section went
 
 
 def test_cursors_are_kept_per_tenant_and_stream(app: Flask) -> None:
