@@ -72,7 +72,15 @@ SCHEMAS: dict[str, Any] = {
                     "body": STRING,
                     "public": {"type": "boolean"},
                     "author_id": STRING,
-                    "author_role": STRING,
+                    "author_role": {
+                        "type": "string",
+                        "description": "end-user / customer / requester / contact: the "
+                        "customer wrote it and it is ignored",
+                    },
+                    "author_is_agent": {
+                        "type": ["boolean", "string"],
+                        "description": 'false (or "false"): the customer wrote it; ignored',
+                    },
                 },
             },
         },

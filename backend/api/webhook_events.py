@@ -5,7 +5,8 @@ placeholders; docs/helpdesk-http.md gives the bodies to paste. Our shape:
 
     {"event": "ticket_created", "ticket_id": "123"}
     {"event": "comment_added", "ticket_id": "123",
-     "comment": {"id": "456", "body": "…", "public": true, "author_id": "9001"}}
+     "comment": {"id": "456", "body": "…", "public": true, "author_id": "9001",
+                 "author_is_agent": true}}
 
 ``ticket_updated`` is read like ``comment_added`` when it carries a comment. Zendesk's
 event-subscription webhooks (``"type": "zen:event-type:ticket.created"`` /
@@ -61,8 +62,20 @@ def parse_event(body: Any) -> WebhookEvent:
 
 
 def is_from_customer(comment: dict[str, Any]) -> bool:
+    """Said so by ``author_role``, ``author_is_agent`` or (event subscriptions) ``author.is_staff``.
+
+    When the body says nothing about the author, the comment is taken as the agent's.
+    """
     role = comment.get("author_role")
-    return isinstance(role, str) and role.lower() in CUSTOMER_ROLES
+    if isinstance(role, str) and role.strip().lower() in CUSTOMER_ROLES:
+        return True
+    author = comment.get("author")
+    staff = author.get("is_staff") if isinstance(author, dict) else None
+    return any(_is_false(flag) for flag in (comment.get("author_is_agent"), staff))
+
+
+def _is_false(flag: Any) -> bool:
+    return flag is False or (isinstance(flag, str) and flag.strip().lower() == "false")
 
 
 def _comment(raw: Any, ticket_id: str) -> HelpdeskComment | None:

@@ -3,8 +3,10 @@
 Which draft: the newest ready draft of the ticket. The comment counts only if the agent
 used that draft (reported an outcome from the sidebar, or inserted it) or if the draft is
 gated and unapproved (so a gated text retyped or pasted by hand is still caught as a
-bypass). Only the first reply after a draft is its outcome; a repeated delivery of the same
-comment is ignored.
+bypass). The first reply after a draft is its outcome; later ones are ignored, except that
+while the draft is gated and unapproved every agent comment is checked, and one close to the
+gated text is recorded as a bypass (a note posted first must not hide the paste that
+follows). A repeated delivery of the same comment is ignored.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import review
-from backend.learning.outcomes import KEPT_ACTIONS, Report, record, unconfirmed_sidebar_report
+from backend.learning.outcomes import (
+    KEPT_ACTIONS,
+    Report,
+    is_bypass,
+    measure,
+    record,
+    unconfirmed_sidebar_report,
+)
 from backend.models import Draft, Outcome, utcnow
 
 
@@ -44,7 +53,7 @@ def record_comment(
         return Recorded(None, "ignored: no ready draft for this ticket")
     if _already_recorded(session, tenant_id, comment.comment_id):
         return Recorded(None, "ignored: this comment was already recorded")
-    if _has_webhook_outcome(session, draft.id):
+    if _has_webhook_outcome(session, draft.id) and not _bypasses(draft, comment):
         return Recorded(None, "ignored: an earlier reply is this draft's outcome")
     previous = unconfirmed_sidebar_report(session, draft.id)
     used = previous is not None or draft.inserted_at is not None
@@ -61,6 +70,10 @@ def record_comment(
         sent_at=comment.created_at or utcnow(),
     )
     return Recorded(record(session, draft, report, actor, confirms=previous), "outcome_recorded")
+
+
+def _bypasses(draft: Draft, comment: HelpdeskComment) -> bool:
+    return is_bypass(draft, measure(draft.text or "", comment.body))
 
 
 def _latest_ready_draft(session: Session, tenant_id: int, ticket_id: str) -> Draft | None:

@@ -297,3 +297,44 @@ def test_a_customer_comment_is_not_an_outcome(client: FlaskClient, app: Flask) -
     result = webhook(client, comment_event("c-9", "Thanks, that worked!", author_role="end-user"))
     assert result["event"] == "unknown" and str(result["result"]).startswith("ignored")
     assert outcome_rows() == []
+
+
+def test_a_note_posted_first_does_not_hide_the_gated_text_pasted_after_it(
+    client: FlaskClient, app: Flask
+) -> None:
+    connect_helpdesks(app)
+    ready_draft("acme", "N-1", DRAFT, GATE)
+    note = webhook(client, comment_event("c-1", "Looking into this now.", public=False))
+    assert note["result"] == "outcome_recorded"
+    assert "gate.bypass" not in audit_actions()
+
+    pasted = webhook(client, comment_event("c-2", AS_INSERTED + " Best, Ana"))
+    assert pasted["result"] == "outcome_recorded"
+    assert [row.bypass for row in outcome_rows()] == [False, True]
+    assert audit_actions().count("gate.bypass") == 1
+
+    rewritten = webhook(client, comment_event("c-3", "Our claims team will call you on Friday."))
+    assert rewritten["result"] == "ignored: an earlier reply is this draft's outcome"
+    assert len(outcome_rows()) == 2
+
+
+@pytest.mark.parametrize(
+    "author",
+    [
+        {"author_role": "End-user"},
+        {"author_is_agent": False},
+        {"author_is_agent": "false"},
+        {"author": {"id": "77", "is_staff": False}},
+    ],
+    ids=["role", "not-agent", "not-agent-text", "not-staff"],
+)
+def test_when_the_body_says_the_author_is_the_customer_then_no_outcome_is_recorded(
+    client: FlaskClient, app: Flask, author: dict[str, object]
+) -> None:
+    connect_helpdesks(app)
+    ready_draft("acme", "N-1", DRAFT, GATE)  # gated: any agent comment is an outcome
+    quoted = webhook(client, comment_event("c-9", AS_INSERTED + " Is that right?", **author))
+    assert str(quoted["result"]).startswith("ignored")
+    assert outcome_rows() == [] and "gate.bypass" not in audit_actions()
+    agent = webhook(client, comment_event("c-10", "Thanks!", author_is_agent="true"))
+    assert agent["result"] == "outcome_recorded"
