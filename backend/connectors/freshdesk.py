@@ -145,7 +145,8 @@ class FreshdeskConnector:
             "order_by": "updated_at",
             "order_type": "asc",
             "per_page": str(self._page_size),
-            "include": "description",
+            # The requester's name and e-mail are redacted wherever they occur in the history.
+            "include": "requester,description",
         }
 
     def _with_conversations(self, tenant: str, account: _Account, raw: dict[str, Any]) -> Ticket:

@@ -38,7 +38,7 @@ SINCE = {
     "order_by": "updated_at",
     "order_type": "asc",
     "per_page": "100",
-    "include": "description",
+    "include": "requester,description",
 }
 
 
@@ -167,7 +167,7 @@ def test_when_history_is_exported_then_pages_follow_the_link_header_and_resume_f
         json=recorded("tickets_updated_page1"),
         headers=next_link(
             "updated_since=2026-01-01T00:00:00Z&order_by=updated_at"
-            "&order_type=asc&per_page=100&include=description&page=2"
+            "&order_type=asc&per_page=100&include=requester,description&page=2"
         ),
         match=[matchers.query_param_matcher(SINCE)],
     )
@@ -176,6 +176,7 @@ def test_when_history_is_exported_then_pages_follow_the_link_header_and_resume_f
     first = freshdesk.resolved_tickets("acme", since=datetime(2026, 1, 1, tzinfo=UTC))
 
     assert [(t.id, t.status) for t in first.items] == [("11", "resolved")]  # 20 is open
+    assert first.items[0].requester == Requester("Sam Carter", "sam@example.org", "129")
     assert first.done is False
     assert dict(parse_qsl(first.next_cursor)) == {**SINCE, "page": "2"}
 

@@ -27,7 +27,7 @@ FRESHDESK_SINCE = {
     "order_by": "updated_at",
     "order_type": "asc",
     "per_page": "100",
-    "include": "description",
+    "include": "requester,description",
 }
 SEEDED = ("maria.lopez@example.org", "415-555-0142", "sam.carter@example.org", "415-555-0199")
 Run = Callable[..., Result]
@@ -195,6 +195,8 @@ def test_when_freshdesk_is_ingested_then_conversations_and_solutions_are_indexed
     stored = json.dumps(list(rows.values()), default=str)
     for value in SEEDED:
         assert value not in stored
+    # The requester the export embeds is redacted wherever it stands ("Card declined - Carter").
+    assert "Carter" not in stored and "sam@example.org" not in stored
 
 
 def test_when_the_tenant_has_no_helpdesk_account_then_one_line_says_how_to_connect(
