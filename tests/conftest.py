@@ -33,6 +33,7 @@ def app_config(data_dir: Path, **overrides: Any) -> dict[str, Any]:
         "TESTING": True,
         "DATA_DIR": str(data_dir),
         "FILES_INBOX": str(FIXTURES / "inbox.jsonl"),
+        "SECRET_KEY": "unit-test-secret-key",  # app tokens refuse the development value
         **overrides,
     }
 

@@ -22,6 +22,7 @@ from backend.auth.identity import audit_rejection, helpdesks_connected, settings
 from backend.auth.zendesk_signin import SignInRefused, zendesk_sign_in
 from backend.db import db
 from backend.drafts import ensure_tenant
+from backend.errors import ConfigError
 
 bp = Blueprint("apps", __name__, url_prefix="/apps")
 SUBJECT = "app:zendesk-sidebar"
@@ -45,7 +46,10 @@ def zendesk_signed_sidebar() -> ResponseReturnValue:
     except SignInRefused as exc:
         return _refused(exc.tenant, exc.message)
     agent = signed.claims.user_id or "unknown"
-    token = app_tokens.issue(str(current_app.config["SECRET_KEY"]), signed.tenant, agent)
+    try:
+        token = app_tokens.issue(str(current_app.config["SECRET_KEY"]), signed.tenant, agent)
+    except ConfigError as exc:  # the server still runs on the development secret
+        return _refused(signed.tenant, exc.message)
     with db.session() as session:
         tenant = ensure_tenant(session, signed.tenant)
         details = {"platform": "zendesk", "agent": agent, "location": signed.claims.location}

@@ -2,7 +2,8 @@
 
 The app's iframe cannot rely on third-party cookies, so the page carries this token in an
 ``Authorization: Bearer`` header. Format: ``base64url(JSON claims) "." base64url(HMAC)``,
-signed with a key derived from SECRET_KEY for this purpose only.
+signed with a key derived from SECRET_KEY for this purpose only. While SECRET_KEY is the
+public development value (or empty) anyone could sign one, so none is issued or accepted.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import json
 import time
 from dataclasses import dataclass
 
-from backend.errors import Unauthorized
+from backend.errors import ConfigError, Unauthorized
+from backend.production import DEV_SECRET
 
 PURPOSE = b"precedent app token v1"
 DEFAULT_TTL_SECONDS = 15 * 60
@@ -36,6 +38,7 @@ def issue(
     ttl: int = DEFAULT_TTL_SECONDS,
     now: float | None = None,
 ) -> str:
+    require_real_secret(secret_key, "app tokens are disabled")
     issued = int(time.time() if now is None else now)
     claims = {"tenant": tenant, "user": user, "iat": issued, "exp": issued + ttl}
     body = _b64(json.dumps(claims, separators=(",", ":"), sort_keys=True).encode())
@@ -44,6 +47,7 @@ def issue(
 
 def verify(secret_key: str, token: str, *, now: float | None = None) -> AppToken:
     """The token's claims; ``Unauthorized`` saying what is wrong (never echoing the token)."""
+    require_real_secret(secret_key, "app tokens are disabled")
     body, dot, signature = token.partition(".")
     try:
         given, payload = _unb64(signature), _unb64(body)
@@ -58,6 +62,15 @@ def verify(secret_key: str, token: str, *, now: float | None = None) -> AppToken
     except ValueError:
         raise Unauthorized("app token rejected: malformed") from None
     return _claims(claims, time.time() if now is None else now)
+
+
+def require_real_secret(secret_key: str, refused: str) -> None:
+    """ConfigError when SECRET_KEY is empty or the public development value."""
+    if secret_key in ("", DEV_SECRET):
+        raise ConfigError(
+            f"{refused}: PRECEDENT_SECRET_KEY is not set (it still has the public development "
+            "value); set it to a long random value first"
+        )
 
 
 def _claims(claims: object, now: float) -> AppToken:

@@ -5,7 +5,8 @@
 - ``X-Precedent-App-Secret``: a Freshdesk installation; the tenant is the Freshdesk account
   whose stored installation secret it is.
 - Neither: allowed only while no helpdesk account is connected at all (the embedded
-  default: ``make demo``, ``/preview``, tests), acting for ``DEFAULT_TENANT``. Once any
+  default: ``make demo``, ``/preview``, tests), acting for ``DEFAULT_TENANT``; never in the
+  production profile. Once any
   account is connected such a request is refused. In that open mode a Freshdesk secret
   cannot be checked against anything, so it is treated like no credential.
 
@@ -60,6 +61,12 @@ def identify(headers: Mapping[str, str]) -> Identity:
         claims = app_tokens.verify(str(current_app.config["SECRET_KEY"]), token)
         return Identity(claims.tenant, f"agent:{claims.user}", claims.user, "app_token")
     if not helpdesks_connected():
+        if current_app.config["PROFILE"] == "production":
+            raise Unauthorized(
+                "no helpdesk is connected: the production profile never serves the app API "
+                "without a credential; connect a helpdesk (precedent helpdesk connect "
+                "zendesk|freshdesk) and open Precedent from it"
+            )
         return Identity(
             str(current_app.config["DEFAULT_TENANT"]), "agent:preview", None, "embedded"
         )

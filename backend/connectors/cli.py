@@ -57,6 +57,12 @@ def _secret(name: str, envvar: str, what: str) -> Callable[[F], F]:
 @click.option("--app-audience", default="", help="Zendesk: the aud claim the app's JWTs carry.")
 def connect(platform: str, tenant: str | None, app_public_key: Path | None, **values: str) -> None:
     """Store (or replace) a tenant's helpdesk account and print it with secrets masked."""
+    from backend.auth.app_tokens import require_real_secret
+    from backend.cli import app
+
+    # The secret key signs the sidebar's app tokens and, without a vault key, encrypts
+    # these credentials: with the public development value both would be open to anyone.
+    require_real_secret(str(app().config["SECRET_KEY"]), "precedent helpdesk connect refused")
     store, slug = _store(tenant)
     pem = app_public_key.read_text(encoding="utf-8") if app_public_key else ""
     settings = HelpdeskSettings(tenant=slug, platform=platform, app_public_key=pem, **values)  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ from backend.auth.webhooks import (
 )
 from backend.auth.zaf_jwt import verify_zaf_token, zendesk_issuer
 from backend.errors import ConfigError, Unauthorized
+from backend.production import DEV_SECRET
 from tests.helpdesk_accounts import (
     AUDIENCE,
     OTHER_KEY,
@@ -187,3 +188,15 @@ def test_when_the_freshdesk_app_sends_its_installation_secret_then_it_is_accepte
         verify_freshdesk_app({"X-Precedent-App-Secret": "inst-2"}, "inst-1")
     with pytest.raises(Unauthorized, match="no shared secret is configured"):
         verify_freshdesk_app({"X-Precedent-App-Secret": ""}, "")
+
+
+@pytest.mark.parametrize("secret_key", [DEV_SECRET, ""], ids=["dev-secret", "empty"])
+def test_while_the_secret_key_is_public_no_app_token_is_issued_or_accepted(
+    secret_key: str,
+) -> None:
+    with pytest.raises(ConfigError, match="app tokens are disabled: PRECEDENT_SECRET_KEY"):
+        app_tokens.issue(secret_key, "acme", "9001", now=NOW)
+    body = base64.urlsafe_b64encode(b'{"tenant":"acme","user":"9001","exp":9999999999}')
+    forged = body.decode().rstrip("=") + ".c2lnbmF0dXJl"
+    with pytest.raises(ConfigError, match="PRECEDENT_SECRET_KEY"):
+        app_tokens.verify(secret_key, forged, now=NOW)

@@ -17,6 +17,7 @@ Run = Callable[..., Result]
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     monkeypatch.setenv("PRECEDENT_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("PRECEDENT_SECRET_KEY", "cli-test-secret-key")
 
     def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
         return CliRunner().invoke(cli, list(args), env=env)
@@ -62,5 +63,18 @@ def test_when_credentials_are_missing_then_nothing_is_stored(run: Run) -> None:
     refused = run("helpdesk", "connect", "freshdesk", "--tenant", "acme", "--host", "acme")
     assert refused.exit_code != 0
     assert "freshdesk needs --api-token (the agent's API key)" in refused.output
+    missing = run("helpdesk", "show", "--tenant", "acme")
+    assert "no helpdesk is connected for tenant 'acme'" in missing.output
+
+
+def test_while_the_secret_key_is_the_development_value_no_helpdesk_is_connected(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PRECEDENT_SECRET_KEY")
+    args = ("--tenant", "acme", "--host", "acme", "--email", "bot@acme.test")
+    refused = run("helpdesk", "connect", "zendesk", *args, env={"HELPDESK_API_TOKEN": TOKEN})
+    assert refused.exit_code != 0
+    assert "precedent helpdesk connect refused: PRECEDENT_SECRET_KEY is not set" in refused.output
+    monkeypatch.setenv("PRECEDENT_SECRET_KEY", "cli-test-secret-key")
     missing = run("helpdesk", "show", "--tenant", "acme")
     assert "no helpdesk is connected for tenant 'acme'" in missing.output

@@ -7,6 +7,7 @@ import html
 import json
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,6 +143,31 @@ def test_the_unsigned_page_works_only_while_no_helpdesk_is_connected(app: Flask)
     refused = client.get(SIDEBAR)
     assert refused.status_code == 401
     assert "needs Zendesk's signed request" in html.unescape(refused.get_data(as_text=True))
+
+
+def test_on_the_development_secret_key_the_signed_page_gets_no_app_token(
+    tmp_path: Path,
+) -> None:
+    from backend import create_app, migrate
+    from backend.production import DEV_SECRET
+    from tests.conftest import app_config
+
+    dev = create_app(app_config(tmp_path, SECRET_KEY=DEV_SECRET))
+    migrate.upgrade(dev.config["DATABASE_URL"])
+    with dev.app_context():
+        connect_helpdesks(dev)
+        response = dev.test_client().post(SIDEBAR, data={"token": zaf_token()})
+    assert response.status_code == 401
+    page = html.unescape(response.get_data(as_text=True))
+    assert "PRECEDENT_SECRET_KEY is not set" in page and "data-api-token" not in page
+
+
+def test_the_production_profile_never_serves_the_app_api_unauthenticated(app: Flask) -> None:
+    app.config["PROFILE"] = "production"  # settings as validated; no helpdesk connected yet
+    response = app.test_client().get("/api/v1/tickets")
+    assert response.status_code == 401
+    assert "no helpdesk is connected" in response.get_json()["error"]["message"]
+    assert events("demo")[-1].action == "auth.rejected"
 
 
 # --- the app API --------------------------------------------------------------------------

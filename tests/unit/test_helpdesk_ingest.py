@@ -41,6 +41,7 @@ def recorded(platform: str, name: str) -> Any:
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     monkeypatch.setenv("PRECEDENT_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("PRECEDENT_FILES_INBOX", str(FIXTURES / "inbox.jsonl"))
+    monkeypatch.setenv("PRECEDENT_SECRET_KEY", "ingest-test-secret-key")
 
     def invoke(*args: str) -> Result:
         return CliRunner().invoke(cli, list(args), catch_exceptions=False)
