@@ -141,7 +141,11 @@ PATHS: dict[str, Any] = {
                     "A new app token for the same tenant and agent (audited)",
                 ),
                 "400": _error("The caller did not sign in with an app token"),
-                "401": _error("The app token is missing, expired or forged"),
+                "401": _error(
+                    "The app token is missing, expired or forged; or its Zendesk sign-in "
+                    "(auth_time) is over 12 hours old or missing, or the tenant no longer has "
+                    "Zendesk connected: sign in again through Zendesk (audited)"
+                ),
             },
         }
     },

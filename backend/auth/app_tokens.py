@@ -28,6 +28,7 @@ class AppToken:
     tenant: str
     user: str  # the helpdesk agent (ZAF ``sub`` / Freshdesk agent id)
     expires_at: int  # unix seconds
+    auth_time: int | None = None  # unix seconds of the signed sign-in; None on old tokens
 
 
 def issue(
@@ -37,10 +38,18 @@ def issue(
     *,
     ttl: int = DEFAULT_TTL_SECONDS,
     now: float | None = None,
+    auth_time: int | None = None,
 ) -> str:
+    """A token; ``auth_time`` is carried over on renewal and defaults to now (a sign-in)."""
     require_real_secret(secret_key, "app tokens are disabled")
     issued = int(time.time() if now is None else now)
-    claims = {"tenant": tenant, "user": user, "iat": issued, "exp": issued + ttl}
+    claims = {
+        "tenant": tenant,
+        "user": user,
+        "iat": issued,
+        "exp": issued + ttl,
+        "auth_time": issued if auth_time is None else auth_time,
+    }
     body = _b64(json.dumps(claims, separators=(",", ":"), sort_keys=True).encode())
     return f"{body}.{_b64(_mac(secret_key, body))}"
 
@@ -78,7 +87,10 @@ def _claims(claims: object, now: float) -> AppToken:
         raise Unauthorized("app token rejected: missing claims")
     if not isinstance(claims["exp"], int) or claims["exp"] <= now:
         raise Unauthorized("app token rejected: expired")
-    return AppToken(str(claims["tenant"]), str(claims["user"]), claims["exp"])
+    auth_time = claims.get("auth_time")
+    if not isinstance(auth_time, int) or isinstance(auth_time, bool):
+        auth_time = None
+    return AppToken(str(claims["tenant"]), str(claims["user"]), claims["exp"], auth_time)
 
 
 def _mac(secret_key: str, body: str) -> bytes:

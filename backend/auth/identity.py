@@ -43,12 +43,15 @@ class Identity:
     actor: str  # for the audit log
     agent: str | None  # the helpdesk agent, when the credential names one
     via: str  # app_token | freshdesk_app | embedded
+    auth_time: int | None = None  # an app token's signed sign-in time
 
 
 def require_app_identity() -> None:
     """``before_request`` hook of the app API blueprints."""
     try:
-        g.setdefault(IDENTITY, identify(dict(request.headers.items())))
+        # Assigned, not setdefault: g outlives a request when an app context was already
+        # pushed (tests, CLI), and each request must be identified by its own credential.
+        setattr(g, IDENTITY, identify(dict(request.headers.items())))
     except Unauthorized as exc:
         details = {"reason": exc.message, "method": request.method, "path": request.path}
         audit_rejection(None, "anonymous", "auth.rejected", f"api:{request.path}", details)
@@ -59,7 +62,8 @@ def identify(headers: Mapping[str, str]) -> Identity:
     token = bearer(headers)
     if token:
         claims = app_tokens.verify(str(current_app.config["SECRET_KEY"]), token)
-        return Identity(claims.tenant, f"agent:{claims.user}", claims.user, "app_token")
+        actor = f"agent:{claims.user}"
+        return Identity(claims.tenant, actor, claims.user, "app_token", claims.auth_time)
     if not helpdesks_connected():
         if current_app.config["PROFILE"] == "production":
             raise Unauthorized(

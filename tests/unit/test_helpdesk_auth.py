@@ -150,8 +150,10 @@ KEY = "app-secret-key"
 def test_when_an_app_token_is_fresh_then_it_names_tenant_and_agent() -> None:
     token = app_tokens.issue(KEY, "acme", "9001", ttl=900, now=NOW)
     assert app_tokens.verify(KEY, token, now=NOW + 899) == app_tokens.AppToken(
-        "acme", "9001", int(NOW) + 900
+        "acme", "9001", int(NOW) + 900, auth_time=int(NOW)
     )
+    renewed = app_tokens.issue(KEY, "acme", "9001", now=NOW + 600, auth_time=int(NOW))
+    assert app_tokens.verify(KEY, renewed, now=NOW + 900).auth_time == int(NOW)
 
 
 def forged_tenant(token: str) -> str:

@@ -401,3 +401,63 @@ def test_an_expired_or_missing_app_token_cannot_be_renewed(client: FlaskClient, 
     refused = client.post("/api/v1/app/token", headers=secret)
     assert refused.status_code == 400
     assert "only an app token" in refused.get_json()["error"]["message"]
+
+
+def renew(client: FlaskClient, token: str) -> Any:
+    return client.post("/api/v1/app/token", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_renewed_token_keeps_the_sign_in_time_and_renewal_stops_after_12_hours(
+    client: FlaskClient, app: Flask
+) -> None:
+    secret = str(app.config["SECRET_KEY"])
+    signed_in = int(time.time()) - 11 * 3600
+    token = app_tokens.issue(secret, "acme", "9001", auth_time=signed_in)
+    renewed = renew(client, token)
+    assert renewed.status_code == 200
+    assert app_tokens.verify(secret, renewed.get_json()["token"]).auth_time == signed_in
+
+    stale = app_tokens.issue(secret, "acme", "9001", auth_time=int(time.time()) - 13 * 3600)
+    refused = renew(client, stale)
+    assert refused.status_code == 401
+    message = refused.get_json()["error"]["message"]
+    assert "more than 12 hours old" in message and "sign in again through Zendesk" in message
+    assert events("acme")[-1].action == "auth.rejected"
+    assert client.get("/api/v1/tickets", headers=app_token(app, "acme")).status_code == 200
+
+
+def test_a_token_without_a_sign_in_time_is_not_renewed(client: FlaskClient, app: Flask) -> None:
+    import base64
+
+    secret = str(app.config["SECRET_KEY"])
+    now = int(time.time())
+    claims = {"tenant": "acme", "user": "9001", "iat": now, "exp": now + 900}
+    raw = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
+    body = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    mac = base64.urlsafe_b64encode(app_tokens._mac(secret, body)).rstrip(b"=").decode()
+    old = f"{body}.{mac}"  # as issued before auth_time existed
+    headers = {"Authorization": f"Bearer {old}"}
+    assert client.get("/api/v1/tickets", headers=headers).status_code == 200  # still valid
+    refused = renew(client, old)
+    assert refused.status_code == 401
+    assert "it carries no sign-in time" in refused.get_json()["error"]["message"]
+
+
+def test_a_token_is_not_renewed_once_its_tenant_has_no_zendesk_connected(
+    client: FlaskClient, app: Flask
+) -> None:
+    from backend.models import HelpdeskConnection
+
+    token = app_token(app, "acme")["Authorization"].removeprefix("Bearer ")
+    with db.session() as session:
+        acme = session.scalars(select(Tenant.id).where(Tenant.slug == "acme")).one()
+        connection = session.scalars(
+            select(HelpdeskConnection).where(HelpdeskConnection.tenant_id == acme)
+        ).one()
+        session.delete(connection)
+    refused = renew(client, token)
+    assert refused.status_code == 401
+    assert (
+        "tenant 'acme' no longer has a Zendesk account connected"
+        in (refused.get_json()["error"]["message"])
+    )
