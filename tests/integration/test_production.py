@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from backend import create_app, migrate, services
+from backend.auth import app_tokens
 from tests.conftest import FIXTURES, load_fixture_corpus
 from tests.integration.conftest import ROOT, Worker, settings_env
 from tests.servers import free_port, wait_for
@@ -66,11 +68,19 @@ def gunicorn(settings: dict[str, str], log_path: Path) -> Iterator[str]:
         log.close()
 
 
-def call(url: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+def call(
+    url: str, body: dict[str, Any] | None = None, token: str = ""
+) -> tuple[int, dict[str, Any]]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, json.loads(response.read())
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data, headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
 
 
 def test_a_draft_goes_through_gunicorn_a_worker_redis_and_postgresql(
@@ -83,13 +93,18 @@ def test_a_draft_goes_through_gunicorn_a_worker_redis_and_postgresql(
     with app.app_context():
         load_fixture_corpus(services.get())
     worker = start_worker(production)
+    # The sidebar's token after a Zendesk sign-in: production never serves the app API
+    # without a credential, even before any helpdesk is connected.
+    token = app_tokens.issue(production["SECRET_KEY"], "demo", "9001")
 
     with gunicorn(production, tmp_path / "gunicorn.log") as url:
         status, health = call(url + "/api/v1/health")
         assert status == 200 and health["checks"]["broker"]["ok"] is True
-        status, queued = call(url + "/api/v1/drafts", {"ticket_id": "N-1"})
+        status, refused = call(url + "/api/v1/drafts", {"ticket_id": "N-1"})
+        assert status == 401 and "no helpdesk is connected" in refused["error"]["message"]
+        status, queued = call(url + "/api/v1/drafts", {"ticket_id": "N-1"}, token)
         assert status == 202
-        draft = wait_until_done(url, queued["id"], worker)
+        draft = wait_until_done(url, queued["id"], worker, token)
 
     assert draft["status"] == "ready", draft
     assert draft["citations"][0]["source_id"] == "R-1"
@@ -115,10 +130,10 @@ def test_a_worker_refuses_to_start_when_postgresql_is_unreachable(
     assert "database (PRECEDENT_DATABASE_URL) is unreachable" in result.stdout + result.stderr
 
 
-def wait_until_done(url: str, draft_id: str, worker: Worker) -> dict[str, Any]:
+def wait_until_done(url: str, draft_id: str, worker: Worker, token: str) -> dict[str, Any]:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        _, draft = call(f"{url}/api/v1/drafts/{draft_id}")
+        _, draft = call(f"{url}/api/v1/drafts/{draft_id}", token=token)
         if draft["status"] in ("ready", "failed"):
             return draft
         time.sleep(0.2)
