@@ -28,6 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from backend.auth import app_tokens  # noqa: E402
 from benchmarks.common import ROOT, machine, percentiles  # noqa: E402
 from tests.servers import (  # noqa: E402
     PG_DIRS,
@@ -42,9 +43,12 @@ CLI = [sys.executable, "-m", "backend.cli"]
 STAGES = ("fetch", "context", "redact", "retrieve", "generate", "verify", "gate", "restore")
 
 
-def call(url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+def call(url: str, body: dict[str, Any] | None = None, token: str = "") -> dict[str, Any]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data, {"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    if token:  # production has no unauthenticated app API: sign as the sidebar does
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data, headers)
     with urllib.request.urlopen(request, timeout=30) as response:
         result: dict[str, Any] = json.loads(response.read())
         return result
@@ -107,12 +111,12 @@ def production_services() -> Iterator[dict[str, str]]:
         }
 
 
-def draft_once(base: str, ticket_id: str) -> tuple[float, dict[str, Any]]:
+def draft_once(base: str, ticket_id: str, token: str) -> tuple[float, dict[str, Any]]:
     start = time.perf_counter()
-    draft = call(f"{base}/drafts", {"ticket_id": ticket_id})
+    draft = call(f"{base}/drafts", {"ticket_id": ticket_id}, token)
     while draft["status"] not in ("ready", "failed"):
         time.sleep(0.01)
-        draft = call(f"{base}/drafts/{draft['id']}")
+        draft = call(f"{base}/drafts/{draft['id']}", token=token)
     if draft["status"] != "ready":
         raise SystemExit(f"draft for {ticket_id} failed: {draft['error']}")
     return (time.perf_counter() - start) * 1000, draft
@@ -138,15 +142,18 @@ def measure(profile: str, settings: dict[str, str], rounds: int, warmup: int) ->
     port = free_port()
     running = [start(command, env) for command in processes(profile, env, port)]
     base = f"http://127.0.0.1:{port}/api/v1"
+    token = ""
+    if profile == "production":
+        token = app_tokens.issue(settings["SECRET_KEY"], "demo", "benchmark", ttl=24 * 3600)
     try:
         wait_until_up(port)
         for ticket_id in tickets[:warmup]:
-            draft_once(base, ticket_id)
+            draft_once(base, ticket_id, token)
         totals, overheads = [], []
         stages: dict[str, list[float]] = {stage: [] for stage in STAGES}
         for _ in range(rounds):
             for ticket_id in tickets:
-                elapsed, draft = draft_once(base, ticket_id)
+                elapsed, draft = draft_once(base, ticket_id, token)
                 totals.append(elapsed)
                 overheads.append(elapsed - draft["timings_ms"]["generate"])
                 for stage in STAGES:
