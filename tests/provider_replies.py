@@ -139,6 +139,18 @@ def openai_error(message: str, code: str) -> dict[str, Any]:
     return {"error": {"message": message, "type": "requests", "param": None, "code": code}}
 
 
+# What the audit records for a call that ``providers_yaml``'s file allows (plus provider, model).
+VERIFIED_PII = {
+    "kind": "cohere",
+    "zero_retention": "verified",
+    "evidence": "zero data retention addendum SEC-231",
+    "verified_on": "2026-01-05",
+    "provider_scopes": ["pii"],
+    "tenant_scopes": ["pii"],
+    "decision": "allowed",
+}
+
+
 def providers_yaml(url: str, scopes: str = "pii", kind: str = "cohere", **tuning: float) -> str:
     """One verified provider at ``url`` (covering pii) and a tenant 'demo' with ``scopes``."""
     settings = {"timeout_seconds": 2, "max_retries": 2, "backoff_seconds": 0.001, **tuning}

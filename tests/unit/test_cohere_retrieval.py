@@ -27,6 +27,7 @@ from tests.provider_replies import (
     COHERE_BAD_KEY,
     COHERE_RATE_LIMITED,
     COHERE_SERVER_ERROR,
+    VERIFIED_PII,
     cohere_citation,
     cohere_stream,
 )
@@ -34,15 +35,6 @@ from tests.provider_server import ProviderServer, Received, Reply
 from tests.recording import RecordingEmbedder
 
 PERSONAL = ("Jane", "Roe", "jane.roe@example.org", "212-555-0143", "Maria", "415 555 0199")
-VERIFIED = {
-    "kind": "cohere",
-    "zero_retention": "verified",
-    "evidence": "zero data retention addendum SEC-231",
-    "verified_on": "2026-01-05",
-    "provider_scopes": ["pii"],
-    "tenant_scopes": ["pii"],
-    "decision": "allowed",
-}
 
 
 def embed_reply(texts: list[str], dimensions: int) -> dict[str, Any]:
@@ -328,7 +320,7 @@ def test_when_the_reranker_fails_the_draft_keeps_the_search_order_and_says_so(
     assert drafted.result.retrieval_verification["rerank"] == {
         "provider": "cohere-eu",
         "model": "rerank-v3.5",
-        **VERIFIED,
+        **VERIFIED_PII,
         "outcome": "skipped",
     }
 
@@ -347,8 +339,8 @@ def test_the_audit_keeps_the_embed_and_rerank_verification_beside_the_drafting_o
     assert details["verification"]["decision"] == "allowed"
     assert "outcome" not in details["verification"]  # not an evidence-only fallback
     retrieval = details["retrieval_verification"]
-    assert retrieval["embed"] == {"provider": "cohere-eu", "model": "embed-v4.0", **VERIFIED}
-    assert retrieval["rerank"] == {"provider": "cohere-eu", "model": "rerank-v3.5", **VERIFIED}
+    assert retrieval["embed"] == {"provider": "cohere-eu", "model": "embed-v4.0", **VERIFIED_PII}
+    assert retrieval["rerank"] == {"provider": "cohere-eu", "model": "rerank-v3.5", **VERIFIED_PII}
     assert details["verification"]["model"] == "command-a-03-2025"
     assert "test-key-123" not in json.dumps(details) and "VENDOR_TEST_KEY" not in json.dumps(
         details
@@ -404,7 +396,7 @@ def test_ingest_reports_the_verification_its_embedding_relied_on(
     report = ingest(
         "demo", "ticket", records, service.embedder, service.index, vendors=service.vendors
     )
-    assert report.verification == {"provider": "cohere-eu", "model": "embed-v4.0", **VERIFIED}
+    assert report.verification == {"provider": "cohere-eu", "model": "embed-v4.0", **VERIFIED_PII}
 
 
 @pytest.mark.parametrize(

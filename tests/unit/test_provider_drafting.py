@@ -18,6 +18,7 @@ from tests.provider_replies import (
     COHERE_BAD_KEY,
     COHERE_RATE_LIMITED,
     COHERE_SERVER_ERROR,
+    VERIFIED_PII,
     cohere_chat,
     cohere_citation,
     openai_chat,
@@ -135,17 +136,8 @@ def test_when_a_call_succeeds_then_the_verification_it_relied_on_travels_with_th
 ) -> None:
     server.script(Reply(200, cohere_reply()))
     drafted = router(server)[0].for_tenant("demo").draft(QUESTION, SOURCES)
-    assert verify(drafted).verification == {
-        "provider": "vendor",
-        "kind": "cohere",
-        "model": "test-model",
-        "zero_retention": "verified",
-        "evidence": "zero data retention addendum SEC-231",
-        "verified_on": "2026-01-05",
-        "provider_scopes": ["pii"],
-        "tenant_scopes": ["pii"],
-        "decision": "allowed",
-    }
+    expected = {"provider": "vendor", "model": "test-model", **VERIFIED_PII}
+    assert verify(drafted).verification == expected
 
 
 def test_when_cohere_is_rate_limited_once_then_the_call_is_retried_after_a_backoff(

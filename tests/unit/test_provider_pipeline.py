@@ -18,6 +18,7 @@ from backend.models import Citation
 from tests.conftest import app_config, draft_n1, load_fixture_corpus
 from tests.provider_replies import (
     COHERE_SERVER_ERROR,
+    VERIFIED_PII,
     cohere_citation,
     cohere_stream,
     openai_stream,
@@ -78,17 +79,7 @@ def test_a_cohere_draft_cites_retrieved_sources_and_the_vendor_sees_only_placeho
     with db.session() as session:
         cited = session.scalars(select(Citation).where(Citation.draft_id == draft_id)).all()
         assert [(c.marker, c.source_id) for c in cited] == [(1, "R-1")]
-    assert details["verification"] == {
-        "provider": "vendor",
-        "kind": "cohere",
-        "model": "test-model",
-        "zero_retention": "verified",
-        "evidence": "zero data retention addendum SEC-231",
-        "verified_on": "2026-01-05",
-        "provider_scopes": ["pii"],
-        "tenant_scopes": ["pii"],
-        "decision": "allowed",
-    }
+    assert details["verification"] == {"provider": "vendor", "model": "test-model", **VERIFIED_PII}
     assert "test-key-123" not in json.dumps(details)
 
 
