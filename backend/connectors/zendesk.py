@@ -121,8 +121,9 @@ class ZendeskConnector:
                 start = int(since.timestamp()) if since else 0
                 page = client.zenpy.tickets.incremental(start_time=start, per_page=self._page_size)
             rows = [t.to_dict() for t in page.values or ()]
+            people: dict[str, Requester] = {}  # one user lookup per requester per page
             tickets = tuple(
-                self._with_comments(tenant, client, raw)
+                self._with_comments(tenant, client, raw, people)
                 for raw in rows
                 if raw.get("status") in RESOLVED
             )
@@ -201,10 +202,15 @@ class ZendeskConnector:
             return {}
         return org
 
-    def _with_comments(self, tenant: str, client: _Client, raw: dict[str, Any]) -> Ticket:
+    def _with_comments(
+        self, tenant: str, client: _Client, raw: dict[str, Any], people: dict[str, Requester]
+    ) -> Ticket:
         comments = [c.to_dict() for c in client.zenpy.tickets.comments(ticket=raw["id"])]
-        requester = Requester(id=str(raw.get("requester_id") or ""))
-        return _ticket(tenant, client, raw, comments, requester)
+        # The requester's name and e-mail let ingestion redact them exactly, not only by NER.
+        user_id = str(raw.get("requester_id") or "")
+        if user_id not in people:
+            people[user_id] = self._requester(client, raw.get("requester_id"))
+        return _ticket(tenant, client, raw, comments, people[user_id])
 
 
 @contextmanager

@@ -89,6 +89,7 @@ def zendesk_history(api: responses.RequestsMock, start: str = "0") -> None:
     )
     api.get(f"{ZENDESK}/tickets/31/comments.json", json=recorded("zendesk", "comments_31"))
     api.get(f"{ZENDESK}/tickets/17/comments.json", json={"comments": []})
+    api.get(f"{ZENDESK}/users/7001.json", json=recorded("zendesk", "user_7001"))
 
 
 def zendesk_articles(api: responses.RequestsMock) -> None:
@@ -237,6 +238,7 @@ def test_when_rate_limited_mid_way_then_indexed_pages_stay_and_a_rerun_continues
         match=[matchers.query_param_matcher({"start_time": "0", "per_page": "100"})],
     )
     api.get(f"{ZENDESK}/tickets/31/comments.json", json=recorded("zendesk", "comments_31"))
+    api.get(f"{ZENDESK}/users/7001.json", json=recorded("zendesk", "user_7001"))
     limited = api.get(
         f"{ZENDESK}/incremental/tickets/cursor.json",
         status=429,

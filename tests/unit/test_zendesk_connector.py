@@ -165,10 +165,12 @@ def test_when_history_is_exported_then_only_solved_and_closed_come_with_comments
     )
     solution = {"comments": [{"id": 5, "author_id": 7001, "body": "How?", "public": True}]}
     api.get(f"{API}/tickets/31/comments.json", json=solution)
+    api.get(f"{API}/users/7001.json", json=recorded("user_7001"))
 
     first = zendesk.resolved_tickets("acme", since=since)
 
     assert [t.id for t in first.items] == ["31"]  # 42 is still open
+    assert first.items[0].requester == Requester("Maria Lopez", "maria@example.org", "7001")
     assert (first.next_cursor, first.done) == ("MTU3NjYxMzUzOS4wfHw0NTF8", False)
 
     api.get(
@@ -177,6 +179,7 @@ def test_when_history_is_exported_then_only_solved_and_closed_come_with_comments
         match=[matchers.query_param_matcher({"cursor": "MTU3NjYxMzUzOS4wfHw0NTF8"})],
     )
     api.get(f"{API}/tickets/17/comments.json", json={"comments": []})
+    api.get(f"{API}/users/7001.json", json=recorded("user_7001"))
 
     second = zendesk.resolved_tickets("acme", cursor=first.next_cursor)
 
