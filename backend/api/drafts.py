@@ -125,6 +125,8 @@ def draft_json(draft: Draft) -> dict[str, Any]:
         "ticket_id": draft.ticket_id,
         "status": draft.status,
         "text": draft.text if ready else None,
+        # the model's text so far (restored, markers unchecked) while it is being written
+        "partial_text": draft.partial_text if draft.status == "running" else None,
         "citations": [citation_json(c) for c in draft.citations] if ready else [],
         "flags": list(draft.flags or []),
         "notes": list(draft.notes or []),

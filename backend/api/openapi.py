@@ -81,6 +81,11 @@ SCHEMAS: dict[str, Any] = {
             "created_at": STRING,
             "updated_at": STRING,
             "completed_at": NULLABLE_STRING,
+            "partial_text": {
+                "type": ["string", "null"],
+                "description": "while running with a streaming model: the text written so far "
+                "(placeholders restored, citation markers not yet checked); null otherwise",
+            },
             "customer_context": {
                 "oneOf": [_ref("CustomerContext"), {"type": "null"}],
                 "description": "who is asking, shown to the agent and never sent to a model; "

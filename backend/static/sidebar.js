@@ -1524,6 +1524,9 @@
         state.draft = current;
         if (FINAL[current.status]) { render(current); return Promise.resolve(current); }
         updateProgress(current);
+        // Clients that cannot read the event stream (Freshdesk's request templates) still see
+        // the text growing, one poll at a time.
+        if (current.status === "running" && typeof current.partial_text === "string") showGrowing(current.partial_text);
         if (Date.now() - started >= opts.timeout) {
           return Promise.resolve(fail(ApiError("timeout", "No draft after " + Math.round(opts.timeout / 1000) +
             " s. The drafting worker may be busy or offline; it may still finish, so try again in a moment."), my));

@@ -213,6 +213,25 @@ def test_when_a_draft_streams_then_events_carry_deltas_a_reset_and_the_ready_dra
     ]
 
 
+def test_when_a_client_polls_a_streaming_draft_then_it_gets_the_text_so_far_until_ready(
+    client: FlaskClient,
+) -> None:
+    store = services.draft_store()
+    row, _ = store.request("demo", "N-1", "test")
+    claim = store.claim(row.id)
+    assert claim is not None
+    store.write_partial(claim, "Hi Jane Roe, E-104 is")
+    polled = client.get(f"/api/v1/drafts/{row.id}").get_json()
+    assert (polled["status"], polled["partial_text"], polled["text"]) == (
+        "running",
+        "Hi Jane Roe, E-104 is",
+        None,
+    )
+    store.complete(claim, VerifiedDraft("Hi Jane Roe.", (), (), (), "t", "m"), {})
+    done = client.get(f"/api/v1/drafts/{row.id}").get_json()
+    assert (done["status"], done["partial_text"], done["text"]) == ("ready", None, "Hi Jane Roe.")
+
+
 def test_when_the_draft_is_already_ready_then_the_stream_is_just_the_ready_draft(
     indexed_app: Flask,
 ) -> None:
