@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from backend.connectors import configured
 from backend.db import db
 from backend.drafting import Drafter, DrafterChoice, drafters
+from backend.drafting.providers import ProviderRegistry
 from backend.drafts import DraftStore
 from backend.pipeline import Services
 from backend.redaction import Redactor, redactors
@@ -44,7 +45,9 @@ def get() -> Services:
 
 
 def build(config: Any) -> Services:
-    vendors = retrieval_vendors.from_config(config)  # refuses tenants a vendor is not verified for
+    registry = _provider_registry(config)
+    # refuses tenants a vendor is not verified for
+    vendors = retrieval_vendors.from_config(config, registry)
     embedder = _embedder(config, vendors)
     drafter = drafters.get(config["DRAFTER"])()
     return Services(
@@ -53,7 +56,7 @@ def build(config: Any) -> Services:
         embedder=embedder,
         index=_index(config, embedder),
         drafter=drafter,
-        providers=_providers(config, drafter),
+        providers=_providers(registry, drafter),
         gate=_gate(config, embedder),
         reranker=_reranker(config, vendors),
         vendors=vendors,
@@ -107,14 +110,22 @@ def _index(config: Any, embedder: Embedder) -> SearchIndex:
     )
 
 
-def _providers(config: Any, fallback: Drafter) -> DrafterChoice | None:
-    """The zero-retention registry's router; None leaves every tenant on ``fallback``."""
+def _provider_registry(config: Any) -> ProviderRegistry | None:
+    """The providers file, read once for drafting and retrieval; None when not set."""
     if not config["PROVIDERS"]:
         return None
     from backend.drafting.providers_file import load_providers
+
+    return load_providers(config["PROVIDERS"])
+
+
+def _providers(registry: ProviderRegistry | None, fallback: Drafter) -> DrafterChoice | None:
+    """The zero-retention registry's router; None leaves every tenant on ``fallback``."""
+    if registry is None:
+        return None
     from backend.drafting.router import ProviderRouter
 
-    router = ProviderRouter(load_providers(config["PROVIDERS"]), fallback)
+    router = ProviderRouter(registry, fallback)
     router.check_keys()  # a missing API key stops start-up, not a customer's draft
     return router
 

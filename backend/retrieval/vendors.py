@@ -92,13 +92,15 @@ def _posture(tenant: TenantProfile, provider: Provider) -> Posture:
     return Posture(tenant, provider, covered, missing)
 
 
-def from_config(config: Mapping[str, Any]) -> RetrievalVendors | None:
-    """The vendor calls the settings configure, checked for every known tenant; None if none."""
-    if not _wanted(config):
-        return None
-    from backend.drafting.providers_file import load_providers
+def from_config(
+    config: Mapping[str, Any], registry: ProviderRegistry | None
+) -> RetrievalVendors | None:
+    """The vendor calls the settings configure, checked for every known tenant; None if none.
 
-    registry = load_providers(config["PROVIDERS"])
+    ``registry`` is the providers file (settings refuse a vendor call without one).
+    """
+    if not _wanted(config) or registry is None:
+        return None
     vendors = unchecked(config, registry)
     vendors.check([*registry.tenants, config["DEFAULT_TENANT"]])
     return vendors
