@@ -7,7 +7,7 @@ header, but only ever back to the tenant's own Freshdesk host: the API key goes 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
@@ -19,7 +19,7 @@ import requests
 from backend.connectors import connectors
 from backend.connectors.context import custom_fields, plan_of, summaries
 from backend.connectors.http import check, transport_errors
-from backend.connectors.settings import HelpdeskSettings
+from backend.connectors.settings import HelpdeskSettings, SettingsLookup
 from backend.errors import ConfigError, ConnectorError, NotFound, PrecedentError, TicketNotFound
 from backend.types import Article, Comment, CustomerContext, Page, Requester, Ticket, TicketSummary
 
@@ -30,7 +30,6 @@ PUBLISHED = 2  # solution article status; 1 is draft
 MAX_PAGES = 300  # Freshdesk stops listing after page 300: restart from the last update
 BEGINNING = "1970-01-01T00:00:00Z"
 COMPANY_FIELDS = ("account_tier", "health_score", "industry", "renewal_date")
-SettingsLookup = Callable[[str], HelpdeskSettings]
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,11 @@ so only the extras of the platforms in use need to be installed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from backend.connectors import Connector, connectors
-from backend.connectors.settings import HelpdeskSettings
+from backend.connectors.settings import SettingsLookup
 from backend.types import Article, CustomerContext, Page, Ticket
-
-SettingsLookup = Callable[[str], HelpdeskSettings]
 
 
 @connectors.register("helpdesk")

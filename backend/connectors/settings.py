@@ -69,6 +69,10 @@ def _items(settings: HelpdeskSettings) -> list[tuple[str, str]]:
     return [(f.name, str(getattr(settings, f.name))) for f in fields(settings)]
 
 
+# How a connector finds a tenant's account (``HelpdeskSettingsStore.load`` in the product).
+SettingsLookup = Callable[[str], HelpdeskSettings]
+
+
 class HelpdeskSettingsStore:
     def __init__(self, sessions: SessionFactory, key: str) -> None:
         self._sessions = sessions

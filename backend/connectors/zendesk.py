@@ -7,7 +7,7 @@ task retries later rather than a worker sleeping.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +23,7 @@ from zenpy.lib.exception import APIException, RecordNotFoundException, ZenpyExce
 from backend.connectors import connectors
 from backend.connectors.context import custom_fields, plan_of, summaries
 from backend.connectors.http import raising_hook, transport_errors
-from backend.connectors.settings import HelpdeskSettings
+from backend.connectors.settings import HelpdeskSettings, SettingsLookup
 from backend.errors import (
     ConfigError,
     ConnectorError,
@@ -35,7 +35,6 @@ from backend.errors import (
 from backend.types import Article, Comment, CustomerContext, Page, Requester, Ticket, TicketSummary
 
 RESOLVED = ("solved", "closed")
-SettingsLookup = Callable[[str], HelpdeskSettings]
 
 
 @dataclass(frozen=True)
