@@ -9,6 +9,9 @@
    An additional figure, ``merged``, first joins spans of the same mapped type that only
    whitespace or punctuation separate, in the gold data and in the predictions alike, as
    presidio-research's SpanEvaluator does; it is not the headline.
+   With ``presidio-evaluator`` installed (the ``bench`` extra), the same predictions are also
+   scored by its own ``SpanEvaluator`` with its default settings (``benchmarks/pii_evaluator.py``),
+   the figure comparable to Presidio's published ones; without it the report says it is missing.
 2. ``benchmarks/data/id_survival.jsonl``: support-ticket lines with the ids that must survive
    and the personal values that must go.
 3. ``benchmarks/data/restore.jsonl``: drafts whose placeholders a model altered.
@@ -35,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from backend.redaction import Vault  # noqa: E402
 from backend.redaction.presidio import PresidioRedactor  # noqa: E402
 from backend.redaction.vault import StreamRestorer  # noqa: E402
+from benchmarks import pii_evaluator  # noqa: E402
 from benchmarks.common import ROOT, SHARED_DATA, machine, percentiles  # noqa: E402
 
 SYNTH = SHARED_DATA / "presidio_research_pii" / "synth_dataset_v2.json"
@@ -58,7 +62,10 @@ MAPPING = {
 IGNORED = ["ORGANIZATION", "TITLE", "AGE", "ZIP_CODE"]
 SCORED = set(MAPPING.values())
 Span = tuple[str, int, int]
-Predict = Callable[[str], list[Span]]
+ScoredSpan = tuple[str, int, int, float]
+Predict = Callable[[str], list[ScoredSpan]]
+# presidio-evaluator's PresidioAnalyzerWrapper drops results below this score by default.
+EVALUATOR_DEFAULT_THRESHOLD = 0.4
 
 
 def held_out(index: int) -> bool:
@@ -133,7 +140,8 @@ def scores(tp: int, fp: int, fn: int) -> dict[str, float | int]:
 
 def evaluate(
     samples: list[tuple[int, dict[str, Any]]], predict: Predict, errors: bool
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[list[ScoredSpan]]]:
+    """The strict and adjacent-joined figures, and each sample's scored predictions."""
     counts: dict[str, Counter[str]] = {
         name: Counter()
         for name in ("all", "dev", "held_out", "merged", "merged_dev", "merged_held_out")
@@ -141,11 +149,14 @@ def evaluate(
     per_entity: dict[str, Counter[str]] = {}
     per_entity_merged: dict[str, Counter[str]] = {}
     times = []
+    all_predictions = []
     for index, sample in samples:
         text = sample["full_text"]
         started = time.perf_counter()
-        predicted = [p for p in predict(text) if p[0] in SCORED]
+        scored = [p for p in predict(text) if p[0] in SCORED]
         times.append((time.perf_counter() - started) * 1000)
+        all_predictions.append(scored)
+        predicted = [p[:3] for p in scored]
         hits, misses, extra = match(gold_spans(sample), predicted)
         half = "held_out" if held_out(index) else "dev"
         for split in ("all", half):
@@ -161,7 +172,7 @@ def evaluate(
                 per_entity.setdefault(span[0], Counter())[kind] += 1
         if errors and not held_out(index) and (misses or extra):
             _print_errors(text, misses, extra)
-    return {
+    report = {
         "overall": _scores(counts["all"]),
         "dev": _scores(counts["dev"]),
         "held_out": _scores(counts["held_out"]),
@@ -174,6 +185,7 @@ def evaluate(
         "per_entity": {e: scores(c["tp"], c["fp"], c["fn"]) for e, c in sorted(per_entity.items())},
         "ms_per_sample": percentiles(times),
     }
+    return report, all_predictions
 
 
 def _scores(counts: Counter[str]) -> dict[str, float | int]:
@@ -188,8 +200,8 @@ def _print_errors(text: str, misses: list[Span], extra: list[Span]) -> None:
 
 
 def ours(redactor: PresidioRedactor) -> Predict:
-    def predict(text: str) -> list[Span]:
-        return [(f.entity_type, f.start, f.end) for f in redactor.explain(text) if f.kept]
+    def predict(text: str) -> list[ScoredSpan]:
+        return [(f.entity_type, f.start, f.end, f.score) for f in redactor.explain(text) if f.kept]
 
     return predict
 
@@ -207,8 +219,10 @@ def presidio_default(model: str) -> Predict:
     engine.registry.remove_recognizer("EmailRecognizer")
     engine.registry.add_recognizer(OfflineEmailRecognizer())
 
-    def predict(text: str) -> list[Span]:
-        return [(r.entity_type, r.start, r.end) for r in engine.analyze(text, language="en")]
+    def predict(text: str) -> list[ScoredSpan]:
+        return [
+            (r.entity_type, r.start, r.end, r.score) for r in engine.analyze(text, language="en")
+        ]
 
     return predict
 
@@ -277,26 +291,55 @@ def main(argv: Iterable[str] | None = None) -> None:
     started = time.perf_counter()
     redactor.explain("warm up: Jane Roe, 31 Larkin Avenue")
     load_s = time.perf_counter() - started
+    ours_report, predictions = evaluate(samples, ours(redactor), args.errors)
     report: dict[str, Any] = {
         "machine": machine(),
         "data": f"{SYNTH.name}: {len(samples)} samples",
         "matching": "span level: same mapped type and IoU >= 0.5, each gold span used once",
         "entity_mapping": {**MAPPING, **{name: "not scored" for name in IGNORED}},
         "model": args.model,
-        "ours": {
-            "engine_load_s": round(load_s, 2),
-            **evaluate(samples, ours(redactor), args.errors),
-        },
+        "ours": {"engine_load_s": round(load_s, 2), **ours_report},
     }
+    engines = {"ours": predictions}
     if not args.skip_default:
         default = presidio_default(args.model)
         default("warm up")
-        report["presidio_default"] = evaluate(samples, default, False)
+        report["presidio_default"], engines["presidio_default"] = evaluate(samples, default, False)
         f2 = report["presidio_default"]["overall"]["f2"]
         report["f2_ratio_ours_to_default"] = round(report["ours"]["overall"]["f2"] / f2, 2)
+    report["presidio_evaluator"] = evaluator_figures(samples, engines, args.model)
     report["id_survival"] = id_survival(redactor, DATA / "id_survival.jsonl", args.errors)
     report["restore"] = restore_suite(DATA / "restore.jsonl", args.errors)
     print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+def evaluator_figures(
+    samples: list[tuple[int, dict[str, Any]]],
+    engines: dict[str, list[list[ScoredSpan]]],
+    model: str,
+) -> dict[str, Any]:
+    """presidio-evaluator's SpanEvaluator on each engine's predictions, or why it is missing.
+
+    Presidio's default is scored as this run made it (threshold 0, as in the strict figure) and
+    as presidio-evaluator's ``PresidioAnalyzerWrapper`` runs it by default (threshold 0.4).
+    """
+    reason = pii_evaluator.missing()
+    if reason:
+        print(f"presidio_evaluator figure skipped: {reason}", file=sys.stderr)
+        return {"missing": reason}
+    if "presidio_default" in engines:
+        engines["presidio_default_threshold_0.4"] = [
+            [p for p in spans if p[3] >= EVALUATOR_DEFAULT_THRESHOLD]
+            for spans in engines["presidio_default"]
+        ]
+    inputs = pii_evaluator.tokenized(samples, model)
+    report: dict[str, Any] = {"mapping": "as entity_mapping above; other types tagged O"}
+    for name, predictions in engines.items():
+        report[name] = pii_evaluator.span_evaluator(inputs, predictions, MAPPING, held_out)
+    if "presidio_default" in report:
+        f2 = report["presidio_default"]["overall"]["f2"]
+        report["f2_ratio_ours_to_default"] = round(report["ours"]["overall"]["f2"] / f2, 2)
+    return report
 
 
 if __name__ == "__main__":
