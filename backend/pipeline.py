@@ -1,12 +1,15 @@
 """One ticket's way to a cited draft. Plain functions over plain data: no Flask, no Celery.
 
-    claim → fetch → context → redact → retrieve → generate → verify → gate → restore → persist
+    claim → fetch → context → redact → retrieve → gate_ticket → generate → verify → gate → restore
+    → persist
 
 The customer context (organisation, plan, prior tickets) is only shown to the agent: it is
 stored with the draft and never put into a prompt, an embedding or the gate.
 
 While a model generates, its text is restored chunk by chunk and kept on the draft row
-(``partial_text``) so the sidebar can show it growing; the finished draft replaces it.
+(``partial_text``) so the sidebar can show it growing; the finished draft replaces it. A
+ticket the gate already flags is never streamed: the agent sees its draft only once the
+gate's decision is stored with it.
 
 ``process_draft`` is what a worker runs for a draft id; ``draft_reply`` is the drafting
 itself and is what tests and benchmarks call directly.
@@ -135,9 +138,13 @@ def draft_reply(
         vector = services.embedder.embed([question], purpose="query")[0]
         sources, rerank_failed = retrieve(services, tenant, question, vector)
     checkpoint()
+    with timer("gate_ticket"):
+        # A ticket the gate flags on its own is not streamed: its draft must reach a
+        # credentialed reviewer before the agent reads a word of it.
+        streamed = partial is not None and not ticket_flagged(services, question, vector, ticket)
     with timer("generate"):
         drafter = services.providers.for_tenant(tenant) if services.providers else services.drafter
-        stream = RestoredStream(vault, partial) if partial else None
+        stream = RestoredStream(vault, partial) if partial and streamed else None
         draft = draft_with(drafter, question, sources, stream)
         if stream:
             stream.flush()
@@ -161,6 +168,16 @@ def customer_context(connector: Connector, ticket: Ticket) -> dict[str, Any] | N
         log.warning("customer context skipped for ticket %s: %s", ticket.id, exc.message)
         return None
     return context_json(found) if found else None
+
+
+def ticket_flagged(
+    services: Services, question: RedactedText, vector: Vectors, ticket: Ticket
+) -> bool:
+    """Whether the gate flags the ticket before any draft exists."""
+    if services.gate is None:
+        return False
+    no_draft = services.redactor.redact("", Vault(), (), ticket.tenant)
+    return bool(services.gate.evaluate(question, no_draft, ticket.jurisdiction, vector)["domains"])
 
 
 def gate(

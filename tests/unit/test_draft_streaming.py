@@ -130,6 +130,25 @@ def test_when_a_worker_streams_a_draft_then_the_row_grows_restored_and_ends_with
     assert done.text == "Hi Jane Roe, E-104 is a Wi-Fi handshake failure. [1]"
 
 
+def test_when_the_gate_flags_the_ticket_itself_then_nothing_is_streamed_before_review(
+    indexed_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = services.draft_store()
+    written: list[str] = []
+    monkeypatch.setattr(DraftStore, "write_partial", _recording(DraftStore.write_partial, written))
+    row, _ = store.request("demo", "N-4", "test")  # asks whether to stop a child's inhaler
+
+    outcome = pipeline.process_draft(
+        row.id, store, replace(services.get(), drafter=Scripted(["You could stop", " it."]))
+    )
+
+    assert outcome == "ready"
+    assert written == []
+    done = store.get("demo", row.id)
+    assert done is not None and "medical" in done.gate["domains"]
+    assert done.text == "You could stop it. [1]"
+
+
 def test_when_the_text_keeps_growing_then_the_workers_lease_is_renewed(app: Flask) -> None:
     shared = services.draft_store()
     store = DraftStore(shared._sessions, 1, 3)  # noqa: SLF001 - same sessions, a 1 s lease
