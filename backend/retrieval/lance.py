@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 from lancedb.index import FTS
 
+from backend.errors import ConfigError
 from backend.redaction import RedactedText
 from backend.retrieval import IndexRecord, SearchMode, Vectors, indexes
 from backend.retrieval.fields import check_tenant, keywords, timestamp, utc_text
@@ -105,11 +106,20 @@ class LanceIndex:
     def _table(self, tenant: str, create: bool = False) -> Any:
         name = _table_name(tenant)
         try:
-            return self._db.open_table(name)
+            table = self._db.open_table(name)
         except ValueError:  # LanceDB's "table not found"
             if not create:
                 return None
-        return self._db.create_table(name, schema=self._schema())
+            return self._db.create_table(name, schema=self._schema())
+        stored = table.schema.field("vector").type.list_size
+        if stored != self._dimensions:
+            # Vectors of another embedder cannot be compared with this one's.
+            raise ConfigError(
+                f"the index for tenant '{tenant}' holds {stored}-dimensional vectors but the "
+                f"embedder makes {self._dimensions}: ingest again into a new "
+                "PRECEDENT_INDEX_PATH, or switch back to the embedder the index was built with"
+            )
+        return table
 
     def _schema(self) -> pa.Schema:
         text = pa.string()

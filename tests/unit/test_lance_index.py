@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from backend.errors import ConfigError
 from backend.redaction import Vault, redactors, seal
 from backend.retrieval import IndexRecord, embedders
 from backend.retrieval.ingest import embed_records, ingest
@@ -126,3 +127,16 @@ def test_when_hybrid_search_runs_then_alpha_and_fusion_come_from_the_constructor
     hybrid = vector_only.search("acme", "ticket", query, vector, 3, "hybrid")
     plain = vector_only.search("acme", "ticket", query, vector, 3, "vector")
     assert [s.source_id for s in hybrid] == [s.source_id for s in plain]
+
+
+def test_when_the_embedder_changes_dimensions_then_the_index_names_the_mismatch(
+    index: LanceIndex, tmp_path: Path
+) -> None:
+    other = LanceIndex(str(tmp_path / "index"), 1024)  # e.g. a Cohere embedder after MiniLM
+    with pytest.raises(ConfigError) as raised:
+        other.source_ids("acme", "ticket")
+    assert raised.value.message == (
+        "the index for tenant 'acme' holds 384-dimensional vectors but the embedder makes 1024: "
+        "ingest again into a new PRECEDENT_INDEX_PATH, or switch back to the embedder the index "
+        "was built with"
+    )
