@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import audit
+from backend.drafting.verify import MARKER
 from backend.errors import Conflict, Forbidden, InputError, NotFound, Unauthorized
 from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
 
@@ -136,6 +137,7 @@ def decide(
     if action == "edit_and_approve":
         if not (text or "").strip():
             raise InputError("edit_and_approve needs the edited text")
+        _check_markers(text or "", item.draft)
         item.draft.gate = {**item.draft.gate, "original_text": item.draft.text}
         item.draft.text = text
     approved = action != "reject"
@@ -156,6 +158,19 @@ def decide(
         },
     )
     return None
+
+
+def _check_markers(text: str, draft: Draft) -> None:
+    """A reviewer's edit may keep, move or drop citation markers, never invent one."""
+    cited = {c.marker for c in draft.citations}
+    used = {int(n) for m in MARKER.finditer(text) for n in m.group(1).split(",")}
+    unknown = sorted(used - cited)
+    if unknown:
+        valid = ", ".join(f"[{n}]" for n in sorted(cited)) or "none"
+        raise InputError(
+            f"the edited text cites {', '.join(f'[{n}]' for n in unknown)}, which this draft "
+            f"does not have; its citations are: {valid}"
+        )
 
 
 def _licences(reviewer: Reviewer, item: ReviewItem) -> list[str]:

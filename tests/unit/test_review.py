@@ -212,6 +212,28 @@ def test_a_rejected_draft_stays_blocked_and_an_edit_replaces_the_text(
     )
 
 
+def test_an_edit_that_invents_a_citation_marker_is_refused_and_changes_nothing(
+    client: FlaskClient,
+) -> None:
+    ana = reviewer(client, "Ana", "insurance", ["US-CA"])
+    draft_id = gated_draft()
+    before = client.get(f"/api/v1/drafts/{draft_id}").get_json()["text"]
+    item = client.get("/api/v1/reviews", headers=bearer(ana)).get_json()["reviews"][0]
+
+    response = client.post(
+        f"/api/v1/reviews/{item['id']}/decision",
+        headers=bearer(ana),
+        json={"action": "edit_and_approve", "note": "", "text": "Your insurer decides [2]."},
+    )
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == (
+        "the edited text cites [2], which this draft does not have; its citations are: none"
+    )
+    after = client.get(f"/api/v1/drafts/{draft_id}").get_json()
+    assert (after["text"], after["gate"]["status"]) == (before, "review_required")
+
+
 def test_a_clear_draft_is_insertable_at_once(client: FlaskClient) -> None:
     draft_id = gated_draft({})
     body = client.post(f"/api/v1/drafts/{draft_id}/insert").get_json()
