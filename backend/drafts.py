@@ -115,7 +115,7 @@ class DraftStore:
         """Take the draft if it is queued, or running on a lease that has run out."""
         now = utcnow()
         with self._sessions() as session:
-            claimed = _changed(
+            claimed = rows_changed(
                 session,
                 update(Draft)
                 .where(
@@ -146,7 +146,7 @@ class DraftStore:
         """Renew the lease between stages; raises LeaseLost if another worker took over."""
         now = utcnow()
         with self._sessions() as session:
-            renewed = _changed(
+            renewed = rows_changed(
                 session,
                 self._owned(session, claim).values(
                     lease_expires_at=now + self._lease, updated_at=now
@@ -167,7 +167,7 @@ class DraftStore:
         values = {"partial_text": text, "lease_expires_at": utcnow() + self._lease}
         try:
             with self._sessions() as session:
-                return bool(_changed(session, self._owned(session, claim).values(**values)))
+                return bool(rows_changed(session, self._owned(session, claim).values(**values)))
         except SQLAlchemyError as exc:
             log.warning("draft %s: text so far not saved (%s)", claim.draft_id, type(exc).__name__)
             return False
@@ -183,7 +183,7 @@ class DraftStore:
         """Store text, citations, context and the gate's routing in one transaction."""
         now = utcnow()
         with self._sessions() as session:
-            written = _changed(
+            written = rows_changed(
                 session,
                 self._owned(session, claim).values(
                     status="ready",
@@ -220,7 +220,7 @@ class DraftStore:
             self.fail(claim, code, f"{message} (gave up after {claim.attempt} attempts)")
             return False
         with self._sessions() as session:
-            _changed(
+            rows_changed(
                 session,
                 self._owned(session, claim).values(
                     status="queued",
@@ -237,7 +237,7 @@ class DraftStore:
     def fail(self, claim: Claim, code: str, message: str) -> None:
         now = utcnow()
         with self._sessions() as session:
-            written = _changed(
+            written = rows_changed(
                 session,
                 self._owned(session, claim).values(
                     status="failed",
@@ -278,7 +278,7 @@ class DraftStore:
         audit.record(session, tenant.id, "worker", action, _subject(claim.draft_id), details)
 
 
-def _changed(session: Session, statement: Update) -> int:
+def rows_changed(session: Session, statement: Update) -> int:
     """Run an UPDATE and say how many rows it changed."""
     result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
     return result.rowcount

@@ -223,3 +223,15 @@ class SyncCursor(Base):
     stream: Mapped[str] = mapped_column(String(16))  # tickets | articles
     cursor: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SyncLease(Base):
+    """A running sync of one tenant's stream; an expired lease means its runner died."""
+
+    __tablename__ = "sync_leases"
+    __table_args__ = (UniqueConstraint("tenant_id", "stream"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    stream: Mapped[str] = mapped_column(String(16))
+    holder: Mapped[str] = mapped_column(String(120))  # host:pid of the sync, for the message
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -14,7 +14,7 @@ from flask import current_app
 
 from backend import pipeline, services
 from backend.db import db
-from backend.errors import RetryableError
+from backend.errors import Conflict, RetryableError
 from backend.redaction import Vault
 from backend.retrieval import helpdesk
 
@@ -69,8 +69,13 @@ def sync_helpdesk(self: Any, tenant: str) -> int:
         service.index,
         service.vendors,
     )
+    pages: list[helpdesk.PageReport] = []
     try:
-        pages = [report for stream in helpdesk.STREAMS for report in sync.run(tenant, stream)]
+        for stream in helpdesk.STREAMS:
+            try:
+                pages += sync.run(tenant, stream)
+            except Conflict as exc:  # the last sync (or an ingest) is still at it
+                log.info("sync skipped: %s", exc.message)
     except RetryableError as exc:
         # Pages indexed so far keep their cursors; the retry continues after them.
         delay = exc.retry_after or min(600.0, 30.0 * 2**self.request.retries)

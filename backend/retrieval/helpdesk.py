@@ -3,25 +3,33 @@
 Each page is redacted, embedded and upserted like file ingestion (ids are stable, so a page
 read twice replaces itself), and only then is the cursor after it saved. A run that stops
 half-way (crash, rate limit) resumes from the last page that was fully indexed.
+
+A run holds a lease on its tenant's stream, renewed page by page, so a scheduled sync that
+fires while the last one (or a `precedent ingest`) is still going is skipped instead of
+reading the same pages and saving its cursor over the other's.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.connectors import Connector, connectors
 from backend.connectors.files import Document, ResolvedTicket
 from backend.connectors.settings import HelpdeskSettingsStore
 from backend.db import db
-from backend.drafts import ensure_tenant
-from backend.models import HelpdeskConnection, SyncCursor, Tenant, utcnow
+from backend.drafts import ensure_tenant, rows_changed
+from backend.errors import Conflict
+from backend.models import HelpdeskConnection, SyncCursor, SyncLease, Tenant, utcnow
 from backend.redaction import Redactor
 from backend.retrieval import Embedder, IndexRecord, SearchIndex
 from backend.retrieval.chunking import split_html
@@ -32,6 +40,8 @@ from backend.types import Article, Page, Ticket
 Stream = Literal["tickets", "articles"]
 STREAMS: tuple[Stream, ...] = ("tickets", "articles")
 SessionFactory = Callable[[], AbstractContextManager[Session]]
+# Renewed after every page; a page takes seconds, so only a dead run lets it lapse.
+SYNC_LEASE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -98,17 +108,26 @@ class HelpdeskIngest:
     def run(
         self, tenant: str, stream: Stream, since: datetime | None = None
     ) -> Iterator[PageReport]:
-        """Index page after page until caught up; ``since`` starts afresh from that date."""
-        cursor = None if since else self.cursors.load(tenant, stream)
-        while True:
-            page = self._fetch(tenant, stream, cursor, since)
-            report = self._index(tenant, stream, page)
-            self.cursors.save(tenant, stream, page.next_cursor)  # only now: the page is in
-            yield report
-            # An unchanged cursor would ask for the same page forever (zenpy #451).
-            if page.done or page.next_cursor == cursor:
-                return
-            cursor = page.next_cursor
+        """Index page after page until caught up; ``since`` starts afresh from that date.
+
+        Raises Conflict (``sync_running``) when another run holds this stream.
+        """
+        holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
+        self.cursors.lease(tenant, stream, holder)
+        try:
+            cursor = None if since else self.cursors.load(tenant, stream)
+            while True:
+                page = self._fetch(tenant, stream, cursor, since)
+                report = self._index(tenant, stream, page)
+                self.cursors.save(tenant, stream, page.next_cursor)  # only now: the page is in
+                self.cursors.lease(tenant, stream, holder)  # renewed; lost means taken over
+                yield report
+                # An unchanged cursor would ask for the same page forever (zenpy #451).
+                if page.done or page.next_cursor == cursor:
+                    return
+                cursor = page.next_cursor
+        finally:
+            self.cursors.release(tenant, stream, holder)
 
     def _fetch(
         self, tenant: str, stream: Stream, cursor: str | None, since: datetime | None
@@ -157,6 +176,57 @@ class CursorStore:
                 .join(Tenant)
                 .where(Tenant.slug == tenant, SyncCursor.stream == stream)
             ).first()
+
+    def lease(self, tenant: str, stream: Stream, holder: str) -> None:
+        """Take or renew the stream's lease; Conflict when a live run of another holder has it."""
+        now = utcnow()
+        with self._sessions() as session:
+            tenant_id = ensure_tenant(session, tenant).id
+            taken = rows_changed(
+                session,
+                update(SyncLease)
+                .where(
+                    SyncLease.tenant_id == tenant_id,
+                    SyncLease.stream == stream,
+                    (SyncLease.holder == holder) | (SyncLease.expires_at < now),
+                )
+                .values(holder=holder, expires_at=now + SYNC_LEASE),
+            )
+            if taken:
+                return
+            try:
+                with session.begin_nested():
+                    session.add(
+                        SyncLease(
+                            tenant_id=tenant_id,
+                            stream=stream,
+                            holder=holder,
+                            expires_at=now + SYNC_LEASE,
+                        )
+                    )
+                return
+            except IntegrityError:  # a live lease of another run
+                running = session.scalars(
+                    select(SyncLease.holder).where(
+                        SyncLease.tenant_id == tenant_id, SyncLease.stream == stream
+                    )
+                ).first()
+        raise Conflict(
+            f"a sync of tenant '{tenant}' {stream} is already running ({running}); "
+            "this one was not started",
+            "sync_running",
+        )
+
+    def release(self, tenant: str, stream: Stream, holder: str) -> None:
+        with self._sessions() as session:
+            tenant_ids = select(Tenant.id).where(Tenant.slug == tenant).scalar_subquery()
+            session.execute(
+                delete(SyncLease).where(
+                    SyncLease.tenant_id == tenant_ids,
+                    SyncLease.stream == stream,
+                    SyncLease.holder == holder,
+                )
+            )
 
     def save(self, tenant: str, stream: Stream, cursor: str) -> None:
         with self._sessions() as session:

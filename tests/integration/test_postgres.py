@@ -26,6 +26,7 @@ TABLES = {
     "redaction_vaults",
     "outcomes",
     "sync_cursors",
+    "sync_leases",
 }
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask, current_app
+from sqlalchemy import update
 
 from backend import services, tasks
 from backend.connectors.settings import HelpdeskSettings, HelpdeskSettingsStore
-from backend.errors import ConnectorRateLimited, ProviderUnavailable
+from backend.db import db
+from backend.errors import Conflict, ConnectorRateLimited, ProviderUnavailable
 from backend.jobs import ROUTES, beat_schedule
+from backend.models import SyncLease, utcnow
 from backend.redaction import RedactedText, seal
 from backend.retrieval import Embedder, Purpose, Vectors, helpdesk
 from backend.retrieval.helpdesk import CursorStore, HelpdeskIngest
@@ -155,6 +158,44 @@ def test_cursors_are_kept_per_tenant_and_stream(app: Flask) -> None:
     cursors.save("acme", "tickets", "t2")
     assert (cursors.load("acme", "tickets"), cursors.load("acme", "articles")) == ("t2", "a1")
     assert cursors.load("other", "tickets") is None
+
+
+def test_while_a_sync_runs_a_second_one_on_the_same_stream_is_refused_and_loses_nothing(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect_acme(app)
+    first = sync_with(PagedConnector()).run("acme", "tickets")
+    next(first)  # page 1 indexed; the run is still going
+    second = PagedConnector()
+    monkeypatch.setattr(helpdesk, "for_platform", lambda *args: sync_with(second))
+
+    with pytest.raises(Conflict) as refused:
+        list(sync_with(second).run("acme", "tickets"))
+    assert refused.value.code == "sync_running"
+    assert refused.value.message.startswith("a sync of tenant 'acme' tickets is already running (")
+    assert refused.value.message.endswith("); this one was not started")
+    # The scheduled task skips the busy stream and still syncs the free one.
+    assert tasks.sync_helpdesk.run("acme") == 0
+    assert second.asked == []
+
+    assert [r.cursor for r in first] == ["c2", "c3"]
+    assert CursorStore.from_config(app.config).load("acme", "tickets") == "c3"
+    again = sync_with(second).run("acme", "tickets", since=datetime(2026, 1, 1))
+    assert len(list(again)) == 3  # the stream is free again
+
+
+def test_a_lease_left_by_a_killed_sync_is_taken_over_once_it_expires(app: Flask) -> None:
+    cursors = CursorStore.from_config(app.config)
+    cursors.lease("acme", "tickets", "dead-host:1")
+    with pytest.raises(Conflict):
+        cursors.lease("acme", "tickets", "live-host:2")
+    with db.session() as session:
+        session.execute(update(SyncLease).values(expires_at=utcnow() - timedelta(seconds=1)))
+
+    cursors.lease("acme", "tickets", "live-host:2")  # no error: taken over
+
+    with pytest.raises(Conflict):
+        cursors.lease("acme", "tickets", "dead-host:1")
 
 
 class Retry(Exception):
