@@ -77,6 +77,7 @@ class Article:
     updated_at: str = ""
     locale: str = ""
     section: str = ""  # section or folder name, when known
+    published: bool = True  # False: a draft now; its sections leave the index
 
 
 T = TypeVar("T")

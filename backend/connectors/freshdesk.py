@@ -175,8 +175,7 @@ class FreshdeskConnector:
     ) -> Iterator[Article]:
         base = f"/api/v2/solutions/folders/{folder['id']}"
         for raw in self._get_all(account, f"{base}/articles", {}, missing):
-            if raw.get("status") == PUBLISHED:
-                yield _article(account, raw, str(folder.get("name") or ""))
+            yield _article(account, raw, str(folder.get("name") or ""))
         for sub in self._get_all(account, f"{base}/subfolders", {}, missing):
             yield from self._folder_articles(account, sub, missing)
 
@@ -295,6 +294,7 @@ def _article(account: _Account, raw: dict[str, Any], folder: str) -> Article:
         url=f"{account.base_url}/support/solutions/articles/{raw['id']}",
         updated_at=str(raw.get("updated_at") or ""),
         section=folder,
+        published=raw.get("status") == PUBLISHED,
     )
 
 

@@ -139,7 +139,7 @@ class ZendeskConnector:
         with _boundary(client, ConnectorError(f"{client.account}: Help Center is not enabled")):
             page = client.zenpy.help_center.articles.incremental(start_time=start)
             rows = [a.to_dict() for a in page.values or ()]
-        articles = tuple(_article(raw) for raw in rows if not raw.get("draft"))
+        articles = tuple(_article(raw) for raw in rows)
         end_time = getattr(page, "end_time", None)
         next_cursor = str(end_time) if end_time else str(start)
         return Page(articles, next_cursor, done=not getattr(page, "next_page", None))
@@ -287,4 +287,5 @@ def _article(raw: dict[str, Any]) -> Article:
         updated_at=str(raw.get("updated_at") or ""),
         locale=str(raw.get("locale") or ""),
         section=str(raw.get("section_id") or ""),
+        published=not raw.get("draft"),
     )

@@ -53,6 +53,7 @@ class PageReport:
     sources: int  # of those, indexed (a ticket needs a public agent reply)
     records: int  # index entries written (an article has one per section)
     cursor: str
+    withdrawn: int = 0  # index entries removed because their article is a draft again
 
 
 def resolved_ticket(ticket: Ticket) -> ResolvedTicket | None:
@@ -144,9 +145,10 @@ class HelpdeskIngest:
             ingest(tenant, "ticket", records, self.embedder, self.index, vendors=self.vendors)
             return PageReport(stream, len(page.items), len(tickets), len(records), page.next_cursor)
         articles = tuple(a for a in page.items if isinstance(a, Article))
-        records = article_records(articles, self.redactor, tenant)
+        published = tuple(a for a in articles if a.published)
+        records = article_records(published, self.redactor, tenant)
         # An edited article may have lost sections: its old entries are replaced, not merged.
-        edited = [article_source_id(a) for a in articles]
+        edited = [article_source_id(a) for a in published]
         ingest(
             tenant,
             "doc",
@@ -156,7 +158,12 @@ class HelpdeskIngest:
             vendors=self.vendors,
             replacing=edited,
         )
-        return PageReport(stream, len(articles), len(articles), len(records), page.next_cursor)
+        # An unpublished article must not be cited any more.
+        drafts = [article_source_id(a) for a in articles if not a.published]
+        withdrawn = self.index.delete(tenant, "doc", drafts) if drafts else 0
+        return PageReport(
+            stream, len(articles), len(published), len(records), page.next_cursor, withdrawn
+        )
 
 
 class CursorStore:

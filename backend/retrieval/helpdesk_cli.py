@@ -33,12 +33,14 @@ class Totals:
     items: int = 0
     sources: int = 0
     records: int = 0
+    withdrawn: int = 0
 
     def add(self, report: PageReport) -> None:
         self.pages += 1
         self.items += report.items
         self.sources += report.sources
         self.records += report.records
+        self.withdrawn += report.withdrawn
 
 
 def commands() -> list[click.Command]:
@@ -129,7 +131,10 @@ def _stopped(
 def _summary(platform: str, tenant: str, stream: Stream, totals: Totals) -> str:
     source = f"from {LABELS[platform]} for tenant '{tenant}'"
     if stream == "articles":
-        return f"indexed {totals.sources} articles ({totals.records} sections) {source}"
+        gone = (
+            f"; removed {totals.withdrawn} sections of unpublished ones" if totals.withdrawn else ""
+        )
+        return f"indexed {totals.sources} articles ({totals.records} sections) {source}{gone}"
     skipped = totals.items - totals.sources
     note = f"; skipped {skipped} without a public agent reply" if skipped else ""
     return f"indexed {totals.sources} tickets ({totals.records} entries) {source}{note}"

@@ -208,7 +208,7 @@ def test_when_a_next_link_points_at_another_host_then_it_is_not_followed(
     assert len(api.calls) == 1
 
 
-def test_when_solutions_are_read_then_published_articles_of_every_folder_come_back(
+def test_when_solutions_are_read_then_changed_articles_of_every_folder_come_back(
     api: responses.RequestsMock, freshdesk: FreshdeskConnector
 ) -> None:
     article = {"title": "Refunds", "description": "<p>Within 5 days.</p>", "status": 2}
@@ -231,9 +231,10 @@ def test_when_solutions_are_read_then_published_articles_of_every_folder_come_ba
 
     page = freshdesk.articles("acme", since=datetime(2026, 6, 1, tzinfo=UTC))
 
-    assert [(a.id, a.title, a.section) for a in page.items] == [
-        ("1", "Refunds", "Payments"),
-        ("7", "Card refunds", "Cards"),
+    assert [(a.id, a.title, a.section, a.published) for a in page.items] == [
+        ("1", "Refunds", "Payments", True),
+        ("2", "Refunds", "Payments", False),
+        ("7", "Card refunds", "Cards", True),
     ]
     assert page.items[0].url == f"{SITE}/support/solutions/articles/1"
     assert (page.next_cursor, page.done) == ("2026-11-03T00:00:00Z", True)

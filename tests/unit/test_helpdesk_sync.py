@@ -104,11 +104,21 @@ class ArticleConnector:
     """One knowledge-base article, as it currently reads."""
 
     body: str
+    published: bool = True
 
     def articles(
         self, tenant: str, cursor: str | None = None, since: datetime | None = None
     ) -> Page[Article]:
-        article = Article("9", "Router setup", self.body, "https://acme.test/hc/9", "2026-12-01")
+        article = Article(
+            "9",
+            "Router setup",
+            self.body,
+            "https://acme.test/hc/9",
+            "2026-12-01",
+            "",
+            "",
+            self.published,
+        )
         return Page((article,), "1", done=True)
 
 
@@ -149,6 +159,23 @@ def test_when_an_edited_article_cannot_be_embedded_then_its_old_sections_stay(
     list(replace(edited, embedder=real.embedder).run("acme", "articles"))  # provider is back
     found = real.index.search("acme", "doc", query, real.embedder.embed([query])[0], 10)
     assert {s.answer for s in found} == {"Hold it 10 s."}  # the lost section went
+
+
+def test_when_an_article_goes_back_to_draft_then_its_sections_leave_the_index(
+    app: Flask,
+) -> None:
+    real = services.get()
+    cursors = CursorStore.from_config(app.config)
+    body = "<h2>Reset</h2><p>Hold the E-104 button.</p><h2>Wi-Fi</h2><p>Use channel 6.</p>"
+    sync = HelpdeskIngest(ArticleConnector(body), real.redactor, real.embedder, real.index, cursors)
+    list(sync.run("acme", "articles"))
+    assert real.index.source_ids("acme", "doc") == {"articles/9"}
+
+    unpublished = replace(sync, connector=ArticleConnector(body, published=False))
+    reports = list(unpublished.run("acme", "articles"))
+
+    assert [(r.sources, r.records, r.withdrawn) for r in reports] == [(0, 0, 2)]
+    assert real.index.source_ids("acme", "doc") == set()
 
 
 def test_cursors_are_kept_per_tenant_and_stream(app: Flask) -> None:

@@ -187,7 +187,7 @@ def test_when_history_is_exported_then_only_solved_and_closed_come_with_comments
     assert (second.next_cursor, second.done) == ("MTU3NjYxMzU5OS4wfHw0NjB8", True)
 
 
-def test_when_articles_are_exported_then_drafts_are_left_out_and_end_time_is_the_cursor(
+def test_when_articles_are_exported_then_drafts_are_marked_unpublished_and_end_time_is_the_cursor(
     api: responses.RequestsMock, zendesk: ZendeskConnector
 ) -> None:
     api.get(
@@ -198,8 +198,9 @@ def test_when_articles_are_exported_then_drafts_are_left_out_and_end_time_is_the
 
     page = zendesk.articles("acme", cursor="1764000000")
 
-    assert [(a.id, a.title, a.section) for a in page.items] == [
-        ("360001", "Resetting the E-104", "2001")
+    assert [(a.id, a.title, a.section, a.published) for a in page.items] == [
+        ("360001", "Resetting the E-104", "2001", True),
+        ("360002", "Unreleased firmware notes", "2001", False),
     ]
     assert (
         page.items[0].url == "https://acme.zendesk.com/hc/en-us/articles/360001-Resetting-the-E-104"
