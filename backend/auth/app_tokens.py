@@ -86,7 +86,7 @@ def _claims(claims: object, now: float) -> AppToken:
     if not isinstance(claims, dict) or not all(k in claims for k in ("tenant", "user", "exp")):
         raise Unauthorized("app token rejected: missing claims")
     if not isinstance(claims["exp"], int) or claims["exp"] <= now:
-        raise Unauthorized("app token rejected: expired")
+        raise Unauthorized("app token rejected: expired; reload the app to sign in again")
     auth_time = claims.get("auth_time")
     if not isinstance(auth_time, int) or isinstance(auth_time, bool):
         auth_time = None

@@ -243,7 +243,9 @@ def test_an_expired_app_token_is_refused(client: FlaskClient, app: Flask) -> Non
     old = app_tokens.issue(str(app.config["SECRET_KEY"]), "acme", "9001", now=time.time() - 3600)
     response = client.get("/api/v1/tickets", headers={"Authorization": f"Bearer {old}"})
     assert response.status_code == 401
-    assert response.get_json()["error"]["message"] == "app token rejected: expired"
+    assert response.get_json()["error"]["message"] == (
+        "app token rejected: expired; reload the app to sign in again"
+    )
 
 
 # --- webhooks and pre-drafting --------------------------------------------------------------
@@ -396,7 +398,9 @@ def test_an_expired_or_missing_app_token_cannot_be_renewed(client: FlaskClient, 
     )
     response = client.post("/api/v1/app/token", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
-    assert response.get_json()["error"]["message"] == "app token rejected: expired"
+    assert response.get_json()["error"]["message"] == (
+        "app token rejected: expired; reload the app to sign in again"
+    )
     secret = {"X-Precedent-App-Secret": FRESHDESK_APP_SECRET}
     refused = client.post("/api/v1/app/token", headers=secret)
     assert refused.status_code == 400
