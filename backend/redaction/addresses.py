@@ -42,11 +42,14 @@ UNIT = (
     rf"{UNIT_WORD}\.?"
     r"[ \t]*#?[ \t]*\d+[A-Za-z]?"
 )
+# the units of a home address, not of an office ("floor 2", "room 5")
+HOME_UNIT = r"(?:apt|apartment|suite|ste|unit|flat)\.?[ \t]*#?[ \t]*\d+[A-Za-z]?"
 # City words carry no dots, so "Helsinki. Order 4411" ends at the sentence.
 CITY_WORD = rf"(?-i:(?=[^\W\d_])(?=[^a-z])){L}[\w'’-]*"
 PARTICLE = "de|del|la|le|di|da|do|dos|das|am|an|im|upon|on|sur|en"
 CITY_LINE = rf"(?:{CITY_WORD}|[A-Z]{{2,3}}\b)(?:[ \t]+(?:{CITY_WORD}|{PARTICLE}))*"
 REGION = r"(?:[A-Z]{2,3}|\d{2})"
+MARK = r"[ \t]*(?:[^\w\s,]{1,3}[ \t]*)?"
 POSTCODE = r"(?:\d{5}(?:-\d{3,4})?|\d{2}-\d{3}|\d{4}|[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2})"
 
 STREETS = (
@@ -91,6 +94,14 @@ STREETS = (
         r"\b(?:USNS|USNV|USS|USCGC)[ \t]+[\w ]+?\s*\n?[ \t]*[AFD]PO[ \t]+A[AEP][ \t]+\d{5}",
         0.8,
     ),
+    # a line with a number right before a unit line, whatever its street word:
+    # "Fuglie 41 Popović Dam\n Suite 860", "6614 Luite tee 87, Apt. 931"
+    (
+        "street-before-unit",
+        rf"(?:(?<![^\n])|(?<=\n[ \t>])|(?<=\n[ \t>]{{2}})|(?<=:[ \t]))"
+        rf"[^\W_][^\n,:@]{{2,40}}?(?=[ \t]*,?[ \t]*\n?{MARK}{HOME_UNIT}[ \t]*(?:[,\n]|$))",
+        0.55,  # below the street rules that name a street word
+    ),
     # 4410 12 Lindholm Vale · 18 Rue de la Paix: numbers then a name with no suffix
     (
         "numbered-name",
@@ -99,9 +110,30 @@ STREETS = (
         0.5,
     ),
 )
-MARK = r"[ \t]*(?:[^\w\s,]{1,3}[ \t]*)?"
+
+
+def _street_line(value: str) -> bool:
+    """A street before a unit has a number and a word, and is not a sentence."""
+    words = value.split()
+    lower = [w for w in words if w[0].islower()]
+    return (
+        any(ch.isdigit() for ch in value)
+        and re.search(rf"{L}{{2}}", value) is not None
+        and len(words) <= 6
+        and len(lower) <= 1
+        and not words[-1][0].islower()
+        and words[0].casefold() not in STOP_WORDS
+    )
+
+
 STREET_RULES = tuple(
-    Rule(name, re.compile(rx, re.IGNORECASE), score) for name, rx, score in STREETS
+    Rule(
+        name,
+        re.compile(rx, re.IGNORECASE),
+        score,
+        check=_street_line if name == "street-before-unit" else None,
+    )
+    for name, rx, score in STREETS
 )
 # What may follow a street: a unit, then city / region / country / postcode parts.
 # a line may start with a quote or bullet mark ("> ", "• ", "* ") before the next part
