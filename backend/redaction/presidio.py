@@ -20,7 +20,7 @@ from backend.errors import InputError
 from backend.redaction import KnownValue, RedactedText, redactors, seal
 from backend.redaction.config import RedactionConfig, load_config
 from backend.redaction.engine import build_analyzer, build_nlp_engine, plausible
-from backend.redaction.mentions import repeated_names
+from backend.redaction.mentions import listed_names, repeated_names, speakers
 from backend.redaction.patterns import known_spans
 from backend.redaction.protection import (
     Shield,
@@ -29,13 +29,14 @@ from backend.redaction.protection import (
     shields,
     trim_allowed,
 )
+from backend.redaction.titles import trim_titles
 from backend.redaction.vault import Vault
 
 log = logging.getLogger(__name__)
 RELOAD_CHECK_SECONDS = 2.0
 NER_TYPES = frozenset({"PERSON", "LOCATION", "NRP"})  # spans that may run into a product name
 # Recognizers that guess from words, like the NER model: a structured match beats them.
-GUESSERS = frozenset({"SpacyRecognizer", "PlaceNameRecognizer"})
+GUESSERS = frozenset({"SpacyRecognizer", "PlaceNameRecognizer", "FirstNameRecognizer"})
 NEXT_LINE = "next line"  # the rule of a model span's part after a line break
 PARTICLES = frozenset({"al", "bin", "da", "de", "del", "der", "di", "du", "la", "le", "van", "von"})
 
@@ -207,6 +208,11 @@ def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shiel
     threshold = config.entities[f.entity_type].threshold
     if f.score < threshold:
         return _with(f, False, f"below threshold {threshold:g}")
+    if f.entity_type == "PERSON":  # "Producer Ana Ruiz": the job word stays readable
+        start, end = trim_titles(text, f.start, f.end)
+        if start >= end:
+            return _with(f, False, "a title or job word, not a name")
+        f = replace(f, start=start, end=end)
     term = allowed_term(text, f.start, f.end, protected)
     trimmed = trim_allowed(text, f.start, f.end, protected) if f.entity_type in NER_TYPES else None
     if trimmed is not None and trimmed[0] >= trimmed[1]:
@@ -231,9 +237,15 @@ def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shiel
 def _other_mentions(text: str, findings: list[Finding]) -> list[Finding]:
     kept = [(f.start, f.end) for f in findings if f.kept]
     names = [(f.start, f.end) for f in findings if f.kept and f.entity_type == "PERSON"]
+    rules = (
+        ("RepeatedName", "same-name", repeated_names),
+        ("ListedName", "listed-with-a-name", listed_names),
+        ("ListedName", "chat-speaker", speakers),
+    )
     return [
-        Finding("PERSON", start, end, 0.6, "RepeatedName", rule="same-name")
-        for start, end in repeated_names(text, names, kept)
+        Finding("PERSON", start, end, 0.6, recognizer, rule=rule)
+        for recognizer, rule, find in rules
+        for start, end in find(text, names, kept)
     ]
 
 

@@ -93,7 +93,9 @@ class OfflineEmailRecognizer(EmailRecognizer):
 # A word of a name, or an initial with its dot ("J."); a sentence's full stop is not taken.
 NAME_WORD = r"(?:[^\W\d_]\.|[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*)"
 UPPER = r"(?-i:(?=[^\W\d_])(?=[^a-z]))"  # a letter that is not a-z, whatever the flags
-NAME = rf"{UPPER}{NAME_WORD}(?:[ \t]+{UPPER}{NAME_WORD}){{0,2}}"
+# a unit word ends a name: "Mrs. Jane Roe Suite 541" is a name, then an address
+NOT_IN_NAME = r"(?!(?:suite|apt|apartment|unit|flat|floor|room|building)\b)"
+NAME = rf"{UPPER}{NAME_WORD}(?:[ \t]+{NOT_IN_NAME}{UPPER}{NAME_WORD}){{0,2}}"
 NOT_NAMES = frozenset(
     """all team there everyone folks guys support sir madam sirs customer customers friend
     friends again both you y'all the a an and or but this that it my our your we i thanks
@@ -103,6 +105,14 @@ NOT_NAMES = frozenset(
     he she they who he's she's monday tuesday wednesday thursday friday saturday sunday
     today tomorrow yesterday user bot me him her them us
     avenida plaza strada piazza camino paseo avenue place porto san santa são""".split()
+)
+
+# Words that a single capital letter and a capitalised word often follow: "Plan B Premium".
+NOT_FIRST = frozenset(
+    """plan type section part grade class building block vitamin model size level tier option
+    group zone gate terminal floor wing appendix schedule form row room hall channel phase stage
+    step unit apartment apt suite lot exhibit figure table chapter volume category series
+    version sheet tab column page item note""".split()
 )
 
 
@@ -204,11 +214,24 @@ class SupportNameRecognizer(RegexRecognizer):
             rf"moved|flew|travell?ed|works|worked|was born)\b",
             0.55,
         ),
-        # a contact block: a name alone on the first line, or on a quoted line of an e-mail
+        # "Tamara T Stanković", "Kate M. Begum": the small model misses names with an initial
+        Rule(
+            "middle-initial",
+            re.compile(
+                rf"(?<![\w-])(?P<name>{UPPER}[^\W\d_]+[ \t]+(?!I\b)[A-Z]\.?[ \t]+"
+                rf"{UPPER}{NAME_WORD})"
+            ),
+            0.55,
+            "name",
+            lambda value: looks_like_name(value) and value.split()[0].casefold() not in NOT_FIRST,
+        ),
+        # a contact block: a name alone on the first line, or on the first quoted line of an
+        # e-mail (the lines under it are a company, a job title, an address)
         Rule(
             "name-line",
             re.compile(
-                rf"(?:\A[ \t>]*|\n[ \t]*>[ \t]*)(?P<name>{UPPER}{NAME_WORD}"
+                rf"(?:\A[ \t>]*|(?:\A|\n)(?![ \t]*>)[^\n]*\n[ \t]*>[ \t]*)"
+                rf"(?P<name>{UPPER}{NAME_WORD}"
                 rf"(?:[ \t]+{UPPER}{NAME_WORD}){{1,2}})[ \t]*(?=\n)"
             ),
             0.5,
