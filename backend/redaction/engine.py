@@ -30,6 +30,7 @@ from backend.errors import MissingDependency
 from backend.redaction.addresses import AddressRecognizer
 from backend.redaction.config import RedactionConfig
 from backend.redaction.dates import CalendarDateRecognizer
+from backend.redaction.firstnames import FirstNameRecognizer
 from backend.redaction.places import PlaceNameRecognizer
 from backend.redaction.recognizers import (
     LuhnCardRecognizer,
@@ -95,6 +96,7 @@ def recognizers(config: RedactionConfig) -> list[EntityRecognizer]:
         SpacyRecognizer(supported_entities=["PERSON", "LOCATION", "NRP", "DATE_TIME"]),
         OfflineEmailRecognizer(),
         SupportNameRecognizer(),
+        FirstNameRecognizer(),
         SupportPhoneRecognizer(),
         # without Presidio's context word "number", which vouches for any id as a phone
         PhoneRecognizer(

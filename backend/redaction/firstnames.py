@@ -1,0 +1,138 @@
+"""First names the small spaCy model misses in running text: "Why is Rebecca so late?".
+
+A capitalised word counts when it is a first name in the US census lists that the ``names``
+package ships (read once, on first use; without the package this recognizer finds nothing)
+and spaCy's tagger reads it as a proper noun, so "May I…", "Grant access" and "Mark as read"
+stay. The proper nouns right after it on the same line are taken as the surname. It ranks
+with the NER model, below every pattern recognizer.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from backend.redaction.recognizers import NOT_NAMES
+from backend.redaction.titles import HONORIFICS, ROLES
+
+NAME = "FirstNameRecognizer"
+CENSUS_FILES = ("dist.female.first", "dist.male.first")
+SURNAME_WORDS = 2  # "Carly Jones", "Anna Maria Berg"
+EXCLUDED = NOT_NAMES | HONORIFICS | ROLES
+# A first name before one of these is a company or a place: "Chase Bank", "Austin Street".
+NOT_AFTER = frozenset(
+    """bank banks inc ltd llc corp co company group university college school hospital clinic
+    airlines airways motors studios records labs systems solutions services technologies
+    foundation institute insurance financial capital partners holdings street st avenue ave
+    road rd lane drive boulevard county city park investments lines royal""".split()
+)
+# Census first names that are as often ordinary words: taken only with a surname.
+ALONE_AMBIGUOUS = frozenset(
+    """love hope joy faith grace honor charity princess guy major rich will may june april
+    august summer autumn winter dawn eve star sky rose lily iris ivy daisy holly crystal ruby
+    pearl amber jade violet page ray sterling lane king bill mark grant chase frank gay
+    carol christian""".split()
+)
+# What a first name alone at the start of a sentence is followed by: "Scott is…", "Ana,
+# can…"; not "Grant access", "Mark as read". With a surname ("Zoe Young from…") it is a name.
+AFTER_SUBJECT = frozenset({"AUX", "VERB", "PROPN", "PUNCT", "CCONJ"})
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """Census first names in capitals, or none when the ``names`` package is missing."""
+    try:
+        package = resources.files("names")
+    except ModuleNotFoundError:
+        return frozenset()
+    found: set[str] = set()
+    for name in CENSUS_FILES:
+        lines = package.joinpath(name).read_text(encoding="ascii").splitlines()
+        found.update(line.split()[0] for line in lines if line.strip())
+    return frozenset(found)
+
+
+class FirstNameRecognizer(LocalRecognizer):
+    """A census first name that the tagger calls a proper noun, with its surname."""
+
+    SCORE = 0.55
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PERSON"], name=NAME)
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if nlp_artifacts is None or not first_names():
+            return []
+        doc, results, i = nlp_artifacts.tokens, [], 0
+        while i < len(doc):
+            if not _first_name(doc[i]):
+                i += 1
+                continue
+            end = i + 1
+            while end - i <= SURNAME_WORDS and end < len(doc) and _surname(doc[end - 1], doc[end]):
+                end += 1
+            last = doc[end - 1]
+            if _person_like(doc, i, end):
+                results.append(self._result(doc[i].idx, last.idx + len(last.text)))
+            i = end
+        return results
+
+    def _result(self, start: int, end: int) -> RecognizerResult:
+        explanation = AnalysisExplanation(
+            recognizer=NAME,
+            original_score=self.SCORE,
+            pattern_name="census-first-name",
+            textual_explanation="a census first name read as a proper noun",
+        )
+        return RecognizerResult(
+            "PERSON",
+            start,
+            end,
+            self.SCORE,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: NAME,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
+
+
+def _name_shaped(token: Any) -> bool:
+    word = token.text
+    return (
+        token.pos_ == "PROPN"
+        and len(word) >= 2
+        and word[0].isupper()
+        and not word.isupper()
+        and all(ch.isalpha() or ch in "-'’" for ch in word)
+        and word.casefold() not in EXCLUDED
+    )
+
+
+def _first_name(token: Any) -> bool:
+    return len(token.text) >= 3 and _name_shaped(token) and token.text.upper() in first_names()
+
+
+def _surname(previous: Any, token: Any) -> bool:
+    return previous.whitespace_ in (" ", "\t") and _name_shaped(token)
+
+
+def _person_like(doc: Any, start: int, end: int) -> bool:
+    after = doc[end] if end < len(doc) else None
+    if after is not None and after.text.casefold().strip(".") in NOT_AFTER:
+        return False
+    if any(doc[k].text.casefold().strip(".") in NOT_AFTER for k in range(start + 1, end)):
+        return False
+    if end - start == 1 and doc[start].text.casefold() in ALONE_AMBIGUOUS:
+        return False
+    opens = start == 0 or doc[start].is_sent_start or doc[start - 1].text.strip() in ("", ">")
+    return not opens or end - start > 1 or after is None or after.pos_ in AFTER_SUBJECT

@@ -1,0 +1,106 @@
+"""Names and addresses the small model misses or mis-cuts (made-up values throughout)."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from backend.redaction import Vault
+from backend.redaction.firstnames import first_names
+from backend.redaction.presidio import PresidioRedactor
+from backend.redaction.titles import trim_titles
+
+POLICY = Path(__file__).resolve().parents[2] / "policies" / "redaction.yaml"
+
+
+@pytest.fixture(scope="module")
+def redactor() -> PresidioRedactor:
+    return PresidioRedactor(POLICY)
+
+
+def redact(redactor: PresidioRedactor, text: str) -> str:
+    return redactor.redact(text, Vault()).text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Producer Tomas Verhoek", "Tomas Verhoek"),
+        ("Dr. Anneke Vos", "Anneke Vos"),
+        ("Anneke Vos DDS", "Anneke Vos"),
+        ("Anneke Vos, PhD", "Anneke Vos"),
+        ("Anneke Baker", "Anneke Baker"),  # a trade behind a first name is a surname
+        ("Salesperson", ""),
+    ],
+)
+def test_when_a_name_span_has_titles_then_they_are_trimmed(text: str, expected: str) -> None:
+    start, end = trim_titles(text, 0, len(text))
+    assert text[start:end] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Cinematographer said no.", "The Cinematographer said no."),
+        ("Have you heard Marta K Olabode sing?", "Have you heard <PERSON_1> sing?"),
+        ("We switched to Plan B Premium.", "We switched to Plan B Premium."),
+        (
+            "The founders are Okafor, Michael and Lindqvist.",
+            "The founders are <PERSON_1>, <PERSON_2> and <PERSON_3>.",
+        ),
+        (
+            "Tova: Is it fixed?\nMichael: Not yet.\nStatus: open",
+            "<PERSON_1>: Is it fixed?\n<PERSON_2>: Not yet.\nStatus: open",
+        ),
+        ("I asked Todd about the refund.", "I asked <PERSON_1> about the refund."),
+        ("Scott is a very patient person.", "<PERSON_1> is a very patient person."),
+        ("Mark as read, then Grant access.", "Mark as read, then Grant access."),
+        ("Chase Bank declined the card.", "Chase Bank declined the card."),
+        ("Love it, thanks!", "Love it, thanks!"),
+    ],
+)
+def test_when_a_name_is_in_running_text_then_it_is_redacted_and_words_are_not(
+    redactor: PresidioRedactor, text: str, expected: str
+) -> None:
+    assert redact(redactor, text) == expected
+
+
+def test_when_a_quoted_contact_block_follows_a_name_then_the_company_line_stays(
+    redactor: PresidioRedactor,
+) -> None:
+    text = "See below.\n> Ilse Brandt\n> Northwind Traders\n> 12 Larkin Avenue"
+    assert redact(redactor, text) == (
+        "See below.\n> <PERSON_1>\n> Northwind Traders\n> <LOCATION_1>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kivimäe tee 14\nApt. 9\nTallinn",
+            "<LOCATION_1>\n<LOCATION_2>\n<LOCATION_3>",
+        ),
+        ("Address: 5 Vorden Dam, Suite 3", "Address: <LOCATION_1>, <LOCATION_2>"),
+        ("Order 5521 shipped\nUnit 4 was broken", "Order 5521 shipped\nUnit 4 was broken"),
+        ("Printer 3 on floor 2\nRoom 5 has no paper", "Printer 3 on floor 2\nRoom 5 has no paper"),
+        ("Mrs. Ada Holm Suite 54", "Mrs. <PERSON_1> Suite 54"),
+    ],
+)
+def test_when_a_line_with_a_number_comes_before_a_unit_then_it_is_a_street(
+    redactor: PresidioRedactor, text: str, expected: str
+) -> None:
+    assert redact(redactor, text) == expected
+
+
+def test_when_the_names_package_is_missing_then_no_first_name_is_known(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first_names.cache_clear()
+    with monkeypatch.context() as patched:
+        patched.setitem(sys.modules, "names", None)
+        try:
+            assert first_names() == frozenset()
+        finally:
+            first_names.cache_clear()
+    assert "REBECCA" in first_names()
