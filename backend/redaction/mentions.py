@@ -45,6 +45,9 @@ LISTED = re.compile(
 )
 # "Ana: where is it?" - a speaker's name before a colon at the start of a chat line
 SPEAKER = re.compile(r"^[ \t>]*([^\W\d_][\w'’-]*)[ \t]*:(?=[ \t]*\S)", re.MULTILINE)
+FIRM_WORDS = frozenset(
+    "llc llp inc ltd co partners associates group orchestra band law solicitors".split()
+)
 FIELD_LABELS = frozenset(
     """name phone email e-mail date time address note notes status subject priority order
     ticket reply update error from to cc bcc re fwd summary description details comment
@@ -58,6 +61,8 @@ def listed_names(
 ) -> Iterator[tuple[int, int]]:
     """The other capitalised words of a list that a found name is part of."""
     for m in LISTED.finditer(text):
+        if _company(text, m.start(), m.end()):
+            continue
         items = [(w.start() + m.start(), w.end() + m.start()) for w in WORD.finditer(m.group())]
         items = [(a, b) for a, b in items if text[a:b] not in ("and",)]
         if any(_overlaps(item, names) for item in items):
@@ -89,3 +94,13 @@ def _capitalised(word: str) -> bool:
 
 def _overlaps(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
     return any(a < span[1] and span[0] < b for a, b in spans)
+
+
+def _company(text: str, start: int, end: int) -> bool:
+    """'Marshall, Hernandez and Simpson' alone on a line or before 'LLC': a firm's name."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end) % (len(text) + 1)
+    before, after = text[line_start:start], text[end:line_end]
+    whole_line = not before.strip(" \t>") and not after.strip(" \t.")
+    following = after.split()[:1]
+    return whole_line or bool(following and following[0].casefold().strip(".,") in FIRM_WORDS)

@@ -140,7 +140,7 @@ class PresidioRedactor:
         )
         protected = shields(text, config.protect, config.allowed(tenant))
         candidates = [
-            _judge(part, text, config, protected)
+            _judge(_before_dialogue(part, text), text, config, protected)
             for r in results
             for part in _line_parts(_finding(r), text)
         ]
@@ -186,6 +186,17 @@ def _line_parts(f: Finding, text: str) -> list[Finding]:
             rule = NEXT_LINE if parts else f.rule
             parts.append(replace(f, start=start, end=start + len(value), rule=rule))
     return parts
+
+
+def _before_dialogue(f: Finding, text: str) -> Finding:
+    # A chat line 'Ana:"Who is it?"': the model runs a speaker's name into what they say;
+    # the name words before the colon or quote are the name, the rest is not.
+    value = text[f.start : f.end]
+    cut = min((i for i in (value.find(":"), value.find('"')) if i > 0), default=-1)
+    if f.recognizer != "SpacyRecognizer" or f.entity_type != "PERSON" or cut < 0:
+        return f
+    name = value[:cut].rstrip()
+    return replace(f, end=f.start + len(name)) if _name_words(name) else f
 
 
 def _name_words(value: str) -> bool:

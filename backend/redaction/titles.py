@@ -1,8 +1,8 @@
-"""Titles and job words around a name: "Dr. Ana Ruiz", "Producer Ana Ruiz", "Ana Ruiz DDS".
+"""Titles and job words around a name: "Dr. Ana Ruiz", "Producer Ana Ruiz".
 
 The NER model often takes them into the name. They say nothing about who the person is, and
 the draft needs them ("Dear Dr. <PERSON_1>"), so a name span loses honorifics and job words
-in front and degrees behind; a span made only of such words ("Cinematographer", "Salesperson")
+in front and unit words behind; a span made only of such words ("Cinematographer", "Salesperson")
 is no name at all. Job words are trimmed in front only: behind a first name they may be a
 surname ("Ana Producer" is rare, "Ana Baker" common, so trades that are surnames are not listed).
 """
@@ -14,8 +14,9 @@ import re
 HONORIFICS = frozenset(
     "mr mrs ms miss mx dr prof sir madam dame lord lady rev fr herr frau mme mlle sr sra".split()
 )
-# degrees, and unit words the model runs a name into ("Ada Holm Suite 54")
-SUFFIXES = frozenset("jr sr dds md phd dvm esq rn cpa mba ii iii iv suite apt unit flat".split())
+# unit words the model runs a name into ("Ada Holm Suite 54"); degrees and "Jr." stay part
+# of the name, as the annotated data has them
+SUFFIXES = frozenset("suite apt unit flat".split())
 ROLES = frozenset(
     """producer director cinematographer composer singer songwriter guitarist drummer bassist
     author writer editor reporter journalist photographer designer architect engineer developer

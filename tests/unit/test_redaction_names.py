@@ -7,6 +7,7 @@ import pytest
 
 from backend.redaction import Vault
 from backend.redaction.firstnames import first_names
+from backend.redaction.mentions import listed_names
 from backend.redaction.presidio import PresidioRedactor
 from backend.redaction.titles import trim_titles
 
@@ -27,8 +28,8 @@ def redact(redactor: PresidioRedactor, text: str) -> str:
     [
         ("Producer Tomas Verhoek", "Tomas Verhoek"),
         ("Dr. Anneke Vos", "Anneke Vos"),
-        ("Anneke Vos DDS", "Anneke Vos"),
-        ("Anneke Vos, PhD", "Anneke Vos"),
+        ("Anneke Vos DDS", "Anneke Vos DDS"),  # a degree stays with the name
+        ("Anneke Vos Suite", "Anneke Vos"),
         ("Anneke Baker", "Anneke Baker"),  # a trade behind a first name is a surname
         ("Salesperson", ""),
     ],
@@ -56,6 +57,10 @@ def test_when_a_name_span_has_titles_then_they_are_trimmed(text: str, expected: 
         ("Scott is a very patient person.", "<PERSON_1> is a very patient person."),
         ("Mark as read, then Grant access.", "Mark as read, then Grant access."),
         ("Chase Bank declined the card.", "Chase Bank declined the card."),
+        (
+            'Tova: "Is it fixed?"\nMichael:"Not yet."',
+            '<PERSON_1>: "Is it fixed?"\n<PERSON_2>:"Not yet."',
+        ),
         ("Love it, thanks!", "Love it, thanks!"),
     ],
 )
@@ -104,3 +109,19 @@ def test_when_the_names_package_is_missing_then_no_first_name_is_known(
         finally:
             first_names.cache_clear()
     assert "REBECCA" in first_names()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Founders: Okafor, Michael and Lindqvist.", ["Okafor", "Lindqvist"]),
+        ("Ana Holm\nOkafor, Lindqvist and Michael\nSales", []),  # a firm's line
+        ("Okafor, Lindqvist and Michael LLP wrote", []),
+    ],
+)
+def test_when_a_found_name_is_listed_then_the_other_listed_words_are_names_unless_a_firm(
+    text: str, expected: list[str]
+) -> None:
+    michael = (text.index("Michael"), text.index("Michael") + len("Michael"))
+    found = [text[a:b] for a, b in listed_names(text, [michael], [michael])]
+    assert found == expected
