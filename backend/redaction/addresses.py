@@ -46,8 +46,12 @@ UNIT = (
 HOME_UNIT = r"(?:apt|apartment|suite|ste|unit|flat)\.?[ \t]*#?[ \t]*\d+[A-Za-z]?"
 # City words carry no dots, so "Helsinki. Order 4411" ends at the sentence.
 CITY_WORD = rf"(?-i:(?=[^\W\d_])(?=[^a-z])){L}[\w'’-]*"
-PARTICLE = "de|del|la|le|di|da|do|dos|das|am|an|im|upon|on|sur|en"
-CITY_LINE = rf"(?:{CITY_WORD}|[A-Z]{{2,3}}\b)(?:[ \t]+(?:{CITY_WORD}|{PARTICLE}))*"
+PARTICLE = "de|del|della|la|le|di|da|do|dos|das|du|des|am|an|im|upon|on|sur|en|van|von|der"
+# a name may start with a particle ("du Golf Arabe"); a unit word ends it
+CITY_LINE = (
+    rf"(?:(?:(?:{PARTICLE})[ \t]+)?{CITY_WORD}|[A-Z]{{2,3}}\b)"
+    rf"(?:[ \t]+(?:(?!{UNIT_WORD}\b){CITY_WORD}|(?:{PARTICLE})\b))*"
+)
 REGION = r"(?:[A-Z]{2,3}|\d{2})"
 MARK = r"[ \t]*(?:[^\w\s,]{1,3}[ \t]*)?"
 POSTCODE = r"(?:\d{5}(?:-\d{3,4})?|\d{2}-\d{3}|\d{4}|[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2})"

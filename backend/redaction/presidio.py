@@ -145,9 +145,9 @@ class PresidioRedactor:
             for part in _line_parts(_finding(r), text)
         ]
         candidates += [_known(start, end, kind) for start, end, kind in known_spans(text, known)]
-        resolved = _resolve_overlaps(candidates)
+        resolved = _resolve_overlaps(candidates, text)
         again = [_judge(f, text, config, protected) for f in _other_mentions(text, resolved)]
-        return _resolve_overlaps(resolved + again) if again else resolved
+        return _resolve_overlaps(resolved + again, text) if again else resolved
 
     def _engine(self) -> tuple[RedactionConfig, Any]:
         with self._lock:
@@ -278,9 +278,10 @@ def _rank(f: Finding) -> tuple[bool, bool, float, bool, int]:
     )
 
 
-def _resolve_overlaps(findings: list[Finding]) -> list[Finding]:
+def _resolve_overlaps(findings: list[Finding], text: str) -> list[Finding]:
     # Pattern recognizers (addresses, cards, e-mails…) win overlaps over the NER model, then
-    # the surer span, one a context word vouched for, the longer; the loser is reported.
+    # the surer span, one a context word vouched for, the longer; the loser is reported, and
+    # a model span keeps its part outside the winners.
     ranked = sorted(findings, key=_rank)
     chosen: list[Finding] = []
     resolved: list[Finding] = []
@@ -290,12 +291,46 @@ def _resolve_overlaps(findings: list[Finding]) -> list[Finding]:
             if f.kept
             else None
         )
+        rest = _outside(f, chosen, text) if winner is not None else None
         if winner is not None:
             f = _with(f, False, f"overlaps a kept {winner.entity_type} span")
         elif f.kept:
             chosen.append(f)
         resolved.append(f)
+        if rest is not None:
+            chosen.append(rest)
+            resolved.append(rest)
     return sorted(resolved, key=lambda f: (f.start, f.end, not f.kept))
+
+
+def _outside(f: Finding, chosen: list[Finding], text: str) -> Finding | None:
+    """The part of a model span that no kept span covers, when it is worth redacting.
+
+    Presidio drops a pattern span that lies inside the model's ('Kaarikatu 32' inside
+    'Kaarikatu 32 Apt'); when the model's span then loses to the next address part
+    ('Apt. 353'), the street would be left with no span at all.
+    """
+    if f.recognizer not in GUESSERS:
+        return None
+    start, end = f.start, f.end
+    for c in sorted(chosen, key=lambda c: c.start):
+        if c.start < end and start < c.end:
+            if c.start <= start:
+                start = c.end
+            elif c.end >= end:
+                end = c.start
+            elif c.start - start >= end - c.end:  # a kept span inside: the longer side
+                end = c.start
+            else:
+                start = c.end
+    value = text[start:end] if start < end else ""
+    stripped = value.strip(" \t\n,.;:-()")
+    if len(stripped) < 3 or not re.search(r"[^\W\d_]{2}", stripped):
+        return None
+    if not any(w[0].isupper() or w[0].isdigit() for w in stripped.split()):
+        return None
+    start += value.index(stripped)
+    return replace(f, start=start, end=start + len(stripped), reason="kept outside a surer span")
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -90,6 +90,15 @@ def test_when_a_quoted_contact_block_follows_a_name_then_the_company_line_stays(
         ("Order 5521 shipped\nUnit 4 was broken", "Order 5521 shipped\nUnit 4 was broken"),
         ("Printer 3 on floor 2\nRoom 5 has no paper", "Printer 3 on floor 2\nRoom 5 has no paper"),
         ("Mrs. Ada Holm Suite 54", "Mrs. <PERSON_1> Suite 54"),
+        # the model's "Kaarikatu 32 Apt" hid the street span; its part outside "Apt. 353" stays
+        (
+            "It is at 5570 Kaarikatu 32 Apt. 353, Vaasa.",
+            "It is at <LOCATION_1> <LOCATION_2> <LOCATION_3>, <LOCATION_4>.",
+        ),
+        (
+            "Meet at 010 63 Avenue du Golf Arabe Suite 910, Lyon",
+            "Meet at <LOCATION_1> <LOCATION_2> <LOCATION_3> <LOCATION_4>, <LOCATION_5>",
+        ),
     ],
 )
 def test_when_a_line_with_a_number_comes_before_a_unit_then_it_is_a_street(
