@@ -248,9 +248,12 @@ class SupportNameRecognizer(RegexRecognizer):
     )
 
 
+PHONE_LABELS = "office|fax|mobile|cell|home|work|tel|phone|direct|main"
 PHONE_SHAPE = re.compile(
     r"(?<![\w+.-])(?:(?P<intl>\+|00)\d{1,3}[ .-]?(?:\(0\)[ .-]?)?)?"
-    r"(?:\(\d{1,5}\)[ .-]?)?(?:\d{2,5}(?:[ .-]\d{2,5}){0,5}|\d{10,13})(?![\w-]|\.\d)"
+    r"(?:\(\d{1,5}\)[ .-]?)?(?:\d{2,5}(?:[ .-]\d{2,5}){0,5}|\d{10,13})"
+    # not inside a longer token, but "555 0142-Office" in a signature is a phone and a label
+    rf"(?!\w|\.\d|-(?!(?i:{PHONE_LABELS})\b))"
 )
 DATE_SHAPE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 

@@ -134,3 +134,19 @@ def test_when_a_found_name_is_listed_then_the_other_listed_words_are_names_unles
     michael = (text.index("Michael"), text.index("Michael") + len("Michael"))
     found = [text[a:b] for a, b in listed_names(text, [michael], [michael])]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "020 7946 0958-Office, +44 7700 900 815-Fax",
+            "<PHONE_NUMBER_1>-Office, <PHONE_NUMBER_2>-Fax",
+        ),
+        ("Part 4410 2210-BLK is missing", "Part 4410 2210-BLK is missing"),
+    ],
+)
+def test_when_a_phone_has_a_label_glued_on_then_all_its_digits_go(
+    redactor: PresidioRedactor, text: str, expected: str
+) -> None:
+    assert redact(redactor, text) == expected
