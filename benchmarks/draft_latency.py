@@ -40,7 +40,17 @@ from tests.servers import (  # noqa: E402
 )
 
 CLI = [sys.executable, "-m", "backend.cli"]
-STAGES = ("fetch", "context", "redact", "retrieve", "generate", "verify", "gate", "restore")
+STAGES = (
+    "fetch",
+    "context",
+    "redact",
+    "retrieve",
+    "gate_ticket",
+    "generate",
+    "verify",
+    "gate",
+    "restore",
+)
 
 
 def call(url: str, body: dict[str, Any] | None = None, token: str = "") -> dict[str, Any]:

@@ -167,7 +167,7 @@ def forged_tenant(token: str) -> str:
 @pytest.mark.parametrize(
     ("change", "now", "reason"),
     [
-        (lambda t: t, NOW + 900, "expired"),
+        (lambda t: t, NOW + 900, "expired; reload the app to sign in again"),
         (forged_tenant, NOW, "bad signature"),
         (lambda t: app_tokens.issue("other-key", "acme", "9001", now=NOW), NOW, "bad signature"),
         (lambda t: t.split(".")[0], NOW, "malformed"),

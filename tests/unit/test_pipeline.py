@@ -66,6 +66,7 @@ def test_when_a_draft_is_made_then_every_stage_is_timed(indexed_app: Flask) -> N
         "context",
         "redact",
         "retrieve",
+        "gate_ticket",
         "generate",
         "verify",
         "gate",
