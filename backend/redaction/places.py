@@ -101,7 +101,12 @@ PLACE_CONTEXT = (
     r"(?:moved|moving|move|flew|fly|flying|travel(?:l?ing)?|trip|relocated?|drive|driving|"
     r"coming|welcome)[ \t]+to|(?:originally|i'?m|i am|we are|we're|comes?|came)[ \t]+from|"
     r"(?:university|city|town|village|municipality|province|region|state)[ \t]+of|"
-    r"arrived[ \t]+(?:at|in)|visit(?:ing|ed)?|(?:tourist|holiday|vacation)[ \t]+in"
+    r"arrived[ \t]+(?:at|in)|visit(?:ing|ed)?|(?:tourist|holiday|vacation)[ \t]+in|"
+    # "we moved here from …", "our office in …", "the flight from …"
+    r"(?:moved|moving|came|come|coming|relocated)[ \t]+(?:here|there|back)[ \t]+(?:from|to)|"
+    # (not "home in" / "store in": "Home in Outlook", "the store in Chrome")
+    r"(?:office|offices|branch|warehouse|hotel|house|flat|apartment|year|summer|winter|"
+    r"weekend)[ \t]+in|(?:flight|train|bus|ferry|drive|trip)[ \t]+(?:from|to)"
 )
 NOT_PLACES = frozenset(
     """i we you he she they it the a an my our your this that monday tuesday wednesday

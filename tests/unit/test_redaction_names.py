@@ -150,3 +150,18 @@ def test_when_a_phone_has_a_label_glued_on_then_all_its_digits_go(
     redactor: PresidioRedactor, text: str, expected: str
 ) -> None:
     assert redact(redactor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We moved here from Vaalimaa last year.", "We moved here from <LOCATION_1> last year."),
+        ("Our office in Kuopiola is closed.", "Our office in <LOCATION_1> is closed."),
+        ("The store in Settings is empty.", "The store in Settings is empty."),
+        ("Open Home in Outlook.", "Open Home in Outlook."),
+    ],
+)
+def test_when_a_place_follows_words_of_where_someone_is_then_it_is_redacted(
+    redactor: PresidioRedactor, text: str, expected: str
+) -> None:
+    assert redact(redactor, text) == expected
