@@ -148,6 +148,15 @@ TAIL = re.compile(
     re.IGNORECASE,
 )
 PART = re.compile(rf"(?:{UNIT}|{POSTCODE}|{CITY_LINE})\b", re.IGNORECASE)
+# An address typed in lower case ("255 hersnapvej 18, københavn k"): its city parts are
+# lower case too, so each must come after a comma or a line break.
+LOWER_PLACE = rf"{L}[\w'’-]*(?:[ \t]+{L}[\w'’-]*){{0,2}}"
+LOWER_TAIL = re.compile(
+    rf"(?:[ \t]*(?:,|\n)[ \t]*\n?{MARK}(?:{UNIT}|{POSTCODE}|{LOWER_PLACE})\b"
+    rf"(?:[ \t]+{POSTCODE}\b)?){{1,4}}",
+    re.IGNORECASE,
+)
+LOWER_PART = re.compile(rf"(?:{UNIT}|{POSTCODE}|{LOWER_PLACE})\b", re.IGNORECASE)
 STOP_WORDS = frozenset(
     "i it we he she they the a an my our your in at on for to from of and or but is was was "
     "will would can could please thanks thank since after before when where if so last next "
@@ -186,7 +195,8 @@ class AddressRecognizer(RegexRecognizer):
         ):
             if any(a <= start < b for a, b in taken):
                 continue
-            parts = [*_street_parts(text, start, end, rule), *_tail_parts(text, end)]
+            lower = not any(ch.isupper() for ch in text[start:end])
+            parts = [*_street_parts(text, start, end, rule), *_tail_parts(text, end, lower)]
             # a street followed by a unit, city or postcode is surer than a bare street
             # shape, and than a phone number read across its house numbers ("4410 2210")
             score = max(score, 0.8 if len(parts) > 2 else 0.6 if len(parts) > 1 else 0)
@@ -217,14 +227,17 @@ def _group(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return lines
 
 
-def _tail_parts(text: str, end: int) -> Iterator[tuple[int, int]]:
+def _tail_parts(text: str, end: int, lower: bool = False) -> Iterator[tuple[int, int]]:
     tail = TAIL.match(text, end)
     if tail is None:
         return
     if tail.group("unit"):
         yield tail.span("unit")
-    cursor, stop = tail.start("rest"), tail.end("rest")
-    for part in PART.finditer(text, cursor, stop):
+    cursor, stop, parts = tail.start("rest"), tail.end("rest"), PART
+    lower_tail = LOWER_TAIL.match(text, cursor) if lower else None
+    if lower_tail is not None:
+        stop, parts = lower_tail.end(), LOWER_PART
+    for part in parts.finditer(text, cursor, stop):
         words = part.group().split()
         if words and words[0].casefold() in STOP_WORDS:
             return

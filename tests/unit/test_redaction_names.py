@@ -164,3 +164,26 @@ def test_when_a_place_follows_words_of_where_someone_is_then_it_is_redacted(
     redactor: PresidioRedactor, text: str, expected: str
 ) -> None:
     assert redact(redactor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "eva lives at 255 vesterbrovej 18, aarhus c",
+            "eva lives at <LOCATION_1> <LOCATION_2>, <LOCATION_3>",
+        ),
+        (
+            "i live at 12 main st, thanks for the help",
+            "i live at <LOCATION_1>, thanks for the help",
+        ),
+        (
+            "ship to 12 main st, apt 4, springfield, il 62704 please",
+            "ship to <LOCATION_1>, <LOCATION_2>, <LOCATION_3>, <LOCATION_4> <LOCATION_5> please",
+        ),
+    ],
+)
+def test_when_an_address_is_typed_in_lower_case_then_its_city_goes_too(
+    redactor: PresidioRedactor, text: str, expected: str
+) -> None:
+    assert redact(redactor, text) == expected
