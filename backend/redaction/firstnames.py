@@ -3,8 +3,9 @@
 A capitalised word counts when it is a first name in the US census lists that the ``names``
 package ships (read once, on first use; without the package this recognizer finds nothing)
 and spaCy's tagger reads it as a proper noun, so "May I…", "Grant access" and "Mark as read"
-stay. The proper nouns right after it on the same line are taken as the surname. It ranks
-with the NER model, below every pattern recognizer.
+stay. The proper nouns right after it on the same line are taken as the surname. In a text
+typed without capitals, a lower-case first name counts too, with one proper noun or noun
+after it as the surname. It ranks with the NER model, below every pattern recognizer.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ ALONE_AMBIGUOUS = frozenset(
     august summer autumn winter dawn eve star sky rose lily iris ivy daisy holly crystal ruby
     pearl amber jade violet page ray sterling lane king bill mark grant chase frank gay
     carol christian""".split()
+)
+# Verbs after a lower-case first name that the tagger may read as a noun ("eva lives at")
+NOT_SURNAMES = frozenset(
+    """lives works says said wants needs called asked wrote told thinks knows went came left
+    moved sent paid ordered bought returned""".split()
 )
 # What a first name alone at the start of a sentence is followed by: "Scott is…", "Ana,
 # can…"; not "Grant access", "Mark as read". With a surname ("Zoe Young from…") it is a name.
@@ -73,12 +79,16 @@ class FirstNameRecognizer(LocalRecognizer):
         if nlp_artifacts is None or not first_names():
             return []
         doc, results, i = nlp_artifacts.tokens, [], 0
+        lower = text == text.lower()  # typed without capitals: "follow up with eva kleist"
+        surnames = 1 if lower else SURNAME_WORDS
         while i < len(doc):
-            if not _first_name(doc[i]):
+            if not _first_name(doc[i], lower):
                 i += 1
                 continue
             end = i + 1
-            while end - i <= SURNAME_WORDS and end < len(doc) and _surname(doc[end - 1], doc[end]):
+            while (
+                end - i <= surnames and end < len(doc) and _surname(doc[end - 1], doc[end], lower)
+            ):
                 end += 1
             last = doc[end - 1]
             if _person_like(doc, i, end):
@@ -106,24 +116,37 @@ class FirstNameRecognizer(LocalRecognizer):
         )
 
 
-def _name_shaped(token: Any) -> bool:
+def _name_shaped(token: Any, lower: bool = False) -> bool:
     word = token.text
     return (
         token.pos_ == "PROPN"
         and len(word) >= 2
-        and word[0].isupper()
-        and not word.isupper()
+        and (word.islower() if lower else word[0].isupper() and not word.isupper())
         and all(ch.isalpha() or ch in "-'’" for ch in word)
         and word.casefold() not in EXCLUDED
     )
 
 
-def _first_name(token: Any) -> bool:
-    return len(token.text) >= 3 and _name_shaped(token) and token.text.upper() in first_names()
+def _first_name(token: Any, lower: bool) -> bool:
+    return (
+        len(token.text) >= 3 and _name_shaped(token, lower) and token.text.upper() in first_names()
+    )
 
 
-def _surname(previous: Any, token: Any) -> bool:
-    return previous.whitespace_ in (" ", "\t") and _name_shaped(token)
+def _surname(previous: Any, token: Any, lower: bool) -> bool:
+    if previous.whitespace_ not in (" ", "\t"):
+        return False
+    if not lower:
+        return _name_shaped(token)
+    # in lower case the tagger often reads a surname as a noun ("eva kleist")
+    word = token.text
+    return (
+        token.pos_ in ("PROPN", "NOUN")
+        and word.isalpha()
+        and not token.is_stop
+        and word not in NOT_SURNAMES
+        and word.casefold() not in EXCLUDED
+    )
 
 
 def _person_like(doc: Any, start: int, end: int) -> bool:

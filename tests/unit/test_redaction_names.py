@@ -62,6 +62,9 @@ def test_when_a_name_span_has_titles_then_they_are_trimmed(text: str, expected: 
             '<PERSON_1>: "Is it fixed?"\n<PERSON_2>:"Not yet."',
         ),
         ("Love it, thanks!", "Love it, thanks!"),
+        # typed without capitals
+        ("follow up with patricia vandermolen soon.", "follow up with <PERSON_1> soon."),
+        ("i will mark it as done and bill you later", "i will mark it as done and bill you later"),
     ],
 )
 def test_when_a_name_is_in_running_text_then_it_is_redacted_and_words_are_not(
