@@ -175,9 +175,14 @@ def _line_parts(f: Finding, text: str) -> list[Finding]:
     # A name or place does not run over a line break, but the model's span sometimes does:
     # "Johnathan\nWilliamson" is one name wrapped, "Vincent\nFPO AA 68422" a name and an
     # address. Each line's part is judged on its own; truncating would leak the surname.
+    # A name does not wrap over a blank line: what follows one ("Ana Holm\n\nAirport tower
+    # controller") is the next paragraph, not the surname.
     span = text[f.start : f.end]
     if f.recognizer != "SpacyRecognizer" or "\n" not in span.strip():
         return [f]
+    first = len(span) - len(span.lstrip())
+    blank = re.search(r"\n[ \t]*\n", span[first:])
+    span = span[: first + blank.start()] if blank else span
     parts: list[Finding] = []
     for line in re.finditer(r"[^\n]+", span):
         value = line.group().strip()

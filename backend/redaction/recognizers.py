@@ -223,7 +223,10 @@ class SupportNameRecognizer(RegexRecognizer):
             ),
             0.55,
             "name",
-            lambda value: looks_like_name(value) and value.split()[0].casefold() not in NOT_FIRST,
+            lambda value: (
+                looks_like_name(" ".join(value.split()[:: len(value.split()) - 1]))
+                and value.split()[0].casefold() not in NOT_FIRST
+            ),
         ),
         # a contact block: a name alone on the first line, or on the first quoted line of an
         # e-mail (the lines under it are a company, a job title, an address)

@@ -44,6 +44,11 @@ def test_when_a_name_span_has_titles_then_they_are_trimmed(text: str, expected: 
     [
         ("The Cinematographer said no.", "The Cinematographer said no."),
         ("Have you heard Marta K Olabode sing?", "Have you heard <PERSON_1> sing?"),
+        ("Juliusz A Kowalczyk lives here.", "<PERSON_1> lives here."),  # "A" is an initial
+        (
+            "Silvia J Kovarova\n\nAirport tower controller",
+            "<PERSON_1>\n\nAirport tower controller",
+        ),
         ("We switched to Plan B Premium.", "We switched to Plan B Premium."),
         (
             "The founders are Okafor, Michael and Lindqvist.",
