@@ -90,6 +90,8 @@ class FirstNameRecognizer(LocalRecognizer):
                 end - i <= surnames and end < len(doc) and _surname(doc[end - 1], doc[end], lower)
             ):
                 end += 1
+            while _hyphen_part(doc, end):  # "Ana Ruiz-Lopez": the whole surname
+                end += 2
             last = doc[end - 1]
             if _person_like(doc, i, end):
                 results.append(self._result(doc[i].idx, last.idx + len(last.text)))
@@ -159,3 +161,13 @@ def _person_like(doc: Any, start: int, end: int) -> bool:
         return False
     opens = start == 0 or doc[start].is_sent_start or doc[start - 1].text.strip() in ("", ">")
     return not opens or end - start > 1 or after is None or after.pos_ in AFTER_SUBJECT
+
+
+def _hyphen_part(doc: Any, end: int) -> bool:
+    return (
+        end + 1 < len(doc)
+        and not doc[end - 1].whitespace_
+        and doc[end].text in ("-", "‐")
+        and not doc[end].whitespace_
+        and doc[end + 1].text.isalpha()
+    )

@@ -1,10 +1,11 @@
 """Titles and job words around a name: "Dr. Ana Ruiz", "Producer Ana Ruiz".
 
 The NER model often takes them into the name. They say nothing about who the person is, and
-the draft needs them ("Dear Dr. <PERSON_1>"), so a name span loses honorifics and job words
-in front and unit words behind; a span made only of such words ("Cinematographer", "Salesperson")
-is no name at all. Job words are trimmed in front only: behind a first name they may be a
-surname ("Ana Producer" is rare, "Ana Baker" common, so trades that are surnames are not listed).
+the draft needs them ("Dear Dr. <PERSON_1>"), so a name span loses honorifics, job words and
+a former role ("ex-Beatle") in front and unit words behind; a span made only of such words
+("Cinematographer", "Salesperson") is no name at all. Job words are trimmed in front only:
+behind a first name they may be a surname ("Ana Producer" is rare, "Ana Baker" common, so
+trades that are surnames are not listed).
 """
 
 from __future__ import annotations
@@ -36,10 +37,16 @@ def _bare(word: str) -> str:
 def trim_titles(text: str, start: int, end: int) -> tuple[int, int]:
     """``start, end`` without the title and job words around the name (empty when all are)."""
     words = [(m.start() + start, m.end() + start) for m in WORD.finditer(text[start:end])]
-    while words and _bare(text[words[0][0] : words[0][1]]) in HONORIFICS | ROLES:
+    while words and _leading_title(text[words[0][0] : words[0][1]]):
         words.pop(0)
     while words and _bare(text[words[-1][0] : words[-1][1]]) in SUFFIXES:
         words.pop()
     if not words:
         return start, start
     return words[0][0], words[-1][1]
+
+
+def _leading_title(word: str) -> bool:
+    # "ex-Beatle Ana Ruiz", "ex-CEO Ana Ruiz": a former role, not part of the name
+    bare = _bare(word)
+    return bare in HONORIFICS or bare in ROLES or (bare.startswith("ex-") and len(bare) > 3)

@@ -32,6 +32,7 @@ def redact(redactor: PresidioRedactor, text: str) -> str:
         ("Anneke Vos Suite", "Anneke Vos"),
         ("Anneke Baker", "Anneke Baker"),  # a trade behind a first name is a surname
         ("Salesperson", ""),
+        ("ex-Beatle Tomas Verhoek", "Tomas Verhoek"),
     ],
 )
 def test_when_a_name_span_has_titles_then_they_are_trimmed(text: str, expected: str) -> None:
@@ -59,6 +60,7 @@ def test_when_a_name_span_has_titles_then_they_are_trimmed(text: str, expected: 
             "<PERSON_1>: Is it fixed?\n<PERSON_2>: Not yet.\nStatus: open",
         ),
         ("I asked Todd about the refund.", "I asked <PERSON_1> about the refund."),
+        ("Ana Ruiz-Lopez called.", "<PERSON_1> called."),  # the whole surname
         ("Scott is a very patient person.", "<PERSON_1> is a very patient person."),
         ("Mark as read, then Grant access.", "Mark as read, then Grant access."),
         ("Chase Bank declined the card.", "Chase Bank declined the card."),
