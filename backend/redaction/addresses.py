@@ -45,7 +45,7 @@ UNIT = (
 # the units of a home address, not of an office ("floor 2", "room 5")
 HOME_UNIT = r"(?:apt|apartment|suite|ste|unit|flat)\.?[ \t]*#?[ \t]*\d+[A-Za-z]?"
 # City words carry no dots, so "Helsinki. Order 4411" ends at the sentence.
-CITY_WORD = rf"(?-i:(?=[^\W\d_])(?=[^a-z])){L}[\w'’-]*"
+CITY_WORD = rf"(?-i:(?=[^\W\d_])(?=[^a-z])){L}(?:[^\W\d]|['’-])*(?![\w'’-])"  # no digits: "LS1"
 PARTICLE = "de|del|della|la|le|di|da|do|dos|das|du|des|am|an|im|upon|on|sur|en|van|von|der"
 # a name may start with a particle ("du Golf Arabe"); a unit word ends it
 CITY_LINE = (
@@ -165,6 +165,10 @@ STOP_WORDS = frozenset(
 )
 
 
+# A unit written before its street ("Flat 2, 14 High Street"; "Apt. 117 5720 Skoanveien 226")
+UNIT_BEFORE = re.compile(rf"\b{UNIT_WORD}\.?[ \t]*#?[ \t]*\Z", re.IGNORECASE)
+UNIT_FIRST = re.compile(rf"(?<![\w-])(?P<unit>{HOME_UNIT})[ \t]*,?[ \t]*\Z", re.IGNORECASE)
+
 MODE = "parts"
 LEADING_NUMBER = re.compile(r"(\d{1,6})[ \t]+(?=\d{1,5}[ \t]+\D|\D[^\n]*?\d)")
 
@@ -193,10 +197,17 @@ class AddressRecognizer(RegexRecognizer):
         for start, end, score, rule in sorted(
             super().spans(text), key=lambda s: (s[0], -s[2], -s[1])
         ):
-            if any(a <= start < b for a, b in taken):
-                continue
+            if any(a <= start < b for a, b in taken) or UNIT_BEFORE.search(
+                text, max(0, start - 20), start
+            ):
+                continue  # "Apt. 117 5720 Skoanveien 226": 117 is the unit's number
             lower = not any(ch.isupper() for ch in text[start:end])
-            parts = [*_street_parts(text, start, end, rule), *_tail_parts(text, end, lower)]
+            unit = UNIT_FIRST.search(text, max(0, start - 30), start)
+            parts = [
+                *([unit.span("unit")] if unit else []),
+                *_street_parts(text, start, end, rule),
+                *_tail_parts(text, end, lower),
+            ]
             # a street followed by a unit, city or postcode is surer than a bare street
             # shape, and than a phone number read across its house numbers ("4410 2210")
             score = max(score, 0.8 if len(parts) > 2 else 0.6 if len(parts) > 1 else 0)

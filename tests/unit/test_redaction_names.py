@@ -100,6 +100,15 @@ def test_when_a_quoted_contact_block_follows_a_name_then_the_company_line_stays(
         ("Order 5521 shipped\nUnit 4 was broken", "Order 5521 shipped\nUnit 4 was broken"),
         ("Printer 3 on floor 2\nRoom 5 has no paper", "Printer 3 on floor 2\nRoom 5 has no paper"),
         ("Mrs. Ada Holm Suite 54", "Mrs. <PERSON_1> Suite 54"),
+        # a unit before its street, and a UK postcode after a city
+        (
+            "Send it to Flat 2, 14 Kirkgate Street, Leeds LS1 4AB",
+            "Send it to <LOCATION_1>, <LOCATION_2>, <LOCATION_3> <LOCATION_4>",
+        ),
+        (
+            "Apt. 117 5720 Skoveien 226\nHAMAR 2200",
+            "<LOCATION_1> <LOCATION_2> <LOCATION_3>\n<LOCATION_4> <LOCATION_5>",
+        ),
         # the model's "Kaarikatu 32 Apt" hid the street span; its part outside "Apt. 353" stays
         (
             "It is at 5570 Kaarikatu 32 Apt. 353, Vaasa.",
