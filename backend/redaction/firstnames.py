@@ -44,8 +44,10 @@ NOT_SURNAMES = frozenset(
     moved sent paid ordered bought returned""".split()
 )
 # What a first name alone at the start of a sentence is followed by: "Scott is…", "Ana,
-# can…"; not "Grant access", "Mark as read". With a surname ("Zoe Young from…") it is a name.
+# can…", "Thomas's car…"; not "Grant access", "Mark as read". With a surname ("Zoe Young
+# from…") it is a name.
 AFTER_SUBJECT = frozenset({"AUX", "VERB", "PROPN", "PUNCT", "CCONJ"})
+POSSESSIVE = frozenset({"'s", "’s"})
 
 
 @functools.cache
@@ -160,7 +162,13 @@ def _person_like(doc: Any, start: int, end: int) -> bool:
     if end - start == 1 and doc[start].text.casefold() in ALONE_AMBIGUOUS:
         return False
     opens = start == 0 or doc[start].is_sent_start or doc[start - 1].text.strip() in ("", ">")
-    return not opens or end - start > 1 or after is None or after.pos_ in AFTER_SUBJECT
+    return (
+        not opens
+        or end - start > 1
+        or after is None
+        or after.pos_ in AFTER_SUBJECT
+        or after.text.casefold() in POSSESSIVE
+    )
 
 
 def _hyphen_part(doc: Any, end: int) -> bool:

@@ -29,6 +29,7 @@ from backend.redaction.protection import (
     shields,
     trim_allowed,
 )
+from backend.redaction.recognizers import name_words
 from backend.redaction.titles import trim_titles
 from backend.redaction.vault import Vault
 
@@ -38,7 +39,6 @@ NER_TYPES = frozenset({"PERSON", "LOCATION", "NRP"})  # spans that may run into 
 # Recognizers that guess from words, like the NER model: a structured match beats them.
 GUESSERS = frozenset({"SpacyRecognizer", "PlaceNameRecognizer", "FirstNameRecognizer"})
 NEXT_LINE = "next line"  # the rule of a model span's part after a line break
-PARTICLES = frozenset({"al", "bin", "da", "de", "del", "der", "di", "du", "la", "le", "van", "von"})
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class PresidioRedactor:
         )
         protected = shields(text, config.protect, config.allowed(tenant))
         candidates = [
-            _judge(_before_dialogue(part, text), text, config, protected)
+            _judge(part, text, config, protected)
             for r in results
             for part in _line_parts(_finding(r), text)
         ]
@@ -193,33 +193,6 @@ def _line_parts(f: Finding, text: str) -> list[Finding]:
     return parts
 
 
-def _before_dialogue(f: Finding, text: str) -> Finding:
-    # A chat line 'Ana:"Who is it?"': the model runs a speaker's name into what they say;
-    # the name words before the colon or quote are the name, the rest is not.
-    value = text[f.start : f.end]
-    cut = min((i for i in (value.find(":"), value.find('"')) if i > 0), default=-1)
-    if f.recognizer != "SpacyRecognizer" or f.entity_type != "PERSON" or cut < 0:
-        return f
-    name = value[:cut].rstrip()
-    return replace(f, end=f.start + len(name)) if _name_words(name) else f
-
-
-def _name_words(value: str) -> bool:
-    """'Williamson', 'McAllister-Smith', 'de Vries': capitalised words or name particles.
-
-    Capitals only ('FPO', 'PO') are an address or an acronym, not a wrapped name.
-    """
-    words = value.split()
-    return bool(words) and all(_name_word(w) for w in words)
-
-
-def _name_word(word: str) -> bool:
-    if word in PARTICLES:
-        return True
-    letters = all(c.isalpha() or c in "-'’." for c in word)
-    return letters and word[0].isupper() and not (len(word) > 1 and word.isupper())
-
-
 def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shield]) -> Finding:
     threshold = config.entities[f.entity_type].threshold
     if f.score < threshold:
@@ -243,7 +216,7 @@ def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shiel
         return _with(f, False, f"protected by rule '{shield.rule}'")
     if f.recognizer == "SpacyRecognizer" and not plausible(f.entity_type, text[f.start : f.end]):
         return _with(f, False, "implausible value for the entity")
-    if f.rule == NEXT_LINE and not _name_words(text[f.start : f.end]):
+    if f.rule == NEXT_LINE and not name_words(text[f.start : f.end]):
         return _with(f, False, "a next line that is not name words")
     if f.rule == NEXT_LINE and text[f.end : f.end + 1] == ":":  # "Maria Lopez\nPhone: …"
         return _with(f, False, "a field label on the next line")
@@ -313,10 +286,10 @@ def _outside(f: Finding, chosen: list[Finding], text: str) -> Finding | None:
 
     Presidio drops a pattern span that lies inside the model's ('Kaarikatu 32' inside
     'Kaarikatu 32 Apt'); when the model's span then loses to the next address part
-    ('Apt. 353'), the street would be left with no span at all.
+    ('Apt. 353'), the street would be left with no span at all. A pattern span cut by a
+    surer one keeps its rest whatever it looks like: in 'ring 030 1234567' the street
+    'ring 030' wins over the phone, and '1234567' is still the phone's.
     """
-    if f.recognizer not in GUESSERS:
-        return None
     start, end = f.start, f.end
     for c in sorted(chosen, key=lambda c: c.start):
         if c.start < end and start < c.end:
@@ -330,12 +303,19 @@ def _outside(f: Finding, chosen: list[Finding], text: str) -> Finding | None:
                 start = c.end
     value = text[start:end] if start < end else ""
     stripped = value.strip(" \t\n,.;:-()")
-    if len(stripped) < 3 or not re.search(r"[^\W\d_]{2}", stripped):
+    if sum(ch.isalnum() for ch in stripped) < 3:
         return None
-    if not any(w[0].isupper() or w[0].isdigit() for w in stripped.split()):
+    if f.recognizer in GUESSERS and not _worth_keeping(stripped):
         return None
     start += value.index(stripped)
     return replace(f, start=start, end=start + len(stripped), reason="kept outside a surer span")
+
+
+def _worth_keeping(value: str) -> bool:
+    # what is left of a model span: letters, and a capitalised word or a number
+    return bool(re.search(r"[^\W\d_]{2}", value)) and any(
+        w[0].isupper() or w[0].isdigit() for w in value.split()
+    )
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -69,6 +69,10 @@ def test_when_a_name_span_has_titles_then_they_are_trimmed(text: str, expected: 
             '<PERSON_1>: "Is it fixed?"\n<PERSON_2>:"Not yet."',
         ),
         ("Love it, thanks!", "Love it, thanks!"),
+        # a name after a chat speaker's quote, a possessive, "I'm" in a greeting
+        ('Tova:"I\'m Mirela\'s sister."', '<PERSON_1>:"I\'m <PERSON_2>\'s sister."'),
+        ("Mrs. Okafor's parcel is late.", "Mrs. <PERSON_1>'s parcel is late."),
+        ("Hi, I'm Tova Lindqvist", "Hi, I'm <PERSON_1>"),
         # typed without capitals
         ("follow up with patricia vandermolen soon.", "follow up with <PERSON_1> soon."),
         ("i will mark it as done and bill you later", "i will mark it as done and bill you later"),
@@ -163,9 +167,13 @@ def test_when_a_found_name_is_listed_then_the_other_listed_words_are_names_unles
             "<PHONE_NUMBER_1>-Office, <PHONE_NUMBER_2>-Fax",
         ),
         ("Part 4410 2210-BLK is missing", "Part 4410 2210-BLK is missing"),
+        # a street ("Ring 030") wins the overlap; the phone's other digits still go
+        ("Ring 030 1234567 tomorrow", "<LOCATION_1> <PHONE_NUMBER_1> tomorrow"),
+        ("Call me on 0393 1144137 after six.", "Call me on <PHONE_NUMBER_1> after six."),
+        ("Ticket 0393 114 was merged.", "Ticket 0393 114 was merged."),
     ],
 )
-def test_when_a_phone_has_a_label_glued_on_then_all_its_digits_go(
+def test_when_a_phone_is_glued_to_a_label_or_a_street_then_all_its_digits_go(
     redactor: PresidioRedactor, text: str, expected: str
 ) -> None:
     assert redact(redactor, text) == expected

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from backend.redaction import KnownValue, Vault, redactors
 from backend.redaction.cli import redact as redact_command
-from backend.redaction.config import RedactionPolicyError, parse_config
-from backend.redaction.engine import plausible
+from backend.redaction.config import RedactionPolicyError, load_config, parse_config
+from backend.redaction.engine import OrderedRegistry, plausible, recognizers
 from backend.redaction.presidio import Finding, PresidioRedactor
 from backend.redaction.recognizers import SupportNameRecognizer
 
@@ -528,3 +528,12 @@ def test_when_pytz_is_missing_then_the_gazetteer_keeps_its_own_names(
         places.gazetteer.cache_clear()
     assert "England" in names
     assert "Helsinki" not in names
+
+
+def test_when_recognizers_are_handed_out_then_they_come_in_the_order_they_were_listed() -> None:
+    # Of two equal findings (same type, span and score) Presidio keeps the one it saw first;
+    # its registry hands recognizers out as a set, in an order that changes per process.
+    config = load_config(POLICY)
+    registry = OrderedRegistry(recognizers=recognizers(config), supported_languages=["en"])
+    handed_out = registry.get_recognizers(language="en", entities=list(config.entities))
+    assert [r.name for r in handed_out] == [r.name for r in registry.recognizers]
