@@ -170,6 +170,24 @@ def test_when_long_texts_is_skip_then_a_long_text_is_left_to_the_cheap_rules(
     assert decision.hits[0].spans[0].text == LONG_STORY  # the whole text is shown
 
 
+def test_when_a_rule_reads_the_head_then_a_vector_of_the_whole_text_is_not_used(
+    tmp_path: Path, loader: Loader
+) -> None:
+    # The pipeline passes the ticket's retrieval vector, which is of the whole text; a rule
+    # tuned on a long text's first words must judge those, as in the benchmark.
+    rule = {
+        "id": "like",
+        "type": "similarity",
+        "positives": "examples/legal/positives.txt",
+        "negatives": "examples/support/negatives.txt",
+        "max_words": 40,
+        "long_texts": "head",
+    }
+    policies = policy_with(tmp_path, loader, [rule])
+    poison = {"ticket": np.full(384, np.nan, dtype=np.float32)}
+    assert evaluate(policies, seal(LONG_STORY), vectors=poison).domains == ("legal",)
+
+
 def test_when_a_text_is_shorter_than_min_words_then_similarity_does_not_run(
     tmp_path: Path, loader: Loader
 ) -> None:

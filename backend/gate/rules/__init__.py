@@ -86,10 +86,11 @@ class Text:
         """This text's embedding: the one passed in, or computed once on first use.
 
         With ``head_words``, a text longer than that is embedded on its first ``head_words``
-        words only (embedding cost grows with length); a vector the caller passed in is
-        used as it is.
+        words only (embedding cost grows with length, and such rules are tuned on openings).
+        A vector the caller passed in is of the whole text, so it never stands in for a head:
+        the gate decides in the pipeline as it does in the benchmark.
         """
-        if self._vector is None and head_words is not None and self.word_count() > head_words:
+        if head_words is not None and self.word_count() > head_words:
             if head_words not in self._heads:
                 assert self._word_starts is not None
                 cut = self._word_starts[head_words]
