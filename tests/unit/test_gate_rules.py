@@ -152,16 +152,20 @@ LONG_STORY = (
 )
 
 
-def test_when_long_texts_is_skip_then_a_long_text_is_left_to_the_cheap_rules(
-    tmp_path: Path, loader: Loader
-) -> None:
-    rule = {
+def legal_story_rule() -> dict[str, Any]:
+    return {
         "id": "like",
         "type": "similarity",
         "positives": "examples/legal/positives.txt",
         "negatives": "examples/support/negatives.txt",
         "max_words": 40,
     }
+
+
+def test_when_long_texts_is_skip_then_a_long_text_is_left_to_the_cheap_rules(
+    tmp_path: Path, loader: Loader
+) -> None:
+    rule = legal_story_rule()
     skip = policy_with(tmp_path, loader, [rule])
     assert evaluate(skip, seal(LONG_STORY)).domains == ()
     head = policy_with(tmp_path, loader, [{**rule, "long_texts": "head"}])
@@ -175,15 +179,7 @@ def test_when_a_rule_reads_the_head_then_a_vector_of_the_whole_text_is_not_used(
 ) -> None:
     # The pipeline passes the ticket's retrieval vector, which is of the whole text; a rule
     # tuned on a long text's first words must judge those, as in the benchmark.
-    rule = {
-        "id": "like",
-        "type": "similarity",
-        "positives": "examples/legal/positives.txt",
-        "negatives": "examples/support/negatives.txt",
-        "max_words": 40,
-        "long_texts": "head",
-    }
-    policies = policy_with(tmp_path, loader, [rule])
+    policies = policy_with(tmp_path, loader, [{**legal_story_rule(), "long_texts": "head"}])
     poison = {"ticket": np.full(384, np.nan, dtype=np.float32)}
     assert evaluate(policies, seal(LONG_STORY), vectors=poison).domains == ("legal",)
 
