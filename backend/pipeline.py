@@ -9,7 +9,8 @@ stored with the draft and never put into a prompt, an embedding or the gate.
 While a model generates, its text is restored chunk by chunk and kept on the draft row
 (``partial_text``) so the sidebar can show it growing; the finished draft replaces it. A
 ticket the gate already flags is never streamed: the agent sees its draft only once the
-gate's decision is stored with it.
+gate's decision is stored with it; a streaming draft whose text so far the gate flags is
+taken back at once and shown again only with the decision.
 
 ``process_draft`` is what a worker runs for a draft id; ``draft_reply`` is the drafting
 itself and is what tests and benchmarks call directly.
@@ -144,7 +145,8 @@ def draft_reply(
         streamed = partial is not None and not ticket_flagged(services, question, vector, ticket)
     with timer("generate"):
         drafter = services.providers.for_tenant(tenant) if services.providers else services.drafter
-        stream = RestoredStream(vault, partial) if partial and streamed else None
+        withhold = draft_flagged(services, vault, known, ticket) if services.gate else None
+        stream = RestoredStream(vault, partial, withhold=withhold) if partial and streamed else None
         draft = draft_with(drafter, question, sources, stream)
         if stream:
             stream.flush()
@@ -178,6 +180,24 @@ def ticket_flagged(
         return False
     no_draft = services.redactor.redact("", Vault(), (), ticket.tenant)
     return bool(services.gate.evaluate(question, no_draft, ticket.jurisdiction, vector)["domains"])
+
+
+def draft_flagged(
+    services: Services, vault: Vault, known: list[KnownValue], ticket: Ticket
+) -> Callable[[str], bool]:
+    """Whether a streaming draft's text so far is flagged by the gate on its own.
+
+    Asked before each partial text is shown; the ticket has passed already. Draft-side rules
+    are the cheap ones, but the text is redacted first, as for every gate evaluation.
+    """
+
+    def flagged(text_so_far: str) -> bool:
+        assert services.gate is not None
+        no_ticket = services.redactor.redact("", vault, (), ticket.tenant)
+        draft = services.redactor.redact(text_so_far, vault, known, ticket.tenant)
+        return bool(services.gate.evaluate(no_ticket, draft, ticket.jurisdiction)["domains"])
+
+    return flagged
 
 
 def gate(

@@ -5,7 +5,9 @@ Chunks from the model are redacted text; a placeholder such as ``<PERSON_1>`` ma
 across two chunks. ``StreamRestorer`` holds back a tail that may still become a placeholder,
 so the text written is always restored and never shows half a placeholder. Writes are
 throttled (a model sends dozens of chunks a second, each a database write otherwise); the
-last text is written by ``flush`` when the stream ends.
+last text is written by ``flush`` when the stream ends. With ``withhold`` (the pipeline asks
+the compliance gate), text that strays into a gated domain is taken back and the rest of
+the stream is not shown: the agent reads such a draft only with the gate's decision.
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ class RestoredStream:
         write: Callable[[str], object],
         interval: float = WRITE_EVERY_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        withhold: Callable[[str], bool] | None = None,
     ) -> None:
         self._vault, self._write, self._interval, self._clock = vault, write, interval, clock
         self._restorer = StreamRestorer(vault)
         self._text = ""
         self._written: str | None = None
         self._last = float("-inf")
+        # Asked before each write with the text so far; once it says yes, what was shown is
+        # taken back and nothing more is written (the finished draft goes to the gate).
+        self._withhold = withhold
+        self.withheld = False
 
     @property
     def text(self) -> str:
@@ -58,6 +65,11 @@ class RestoredStream:
 
     def _save(self) -> None:
         self._last = self._clock()
-        if self._text != self._written:
-            self._write(self._text)
-            self._written = self._text
+        if self.withheld:
+            return
+        if self._text and self._withhold is not None and self._withhold(self._text):
+            self.withheld = True
+        shown = "" if self.withheld else self._text
+        if shown != self._written:
+            self._write(shown)
+            self._written = shown

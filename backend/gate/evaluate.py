@@ -54,7 +54,9 @@ def _texts(
         return vector
 
     embed_fn = embed if embedder is not None else None
-    texts = [Text("ticket", ticket, _vector(vectors, "ticket"), embed_fn)]
+    texts = []
+    if ticket.text.strip():  # a draft judged on its own (while it streams) has no ticket
+        texts.append(Text("ticket", ticket, _vector(vectors, "ticket"), embed_fn))
     if draft is not None and draft.text.strip():
         texts.append(Text("draft", draft, _vector(vectors, "draft"), embed_fn))
     return texts

@@ -87,6 +87,28 @@ def test_when_an_attempt_is_reset_then_the_text_is_cleared_at_once_and_starts_ag
     assert writes == ["Dear Jane Roe, E-1", "", "Hello <PER"]
 
 
+def test_when_the_text_so_far_is_withheld_then_it_is_taken_back_and_nothing_more_is_shown() -> None:
+    writes: list[str] = []
+    asked: list[str] = []
+
+    def withhold(text: str) -> bool:
+        asked.append(text)
+        return "stop taking" in text
+
+    stream = RestoredStream(jane(), writes.append, interval=0.0, clock=Clock(), withhold=withhold)
+    stream("Dear <PERSON_1>, restart the pump.")
+    stream(" You can stop taking")
+    stream(" your insulin.")
+    stream.flush()
+
+    assert writes == ["Dear Jane Roe, restart the pump.", ""]
+    assert asked == [
+        "Dear Jane Roe, restart the pump.",
+        "Dear Jane Roe, restart the pump. You can stop taking",
+    ]
+    assert stream.withheld
+
+
 class Scripted:
     """A streaming drafter that sends fixed chunks, pausing so each one is written."""
 
@@ -147,6 +169,33 @@ def test_when_the_gate_flags_the_ticket_itself_then_nothing_is_streamed_before_r
     done = store.get("demo", row.id)
     assert done is not None and "medical" in done.gate["domains"]
     assert done.text == "You could stop it. [1]"
+
+
+def test_when_the_draft_strays_into_advice_while_streaming_then_it_is_taken_back_for_review(
+    indexed_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = services.draft_store()
+    written: list[str] = []
+    monkeypatch.setattr(DraftStore, "write_partial", _recording(DraftStore.write_partial, written))
+    chunks = [
+        "Hi <PERSON_1>, E-104 is a Wi-Fi fault.",
+        " You should stop taking your medication",
+        " for now.",
+    ]
+    row, _ = store.request("demo", "N-1", "test")  # a Wi-Fi question: the ticket passes
+
+    outcome = pipeline.process_draft(
+        row.id, store, replace(services.get(), drafter=Scripted(chunks))
+    )
+
+    assert outcome == "ready"
+    assert written == ["Hi Jane Roe, E-104 is a Wi-Fi fault.", ""]
+    done = store.get("demo", row.id)
+    assert done is not None and done.gate["domains"] == ["medical"]
+    assert (
+        done.text
+        == "Hi Jane Roe, E-104 is a Wi-Fi fault. You should stop taking your medication for now. [1]"
+    )
 
 
 def test_when_the_text_keeps_growing_then_the_workers_lease_is_renewed(app: Flask) -> None:
