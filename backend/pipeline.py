@@ -18,6 +18,7 @@ itself and is what tests and benchmarks call directly.
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -187,14 +188,18 @@ def draft_flagged(
 ) -> Callable[[str], bool]:
     """Whether a streaming draft's text so far is flagged by the gate on its own.
 
-    Asked before each partial text is shown; the ticket has passed already. Draft-side rules
-    are the cheap ones, but the text is redacted first, as for every gate evaluation.
+    Asked before each partial text is shown; the ticket has passed already. The text is
+    redacted first, as for every gate evaluation. The shipped policies read drafts with cheap
+    rules only; a similarity rule that reads drafts would embed every partial text.
     """
+
+    no_ticket = services.redactor.redact("", Vault(), (), ticket.tenant)
 
     def flagged(text_so_far: str) -> bool:
         assert services.gate is not None
-        no_ticket = services.redactor.redact("", vault, (), ticket.tenant)
-        draft = services.redactor.redact(text_so_far, vault, known, ticket.tenant)
+        # A copy of the vault: a value cut off mid-stream ("Maria Lo") must not become one of
+        # the ticket's placeholders, which restore the finished draft.
+        draft = services.redactor.redact(text_so_far, copy.deepcopy(vault), known, ticket.tenant)
         return bool(services.gate.evaluate(no_ticket, draft, ticket.jurisdiction)["domains"])
 
     return flagged

@@ -193,7 +193,7 @@ def main() -> None:
     run(policies, items[:20])  # warm up the model and caches
     timed = run(policies, items, args.timing_repeats)
     demo_timed = run(policies, demo)
-    drafted = [item.draft is not None for item in items]
+    drafted = [bool(item.draft) for item in items]  # an empty draft is judged without one
     result = {
         "split": args.split,
         "public": report(items, timed.decided),

@@ -12,12 +12,14 @@ the stream is not shown: the agent reads such a draft only with the gate's decis
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
 from backend.redaction import Vault
 from backend.redaction.vault import StreamRestorer
 
+log = logging.getLogger(__name__)
 WRITE_EVERY_SECONDS = 0.15
 
 
@@ -44,7 +46,7 @@ class RestoredStream:
 
     @property
     def text(self) -> str:
-        """The restored text so far (what the next write will carry)."""
+        """The restored text so far (what the next write carries, unless withheld)."""
         return self._text
 
     def __call__(self, chunk: str) -> None:
@@ -56,6 +58,7 @@ class RestoredStream:
         """The model's attempt failed: what was shown is void, at once."""
         self._restorer = StreamRestorer(self._vault)
         self._text = ""
+        self.withheld = False  # a new attempt is a new text, checked before it is shown
         self._save()
 
     def flush(self) -> None:
@@ -64,12 +67,20 @@ class RestoredStream:
         self._save()
 
     def _save(self) -> None:
-        self._last = self._clock()
-        if self.withheld:
-            return
-        if self._text and self._withhold is not None and self._withhold(self._text):
-            self.withheld = True
+        self._check()
         shown = "" if self.withheld else self._text
-        if shown != self._written:
+        # While withheld the empty text is written again at each interval: a write is what
+        # renews the worker's lease on the draft while the model is still generating.
+        if shown != self._written or self.withheld:
             self._write(shown)
             self._written = shown
+        self._last = self._clock()
+
+    def _check(self) -> None:
+        if self.withheld or not self._text or self._withhold is None:
+            return
+        try:
+            self.withheld = self._withhold(self._text)
+        except Exception:  # the model is not to blame: its stream must go on
+            log.exception("checking a streaming draft failed; its text is not shown")
+            self.withheld = True

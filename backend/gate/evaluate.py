@@ -1,8 +1,9 @@
 """The gate's decision for one ticket and draft: which advice domains they stray into.
 
 Cheap rules run first; a policy's expensive rules (example similarity) run only when its
-cheap rules found nothing, and each text is embedded at most once per evaluation (or not
-at all when the caller passes the vector it already has).
+cheap rules found nothing, and each text is embedded at most once per evaluation (not at
+all when the caller passes the vector it already has, except a long text's opening for a
+``long_texts: head`` rule: the passed vector is of the whole text).
 """
 
 from __future__ import annotations

@@ -308,7 +308,7 @@ class SpeakerAwareSpacyRecognizer(SpacyRecognizer):
     In a chat line 'Ana:"Who is it?"' the model runs the speaker's name into the words after
     the colon or quote; the name words before them are the name. The cut is made here, before
     Presidio drops every finding that lies inside a larger one of the same type, so that a
-    name further along ('Ana:"I'm Tom's daughter"') is still found by the other recognizers.
+    name further along ('Tova:"I'm Mirela's sister"') is still found by the other recognizers.
     Findings keep the name "SpacyRecognizer": they are the model's.
     """
 
@@ -351,7 +351,8 @@ class RegionPhoneRecognizer(PhoneRecognizer):
         return [r for r in results if SEVEN_DIGITS.search(text[r.start : r.end])]
 
 
-SEVEN_DIGITS = re.compile(r"\d(?:[\s().\-/]{0,3}\d){6}")
+# any separators but letters and line breaks: "212–736–5000" with en dashes is a phone too
+SEVEN_DIGITS = re.compile(r"\d(?:[^\w\n]{0,3}\d){6}")
 
 
 def luhn_ok(value: str) -> bool:

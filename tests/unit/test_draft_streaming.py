@@ -101,12 +101,46 @@ def test_when_the_text_so_far_is_withheld_then_it_is_taken_back_and_nothing_more
     stream(" your insulin.")
     stream.flush()
 
-    assert writes == ["Dear Jane Roe, restart the pump.", ""]
+    # the empty text goes on being written: each write renews the worker's lease
+    assert writes == ["Dear Jane Roe, restart the pump.", "", "", ""]
     assert asked == [
         "Dear Jane Roe, restart the pump.",
         "Dear Jane Roe, restart the pump. You can stop taking",
     ]
     assert stream.withheld
+
+
+def test_when_the_check_fails_then_the_text_is_not_shown_and_the_stream_goes_on() -> None:
+    writes: list[str] = []
+
+    def broken(text: str) -> bool:
+        raise RuntimeError("policy store unavailable")
+
+    stream = RestoredStream(jane(), writes.append, interval=0.0, clock=Clock(), withhold=broken)
+    stream("Dear <PERSON_1>, restart the pump.")  # must not raise into the model's stream
+    stream.flush()
+
+    assert writes == ["", ""]
+    assert stream.withheld
+
+
+def test_when_an_attempt_is_reset_after_being_withheld_then_the_new_text_is_checked_afresh() -> (
+    None
+):
+    writes: list[str] = []
+    stream = RestoredStream(
+        jane(),
+        writes.append,
+        interval=0.0,
+        clock=Clock(),
+        withhold=lambda text: "stop taking" in text,
+    )
+    stream("You can stop taking it.")
+    stream.reset()
+    stream("Restart the pump.")
+
+    assert writes == ["", "Restart the pump."]
+    assert not stream.withheld
 
 
 class Scripted:
@@ -188,14 +222,12 @@ def test_when_the_draft_strays_into_advice_while_streaming_then_it_is_taken_back
         row.id, store, replace(services.get(), drafter=Scripted(chunks))
     )
 
+    shown = "Hi Jane Roe, E-104 is a Wi-Fi fault."
     assert outcome == "ready"
-    assert written == ["Hi Jane Roe, E-104 is a Wi-Fi fault.", ""]
+    assert written == [shown, "", "", ""]
     done = store.get("demo", row.id)
     assert done is not None and done.gate["domains"] == ["medical"]
-    assert (
-        done.text
-        == "Hi Jane Roe, E-104 is a Wi-Fi fault. You should stop taking your medication for now. [1]"
-    )
+    assert done.text == shown + " You should stop taking your medication for now. [1]"
 
 
 def test_when_the_text_keeps_growing_then_the_workers_lease_is_renewed(app: Flask) -> None:

@@ -70,7 +70,7 @@ def test_when_a_name_span_has_titles_then_they_are_trimmed(text: str, expected: 
         ),
         ("Love it, thanks!", "Love it, thanks!"),
         # a name after a chat speaker's quote, a possessive, "I'm" in a greeting
-        ('Tova:"I\'m Mirela\'s sister."', '<PERSON_1>:"I\'m <PERSON_2>\'s sister."'),
+        ("Tova:\"I'm Mirela's sister.\"", "<PERSON_1>:\"I'm <PERSON_2>'s sister.\""),
         ("Mrs. Okafor's parcel is late.", "Mrs. <PERSON_1>'s parcel is late."),
         ("Hi, I'm Tova Lindqvist", "Hi, I'm <PERSON_1>"),
         # typed without capitals
@@ -170,6 +170,9 @@ def test_when_a_found_name_is_listed_then_the_other_listed_words_are_names_unles
         # a street ("Ring 030") wins the overlap; the phone's other digits still go
         ("Ring 030 1234567 tomorrow", "<LOCATION_1> <PHONE_NUMBER_1> tomorrow"),
         ("Call me on 0393 1144137 after six.", "Call me on <PHONE_NUMBER_1> after six."),
+        # en dashes and non-breaking hyphens, as word processors write them in signatures
+        ("Call me on 212–736–5000 after six.", "Call me on <PHONE_NUMBER_1> after six."),
+        ("Call me on 212‑736‑5000 after six.", "Call me on <PHONE_NUMBER_1> after six."),
         ("Ticket 0393 114 was merged.", "Ticket 0393 114 was merged."),
     ],
 )
