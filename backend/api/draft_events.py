@@ -6,7 +6,8 @@ last sent, so it works the same on the embedded and the production profile and b
 number of web processes. Events::
 
     event: delta   data: {"text": "<text added since the last event>"}
-    event: reset   data: {}   (the text shrank: an attempt failed; drop what was shown)
+    event: reset   data: {}   (the text shrank: an attempt failed, or the gate holds the
+                               draft for its decision; drop what was shown)
     event: ready   data: <the draft, exactly as GET /api/v1/drafts/<id> returns it>
     event: failed  data: <the same>
 
