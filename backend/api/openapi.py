@@ -279,7 +279,8 @@ PATHS: dict[str, Any] = {
                 'A text/event-stream. `event: delta` carries `{"text": ...}`, the text '
                 "added since the previous event (plain text; [n] markers appear as written "
                 "and are resolved only in the final draft); `event: reset` (`{}`) says the "
-                "text so far is void (a model attempt failed) and drop it; the stream ends "
+                "text so far is void (a model attempt failed, or the compliance gate holds "
+                "the draft until its decision) and drop it; the stream ends "
                 "with `event: ready` or `event: failed` whose data is the Draft exactly as "
                 "GET /drafts/{draft_id} returns it. Comment lines keep the connection "
                 "alive. After PRECEDENT_DRAFT_EVENTS_SECONDS (default 60) the stream ends "
