@@ -161,18 +161,27 @@ class Scripted:
         return DraftText("".join(self.chunks) + " [1]", tuple(sources), (), (), "scripted", "s-1")
 
 
-def test_when_a_worker_streams_a_draft_then_the_row_grows_restored_and_ends_with_the_draft(
-    indexed_app: Flask, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def streamed_draft(
+    monkeypatch: pytest.MonkeyPatch, ticket_id: str, chunks: Sequence[str]
+) -> tuple[str, list[str], Draft]:
+    """Drafts a demo ticket with a scripted streaming model: (outcome, texts written, row)."""
     store = services.draft_store()
     written: list[str] = []
     monkeypatch.setattr(DraftStore, "write_partial", _recording(DraftStore.write_partial, written))
-    chunks = ["Hi <PER", "SON_1>, E-104 is a Wi-Fi", " handshake failure."]
-    row, _ = store.request("demo", "N-1", "test")  # Jane Roe's ticket
-
+    row, _ = store.request("demo", ticket_id, "test")
     outcome = pipeline.process_draft(
         row.id, store, replace(services.get(), drafter=Scripted(chunks))
     )
+    done = store.get("demo", row.id)
+    assert done is not None
+    return outcome, written, done
+
+
+def test_when_a_worker_streams_a_draft_then_the_row_grows_restored_and_ends_with_the_draft(
+    indexed_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chunks = ["Hi <PER", "SON_1>, E-104 is a Wi-Fi", " handshake failure."]
+    outcome, written, done = streamed_draft(monkeypatch, "N-1", chunks)  # Jane Roe's ticket
 
     assert outcome == "ready"
     assert written == [
@@ -181,52 +190,37 @@ def test_when_a_worker_streams_a_draft_then_the_row_grows_restored_and_ends_with
         "Hi Jane Roe, E-104 is a Wi-Fi handshake failure.",
     ]
     assert not any(piece in text for text in written for piece in PLACEHOLDER_PIECES)
-    done = store.get("demo", row.id)
-    assert done is not None and done.partial_text is None
+    assert done.partial_text is None
     assert done.text == "Hi Jane Roe, E-104 is a Wi-Fi handshake failure. [1]"
 
 
 def test_when_the_gate_flags_the_ticket_itself_then_nothing_is_streamed_before_review(
     indexed_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = services.draft_store()
-    written: list[str] = []
-    monkeypatch.setattr(DraftStore, "write_partial", _recording(DraftStore.write_partial, written))
-    row, _ = store.request("demo", "N-4", "test")  # asks whether to stop a child's inhaler
-
-    outcome = pipeline.process_draft(
-        row.id, store, replace(services.get(), drafter=Scripted(["You could stop", " it."]))
-    )
+    # N-4 asks whether to stop a child's inhaler
+    outcome, written, done = streamed_draft(monkeypatch, "N-4", ["You could stop", " it."])
 
     assert outcome == "ready"
     assert written == []
-    done = store.get("demo", row.id)
-    assert done is not None and "medical" in done.gate["domains"]
+    assert "medical" in done.gate["domains"]
     assert done.text == "You could stop it. [1]"
 
 
 def test_when_the_draft_strays_into_advice_while_streaming_then_it_is_taken_back_for_review(
     indexed_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = services.draft_store()
-    written: list[str] = []
-    monkeypatch.setattr(DraftStore, "write_partial", _recording(DraftStore.write_partial, written))
     chunks = [
         "Hi <PERSON_1>, E-104 is a Wi-Fi fault.",
         " You should stop taking your medication",
         " for now.",
     ]
-    row, _ = store.request("demo", "N-1", "test")  # a Wi-Fi question: the ticket passes
-
-    outcome = pipeline.process_draft(
-        row.id, store, replace(services.get(), drafter=Scripted(chunks))
-    )
+    # N-1 is a Wi-Fi question: the ticket passes the gate
+    outcome, written, done = streamed_draft(monkeypatch, "N-1", chunks)
 
     shown = "Hi Jane Roe, E-104 is a Wi-Fi fault."
     assert outcome == "ready"
     assert written == [shown, "", "", ""]
-    done = store.get("demo", row.id)
-    assert done is not None and done.gate["domains"] == ["medical"]
+    assert done.gate["domains"] == ["medical"]
     assert done.text == shown + " You should stop taking your medication for now. [1]"
 
 
