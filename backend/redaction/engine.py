@@ -91,6 +91,7 @@ def build_nlp_engine(model: str) -> NlpEngine:
     engine.load()
     # Only sentence starts are read from the parse (a name opening a sentence); the model's
     # own sentence splitter gives them at a fraction of the dependency parser's cost.
+    assert engine.nlp is not None  # load() sets it
     pipeline = engine.nlp["en"]
     if "parser" in pipeline.pipe_names and "senter" in pipeline.disabled:
         pipeline.disable_pipe("parser")
