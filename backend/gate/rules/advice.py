@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from backend.gate.rules import Found, Rule, Text, rule_types
+from backend.gate.rules.entities import KINDS, recogniser
 from backend.gate.rules.terms import TERMS, compile_terms, negated
 from backend.gate.schema import Field
 
@@ -20,9 +21,11 @@ class AdviceRule(Rule):
 
     Directives are how advice is phrased ("you should", "I'd recommend", "you can stop
     taking", "you are legally entitled", "is covered under your policy"); topics are the
-    domain's words. Both are term lists as in ``terms`` (whole words, ``*`` stems). The span
-    shown runs from the first to the last of the two. A topic preceded by a negation ("not
-    a lawyer") does not count.
+    domain's words. Both are term lists as in ``terms`` (whole words, ``*`` stems);
+    ``topic_kinds`` adds the entity kinds of the ``entities`` rule as topics (``drug`` for
+    its list of drug names, ``statute``, ``coverage_term``...). The span shown runs from the
+    first to the last of the two. A topic preceded by a negation ("not a lawyer") does not
+    count.
 
     Example::
 
@@ -32,12 +35,15 @@ class AdviceRule(Rule):
           reads: draft
           window: 8
           directives: [you should, "I'd recommend", you can stop taking, try taking]
-          topics: [inhaler, dose, dosage, medication*, ibuprofen]
+          topics: [inhaler, dose, dosage, medication*]
+          topic_kinds: [drug]
         should_flag:
           - ticket: My asthma is better since the purifier arrived.
             draft: You can stop taking the inhaler once the ring stays blue.
           - ticket: Headaches at night.
             draft: I'd recommend a lower dose of ibuprofen before bed.
+          - ticket: My glucose readings jump since the update.
+            draft: You should stop taking your insulin until the sensor is replaced.
         should_pass:
           - ticket: Should I replace the filter?
             draft: You should replace the filter every six months.
@@ -48,22 +54,27 @@ class AdviceRule(Rule):
     schema = {
         "directives": TERMS,
         "topics": TERMS,
+        "topic_kinds": Field(list, item=str, choices=KINDS),
         "window": Field(int, check=_window_problem),
     }
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         super().__init__(options)
         self.directives = compile_terms(options["directives"])
-        self.topics = compile_terms(options["topics"])
+        kinds = options.get("topic_kinds") or []
+        self.topics = [compile_terms(options["topics"]), *(recogniser(k) for k in kinds)]
         self.window = int(options.get("window", 10))
 
     def find(self, text: Text) -> list[Found]:
         directives = [m.span() for m in self.directives.finditer(text.value)]
         if not directives:
             return []
-        topics = [
-            m.span() for m in self.topics.finditer(text.value) if not negated(text, m.start())
-        ]
+        topics = sorted(
+            m.span()
+            for pattern in self.topics
+            for m in pattern.finditer(text.value)
+            if not negated(text, m.start())
+        )
         found = []
         for d_start, d_end in directives:
             near = [t for t in topics if self._near(text, (d_start, d_end), t)]
