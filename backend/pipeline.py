@@ -50,11 +50,12 @@ class Gate(Protocol):
     def evaluate(
         self,
         ticket: RedactedText,
-        draft: RedactedText,
+        draft: RedactedText | None,
         jurisdiction: str,
         ticket_vector: Vectors | None = None,
     ) -> dict[str, Any]:
-        """``{"domains": [...], "rules": [...], "jurisdiction", "policy_versions"}``."""
+        """``{"domains": [...], "rules": [...], "jurisdiction", "policy_versions"}``; no draft:
+        the ticket alone."""
         ...
 
 
@@ -146,8 +147,10 @@ def draft_reply(
         streamed = partial is not None and not ticket_flagged(services, question, vector, ticket)
     with timer("generate"):
         drafter = services.providers.for_tenant(tenant) if services.providers else services.drafter
-        withhold = draft_flagged(services, vault, known, ticket) if services.gate else None
-        stream = RestoredStream(vault, partial, withhold=withhold) if partial and streamed else None
+        stream = None
+        if partial and streamed:
+            withhold = draft_flagged(services, vault, known, ticket) if services.gate else None
+            stream = RestoredStream(vault, partial, withhold=withhold)
         draft = draft_with(drafter, question, sources, stream)
         if stream:
             stream.flush()
@@ -179,8 +182,7 @@ def ticket_flagged(
     """Whether the gate flags the ticket before any draft exists."""
     if services.gate is None:
         return False
-    no_draft = services.redactor.redact("", Vault(), (), ticket.tenant)
-    return bool(services.gate.evaluate(question, no_draft, ticket.jurisdiction, vector)["domains"])
+    return bool(services.gate.evaluate(question, None, ticket.jurisdiction, vector)["domains"])
 
 
 def draft_flagged(

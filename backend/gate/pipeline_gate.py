@@ -22,7 +22,7 @@ class PolicyGate:
     def evaluate(
         self,
         ticket: RedactedText,
-        draft: RedactedText,
+        draft: RedactedText | None,
         jurisdiction: str,
         ticket_vector: Vectors | None = None,
     ) -> dict[str, Any]:

@@ -259,7 +259,7 @@ def _rank(f: Finding) -> tuple[bool, bool, float, bool, int]:
 def _resolve_overlaps(findings: list[Finding], text: str) -> list[Finding]:
     # Pattern recognizers (addresses, cards, e-mails…) win overlaps over the NER model, then
     # the surer span, one a context word vouched for, the longer; the loser is reported, and
-    # a model span keeps its part outside the winners.
+    # keeps its part outside the winners (see _outside).
     ranked = sorted(findings, key=_rank)
     chosen: list[Finding] = []
     resolved: list[Finding] = []
@@ -282,7 +282,7 @@ def _resolve_overlaps(findings: list[Finding], text: str) -> list[Finding]:
 
 
 def _outside(f: Finding, chosen: list[Finding], text: str) -> Finding | None:
-    """The part of a model span that no kept span covers, when it is worth redacting.
+    """The part of a losing span that no kept span covers, when it is worth redacting.
 
     Presidio drops a pattern span that lies inside the model's ('Kaarikatu 32' inside
     'Kaarikatu 32 Apt'); when the model's span then loses to the next address part
