@@ -10,13 +10,18 @@
   account is connected such a request is refused. In that open mode a Freshdesk secret
   cannot be checked against anything, so it is treated like no credential.
 
-Every refusal is written to the audit log before the 401 goes out.
+Every refusal is written to the audit log before the 401 goes out, up to
+``REFUSALS_PER_WINDOW`` of one kind per tenant a minute; beyond that they are counted and
+the count goes into the next one written, so an unauthenticated caller cannot grow the
+audit chain (or hold its lock) without bound.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +39,9 @@ from backend.errors import ConfigError, Unauthorized
 from backend.models import HelpdeskConnection, Tenant
 
 IDENTITY = "precedent_identity"  # key in flask.g
+THROTTLE = "precedent_refusals"  # key in app.extensions
+REFUSALS_PER_WINDOW = 10
+REFUSAL_WINDOW_SECONDS = 60.0
 log = logging.getLogger(__name__)
 
 
@@ -147,6 +155,44 @@ def audit_rejection(
         slug = str(current_app.config["DEFAULT_TENANT"])
         if tenant:
             details = {**details, "claimed_tenant": tenant}
+    throttle: RefusalThrottle = current_app.extensions.setdefault(THROTTLE, RefusalThrottle())
+    skipped = throttle.admit(slug, action)
+    if skipped is None:
+        return
+    if skipped:
+        details = {**details, "refusals_not_recorded": skipped}
     with db.session() as session:
         row = ensure_tenant(session, slug)
         audit.record(session, row.id, actor, action, subject, details)
+
+
+class RefusalThrottle:
+    """Admits at most ``limit`` refusals per tenant and action in each ``window`` seconds.
+
+    Kept per process (each web worker has its own), so the bound is per worker; that is
+    enough to keep a flood of bad requests from filling the audit chain.
+    """
+
+    def __init__(
+        self,
+        limit: int = REFUSALS_PER_WINDOW,
+        window: float = REFUSAL_WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._limit, self._window, self._clock = limit, window, clock
+        self._lock = threading.Lock()
+        # (tenant, action) -> (window start, written in this window, skipped since last written)
+        self._counts: dict[tuple[str, str], tuple[float, int, int]] = {}
+
+    def admit(self, tenant: str, action: str) -> int | None:
+        """None if this refusal is not to be written; else how many were skipped before it."""
+        with self._lock:
+            now = self._clock()
+            start, written, skipped = self._counts.get((tenant, action), (now, 0, 0))
+            if now - start >= self._window:
+                start, written = now, 0
+            if written >= self._limit:
+                self._counts[(tenant, action)] = (start, written, skipped + 1)
+                return None
+            self._counts[(tenant, action)] = (start, written + 1, 0)
+            return skipped

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from backend.auth import app_tokens
+from backend.auth.identity import THROTTLE, RefusalThrottle
 from backend.db import db
 from backend.models import AuditEvent, Draft, Tenant
 from tests.helpdesk_accounts import (
@@ -465,3 +466,28 @@ def test_a_token_is_not_renewed_once_its_tenant_has_no_zendesk_connected(
         "tenant 'acme' no longer has a Zendesk account connected"
         in (refused.get_json()["error"]["message"])
     )
+
+
+def test_a_flood_of_refusals_is_counted_not_written_one_by_one(
+    client: FlaskClient, app: Flask
+) -> None:
+    now = [0.0]
+    app.extensions[THROTTLE] = RefusalThrottle(limit=3, window=60.0, clock=lambda: now[0])
+    for _ in range(5):
+        assert client.post(SIDEBAR, data={}).status_code == 401
+    assert [e.action for e in events("demo")] == ["app.signin_refused"] * 3
+
+    now[0] = 61.0
+    assert client.post(SIDEBAR, data={}).status_code == 401
+    written = events("demo")
+    assert len(written) == 4
+    assert written[-1].details["refusals_not_recorded"] == 2
+    assert "refusals_not_recorded" not in written[0].details
+
+
+def test_the_refusal_limit_is_per_tenant_and_action() -> None:
+    throttle = RefusalThrottle(limit=1, window=60.0, clock=lambda: 0.0)
+    assert throttle.admit("acme", "auth.rejected") == 0
+    assert throttle.admit("acme", "auth.rejected") is None
+    assert throttle.admit("acme", "webhook.rejected") == 0
+    assert throttle.admit("globex", "auth.rejected") == 0
