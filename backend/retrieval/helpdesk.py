@@ -12,6 +12,7 @@ reading the same pages and saving its cursor over the other's.
 from __future__ import annotations
 
 import os
+import re
 import socket
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -53,7 +54,7 @@ class PageReport:
     sources: int  # of those, indexed (a ticket needs a public agent reply)
     records: int  # index entries written (an article has one per section)
     cursor: str
-    withdrawn: int = 0  # index entries removed because their article is a draft again
+    withdrawn: int = 0  # index entries removed: their article is a draft again, or gone
 
 
 def resolved_ticket(ticket: Ticket) -> ResolvedTicket | None:
@@ -74,6 +75,9 @@ def resolved_ticket(ticket: Ticket) -> ResolvedTicket | None:
         url=ticket.url,
         requester=ticket.requester,
     )
+
+
+HELPDESK_ARTICLE = re.compile(r"articles/\d+")
 
 
 def article_source_id(article: Article) -> str:
@@ -107,28 +111,47 @@ class HelpdeskIngest:
     vendors: RetrievalVendors | None = None  # refuses tenants a vendor embedder may not serve
 
     def run(
-        self, tenant: str, stream: Stream, since: datetime | None = None
+        self, tenant: str, stream: Stream, since: datetime | None = None, full: bool = False
     ) -> Iterator[PageReport]:
         """Index page after page until caught up; ``since`` starts afresh from that date.
 
+        With ``full`` (articles) the listing starts from the beginning, and once its last page
+        is in, the articles it did not list leave the index: neither helpdesk reports a
+        deleted article, so a complete listing is the only way to notice one.
         Raises Conflict (``sync_running``) when another run holds this stream.
         """
         holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
         self.cursors.lease(tenant, stream, holder)
         try:
-            cursor = None if since else self.cursors.load(tenant, stream)
+            cursor = None if since or full else self.cursors.load(tenant, stream)
+            listed: set[str] = set()
             while True:
-                page = self._fetch(tenant, stream, cursor, since)
+                page = self._fetch(tenant, stream, cursor, None if full else since)
                 report = self._index(tenant, stream, page)
+                listed |= {article_source_id(a) for a in page.items if isinstance(a, Article)}
+                # An unchanged cursor would ask for the same page forever (zenpy #451).
+                last = page.done or page.next_cursor == cursor
+                if full and last and stream == "articles":
+                    gone = self._remove_unlisted(tenant, listed)
+                    report = replace(report, withdrawn=report.withdrawn + gone)
                 self.cursors.save(tenant, stream, page.next_cursor)  # only now: the page is in
                 self.cursors.lease(tenant, stream, holder)  # renewed; lost means taken over
                 yield report
-                # An unchanged cursor would ask for the same page forever (zenpy #451).
-                if page.done or page.next_cursor == cursor:
+                if last:
                     return
                 cursor = page.next_cursor
         finally:
             self.cursors.release(tenant, stream, holder)
+
+    def _remove_unlisted(self, tenant: str, listed: set[str]) -> int:
+        """Remove the helpdesk articles a complete listing did not name.
+
+        Documents ingested from files share the "doc" kind; their ids are file paths with an
+        extension, so only ``articles/<number>`` ids are the helpdesk's.
+        """
+        indexed = self.index.source_ids(tenant, "doc")
+        gone = sorted(i for i in indexed if HELPDESK_ARTICLE.fullmatch(i) and i not in listed)
+        return self.index.delete(tenant, "doc", gone) if gone else 0
 
     def _fetch(
         self, tenant: str, stream: Stream, cursor: str | None, since: datetime | None

@@ -69,13 +69,29 @@ def _command(platform: str) -> click.Command:
     @click.option(
         "--articles/--no-articles", default=True, show_default=True, help="Also index articles."
     )
-    def command(tenant: str | None, since: datetime | None, articles: bool) -> None:
-        run(platform, tenant, since, articles)
+    @click.option(
+        "--full-articles",
+        is_flag=True,
+        help="List every article again from the start and remove from the index the ones the "
+        f"help centre no longer has ({label} does not report deleted articles).",
+    )
+    def command(
+        tenant: str | None, since: datetime | None, articles: bool, full_articles: bool
+    ) -> None:
+        if full_articles and not articles:
+            raise click.UsageError("--full-articles cannot be used with --no-articles")
+        run(platform, tenant, since, articles, full_articles)
 
     return command
 
 
-def run(platform: str, tenant: str | None, since: datetime | None, articles: bool) -> None:
+def run(
+    platform: str,
+    tenant: str | None,
+    since: datetime | None,
+    articles: bool,
+    full_articles: bool = False,
+) -> None:
     from backend.cli import _tenant, upgrade_database
 
     upgrade_database()
@@ -83,7 +99,8 @@ def run(platform: str, tenant: str | None, since: datetime | None, articles: boo
     sync = _ingest_for(platform)
     start = since.replace(tzinfo=UTC) if since else None
     for stream in STREAMS if articles else STREAMS[:1]:
-        totals = _pull(sync, platform, slug, stream, start)
+        full = full_articles and stream == "articles"
+        totals = _pull(sync, platform, slug, stream, start, full)
         click.echo(_summary(platform, slug, stream, totals))
 
 
@@ -103,13 +120,18 @@ def _ingest_for(platform: str) -> HelpdeskIngest:
 
 
 def _pull(
-    sync: HelpdeskIngest, platform: str, tenant: str, stream: Stream, since: datetime | None
+    sync: HelpdeskIngest,
+    platform: str,
+    tenant: str,
+    stream: Stream,
+    since: datetime | None,
+    full: bool = False,
 ) -> Totals:
     totals = Totals()
     desc = f"{LABELS[platform]} {stream}"
     with tqdm(desc=desc, unit=UNITS[stream], file=sys.stderr, disable=None) as bar:
         try:
-            for report in sync.run(tenant, stream, since):
+            for report in sync.run(tenant, stream, since, full):
                 totals.add(report)
                 bar.update(report.items)
         except RetryableError as exc:
@@ -132,7 +154,9 @@ def _summary(platform: str, tenant: str, stream: Stream, totals: Totals) -> str:
     source = f"from {LABELS[platform]} for tenant '{tenant}'"
     if stream == "articles":
         gone = (
-            f"; removed {totals.withdrawn} sections of unpublished ones" if totals.withdrawn else ""
+            f"; removed {totals.withdrawn} sections of unpublished or deleted ones"
+            if totals.withdrawn
+            else ""
         )
         return f"indexed {totals.sources} articles ({totals.records} sections) {source}{gone}"
     skipped = totals.items - totals.sources

@@ -269,3 +269,38 @@ def test_when_rate_limited_mid_way_then_indexed_pages_stay_and_a_rerun_continues
 
     assert again.exit_code == 0, again.output
     assert [c.request.params for c in api.calls][0] == {"cursor": PAGE_2}  # not from the start
+
+
+def test_when_articles_are_listed_in_full_then_deleted_ones_leave_the_index(
+    run: Run, api: responses.RequestsMock, tmp_path: Path
+) -> None:
+    connect(run, "zendesk", "acme")
+    zendesk_history(api)
+    zendesk_articles(api)
+    assert run("ingest", "zendesk", "--tenant", "acme").exit_code == 0
+    assert "doc:articles/360001#reset" in {r["chunk_id"] for r in indexed(tmp_path, "acme")}
+    zendesk_history(api, start="1577836800")
+    listing = recorded("zendesk", "incremental_articles")
+    deleted = {**listing, "articles": [a for a in listing["articles"] if a["id"] != 360001]}
+    api.get(
+        f"{ZENDESK}/help_center/incremental/articles.json",
+        json=deleted,
+        match=[matchers.query_param_matcher({"start_time": "0"})],
+    )
+
+    result = run(
+        "ingest", "zendesk", "--tenant", "acme", "--since", "2020-01-01", "--full-articles"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        "indexed 0 articles (0 sections) from Zendesk for tenant 'acme'; "
+        "removed 1 sections of unpublished or deleted ones"
+    )
+    assert [r["chunk_id"] for r in indexed(tmp_path, "acme")] == ["ticket:31"]
+
+
+def test_full_articles_needs_articles(run: Run) -> None:
+    result = CliRunner().invoke(cli, ["ingest", "zendesk", "--no-articles", "--full-articles"])
+    assert result.exit_code == 2
+    assert "--full-articles cannot be used with --no-articles" in result.output

@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from sqlalchemy import update
 
 from backend import services, tasks
+from backend.connectors.files import Document
 from backend.connectors.settings import HelpdeskSettings, HelpdeskSettingsStore
 from backend.db import db
 from backend.errors import Conflict, ConnectorRateLimited, ProviderUnavailable
@@ -19,7 +20,9 @@ from backend.jobs import ROUTES, beat_schedule
 from backend.models import SyncLease, utcnow
 from backend.redaction import RedactedText, seal
 from backend.retrieval import Embedder, Purpose, Vectors, helpdesk
+from backend.retrieval.chunking import split_markdown
 from backend.retrieval.helpdesk import CursorStore, HelpdeskIngest
+from backend.retrieval.ingest import doc_records, ingest
 from backend.types import Article, Comment, Page, Ticket
 
 
@@ -176,6 +179,50 @@ def test_when_an_article_goes_back_to_draft_then_its_sections_leave_the_index(
 
     assert [(r.sources, r.records, r.withdrawn) for r in reports] == [(0, 0, 2)]
     assert real.index.source_ids("acme", "doc") == set()
+
+
+@dataclass
+class ListedConnector:
+    """A help centre that now lists only ``ids``; the others were deleted."""
+
+    ids: tuple[str, ...]
+
+    def articles(
+        self, tenant: str, cursor: str | None = None, since: datetime | None = None
+    ) -> Page[Article]:
+        body = "<h2>Reset</h2><p>Hold the button.</p>"
+        listed = tuple(
+            Article(i, f"Article {i}", body, f"https://acme.test/hc/{i}") for i in self.ids
+        )
+        return Page(listed, "1", done=True)
+
+
+def test_when_articles_are_listed_in_full_then_only_deleted_helpdesk_articles_go(
+    app: Flask,
+) -> None:
+    real = services.get()
+    cursors = CursorStore.from_config(app.config)
+    sync = HelpdeskIngest(
+        ListedConnector(("9", "10")), real.redactor, real.embedder, real.index, cursors
+    )
+    list(sync.run("acme", "articles"))
+    guide = doc_records(
+        [Document("articles/setup.md", split_markdown("# Setup\nPlug in.", "Setup"))], real.redactor
+    )
+    ingest("acme", "doc", guide, real.embedder, real.index)
+    assert real.index.source_ids("acme", "doc") == {
+        "articles/9",
+        "articles/10",
+        "articles/setup.md",
+    }
+    only_ten = replace(sync, connector=ListedConnector(("10",)))
+
+    list(only_ten.run("acme", "articles"))  # an ordinary sync cannot tell a deletion
+    assert "articles/9" in real.index.source_ids("acme", "doc")
+    reports = list(only_ten.run("acme", "articles", full=True))
+
+    assert [r.withdrawn for r in reports] == [1]
+    assert real.index.source_ids("acme", "doc") == {"articles/10", "articles/setup.md"}
 
 
 def test_cursors_are_kept_per_tenant_and_stream(app: Flask) -> None:
