@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from backend.connectors import Connector
 from backend.connectors.context import context_json
-from backend.drafting import Drafter, DrafterChoice, draft_with
+from backend.drafting import Drafter, DrafterChoice, draft_with, streams
 from backend.drafting.stream import RestoredStream
 from backend.drafting.verify import verify
 from backend.drafts import DraftStore, LeaseLost
@@ -141,12 +141,17 @@ def draft_reply(
         vector = services.embedder.embed([question], purpose="query")[0]
         sources, rerank_failed = retrieve(services, tenant, question, vector)
     checkpoint()
+    drafter = services.providers.for_tenant(tenant) if services.providers else services.drafter
     with timer("gate_ticket"):
         # A ticket the gate flags on its own is not streamed: its draft must reach a
-        # credentialed reviewer before the agent reads a word of it.
-        streamed = partial is not None and not ticket_flagged(services, question, vector, ticket)
+        # credentialed reviewer before the agent reads a word of it. A drafter that never
+        # streams needs no such check (the final gate judges the ticket anyway).
+        streamed = (
+            partial is not None
+            and streams(drafter)
+            and not ticket_flagged(services, question, vector, ticket)
+        )
     with timer("generate"):
-        drafter = services.providers.for_tenant(tenant) if services.providers else services.drafter
         stream = None
         if partial and streamed:
             withhold = draft_flagged(services, vault, known, ticket) if services.gate else None

@@ -43,6 +43,16 @@ class DrafterChoice(Protocol):
     def for_tenant(self, tenant: str) -> Drafter: ...
 
 
+def streams(drafter: Drafter) -> bool:
+    """Whether ``drafter`` may hand out text before its draft is finished.
+
+    A drafter whose ``draft`` takes no ``on_text`` cannot; one that takes it but never calls
+    it (the offline drafter) says so with ``streams = False``.
+    """
+    takes_text = "on_text" in inspect.signature(drafter.draft).parameters
+    return takes_text and bool(getattr(drafter, "streams", True))
+
+
 def draft_with(
     drafter: Drafter, question: RedactedText, sources: Sequence[Source], on_text: TextSink | None
 ) -> DraftText:

@@ -41,11 +41,11 @@ CLOSING = "Let me know if anything is unclear and I will be glad to help."
 class OfflineDrafter:
     name = "offline"
     model = "extractive-1"
+    streams = False  # the whole draft takes milliseconds, so it arrives ready
 
     def draft(
         self, question: RedactedText, sources: Sequence[Source], on_text: TextSink | None = None
     ) -> DraftText:
-        # on_text is never called: the whole draft takes milliseconds, so it arrives ready.
         evidence = [s for s in sources if s.score >= GAP_BELOW]
         if not evidence:
             return self._knowledge_gap(sources)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from backend.drafting import Drafter, TextSink, draft_with
+from backend.drafting import Drafter, TextSink, draft_with, streams
 from backend.drafting.offline import GAP_BELOW
 from backend.errors import ProviderRejected, ProviderUnavailable
 from backend.redaction import RedactedText
@@ -115,6 +115,7 @@ class Guarded:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.name = remote.name
+        self.streams = streams(remote)
         self._remote, self._fallback = remote, fallback
         self._breaker, self._retry, self._sleep = breaker, retry, sleep
         self._verification = verification

@@ -27,6 +27,8 @@ MODEL_REFUSED = "model_refused"
 class Refused:
     """The offline drafter, for a tenant whose provider is not verified for its data."""
 
+    streams = False
+
     def __init__(self, fallback: Drafter, posture: Posture) -> None:
         self.name = fallback.name
         self._fallback, self._posture = fallback, posture

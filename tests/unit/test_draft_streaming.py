@@ -20,6 +20,7 @@ from backend import pipeline, services
 from backend.api.draft_events import Pace, draft_events
 from backend.auth import app_tokens
 from backend.drafting import TextSink
+from backend.drafting.offline import OfflineDrafter
 from backend.drafting.stream import RestoredStream
 from backend.drafts import DraftStore
 from backend.models import Draft
@@ -204,6 +205,34 @@ def test_when_the_gate_flags_the_ticket_itself_then_nothing_is_streamed_before_r
     assert written == []
     assert "medical" in done.gate["domains"]
     assert done.text == "You could stop it. [1]"
+
+
+class CountingGate:
+    """The real gate, counting how often drafting asks it about the ticket alone."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.ticket_alone = inner, 0
+
+    def evaluate(
+        self, ticket: RedactedText, draft: RedactedText | None, *args: Any, **kwargs: Any
+    ) -> dict[str, Any]:
+        self.ticket_alone += draft is None
+        decision: dict[str, Any] = self.inner.evaluate(ticket, draft, *args, **kwargs)
+        return decision
+
+
+@pytest.mark.parametrize(("drafter", "asked"), [(OfflineDrafter(), 0), (Scripted(["Hi."]), 1)])
+def test_the_ticket_is_judged_before_generation_only_for_a_drafter_that_streams(
+    indexed_app: Flask, drafter: Any, asked: int
+) -> None:
+    store, real = services.draft_store(), services.get()
+    gate = CountingGate(real.gate)
+    row, _ = store.request("demo", "N-1", "test")
+
+    outcome = pipeline.process_draft(row.id, store, replace(real, drafter=drafter, gate=gate))
+
+    assert outcome == "ready"
+    assert gate.ticket_alone == asked
 
 
 def test_when_the_draft_strays_into_advice_while_streaming_then_it_is_taken_back_for_review(
