@@ -177,6 +177,9 @@ class HelpdeskConnection(Base):
     host: Mapped[str] = mapped_column(String(255))
     ciphertext: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # HMAC of a Freshdesk installation secret under the settings key: finds the tenant of an
+    # app request without decrypting every account; useless without the key.
+    app_secret_digest: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
 
 
 class Outcome(Base):

@@ -116,15 +116,7 @@ def helpdesks_connected() -> bool:
 def freshdesk_tenant(secret: str) -> str | None:
     """The tenant whose Freshdesk installation secret this is (constant-time compares)."""
     store = settings_store()
-    with db.session() as session:
-        slugs = list(
-            session.scalars(
-                select(Tenant.slug)
-                .join(HelpdeskConnection, HelpdeskConnection.tenant_id == Tenant.id)
-                .where(HelpdeskConnection.platform == "freshdesk")
-            )
-        )
-    for slug in slugs:
+    for slug in store.freshdesk_candidates(secret):
         try:
             verify_freshdesk_app({APP_SECRET_HEADER: secret}, store.load(slug).app_secret)
         except ConfigError:

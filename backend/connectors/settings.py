@@ -7,6 +7,8 @@ secret are one Fernet token (key from settings, as for redaction vaults).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -14,7 +16,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, cast
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from backend.db import db
@@ -77,6 +79,7 @@ class HelpdeskSettingsStore:
     def __init__(self, sessions: SessionFactory, key: str) -> None:
         self._sessions = sessions
         self._fernet = Fernet(fernet_key(key))
+        self._digest_key = hashlib.sha256(b"precedent app secret digest\0" + key.encode()).digest()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> HelpdeskSettingsStore:
@@ -103,6 +106,9 @@ class HelpdeskSettingsStore:
                 session.add(row)
             row.platform, row.host = settings.platform, settings.host
             row.ciphertext, row.updated_at = ciphertext, utcnow()
+            row.app_secret_digest = (
+                self._digest(settings.app_secret) if settings.app_secret else None
+            )
 
     def load(self, tenant: str) -> HelpdeskSettings:
         """The tenant's settings; ConfigError when none are stored or they won't decrypt."""
@@ -126,6 +132,31 @@ class HelpdeskSettingsStore:
                 .where(HelpdeskConnection.platform == platform, HelpdeskConnection.host == host)
             ).first()
             return None if found is None else self._decrypt(found[0], found[1])
+
+    def freshdesk_candidates(self, app_secret: str) -> list[str]:
+        """Tenants whose Freshdesk installation secret may be ``app_secret``.
+
+        Found by the secret's keyed digest; accounts stored before digests were kept are
+        candidates too. The caller still compares the decrypted secret itself.
+        """
+        digest = self._digest(app_secret)
+        with self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(Tenant.slug)
+                    .join(HelpdeskConnection, HelpdeskConnection.tenant_id == Tenant.id)
+                    .where(
+                        HelpdeskConnection.platform == "freshdesk",
+                        or_(
+                            HelpdeskConnection.app_secret_digest == digest,
+                            HelpdeskConnection.app_secret_digest.is_(None),
+                        ),
+                    )
+                )
+            )
+
+    def _digest(self, secret: str) -> str:
+        return hmac.new(self._digest_key, secret.encode(), hashlib.sha256).hexdigest()
 
     def _decrypt(self, row: HelpdeskConnection, tenant: str) -> HelpdeskSettings:
         try:

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from backend.auth import app_tokens
 from backend.auth.identity import THROTTLE, RefusalThrottle
 from backend.db import db
-from backend.models import AuditEvent, Draft, Tenant
+from backend.models import AuditEvent, Draft, HelpdeskConnection, Tenant
 from tests.helpdesk_accounts import (
     FRESHDESK_APP_SECRET,
     FRESHDESK_WEBHOOK_SECRET,
@@ -211,6 +211,8 @@ def test_a_freshdesk_tenant_whose_settings_no_longer_decrypt_locks_out_no_one(
             tenant="initech", platform="freshdesk", host="initech.freshdesk.com", app_secret="x"
         )
     )
+    with db.session() as session:  # stored before digests were kept, so it is decrypted
+        session.execute(update(HelpdeskConnection).values(app_secret_digest=None))
     connect_helpdesks(app)
     client = app.test_client()
     secret = {"X-Precedent-App-Secret": FRESHDESK_APP_SECRET}

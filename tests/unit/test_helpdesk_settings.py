@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from backend import migrate, services
 from backend.connectors.settings import HelpdeskSettings, HelpdeskSettingsStore
@@ -93,3 +94,32 @@ def test_the_migration_downgrades_and_upgrades_again(app: Flask) -> None:
     migrate.upgrade(url)
     store().save(ACME)
     assert store().load("acme") == ACME
+
+
+FRESH = HelpdeskSettings(
+    tenant="fresh", platform="freshdesk", host="fresh.freshdesk.com", app_secret=APP_SECRET
+)
+
+
+def test_a_freshdesk_app_secret_is_found_by_its_keyed_digest_not_by_decrypting_every_account(
+    app: Flask,
+) -> None:
+    store().save(FRESH)
+    store().save(replace(FRESH, tenant="other", host="other.freshdesk.com", app_secret="s-2"))
+    with db.session() as session:
+        digests = set(session.scalars(select(HelpdeskConnection.app_secret_digest)))
+    assert len(digests) == 2 and APP_SECRET not in " ".join(map(str, digests))
+
+    assert store().freshdesk_candidates(APP_SECRET) == ["fresh"]
+    assert store().freshdesk_candidates("guessed") == []
+    assert store("another key").freshdesk_candidates(APP_SECRET) == []  # the key makes the digest
+
+
+def test_an_account_stored_before_digests_is_still_a_candidate(app: Flask) -> None:
+    store().save(FRESH)
+    with db.session() as session:
+        session.execute(update(HelpdeskConnection).values(app_secret_digest=None))
+
+    assert store().freshdesk_candidates("anything") == ["fresh"]
+    store().save(FRESH)  # connecting again stores the digest
+    assert store().freshdesk_candidates("anything") == []
