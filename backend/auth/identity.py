@@ -148,7 +148,7 @@ def audit_rejection(
         if tenant:
             details = {**details, "claimed_tenant": tenant}
     throttle: RefusalThrottle = current_app.extensions.setdefault(THROTTLE, RefusalThrottle())
-    skipped = throttle.admit(slug, action)
+    skipped = throttle.admit((slug, action, actor))
     if skipped is None:
         return
     if skipped:
@@ -159,10 +159,11 @@ def audit_rejection(
 
 
 class RefusalThrottle:
-    """Admits at most ``limit`` refusals per tenant and action in each ``window`` seconds.
+    """Admits at most ``limit`` refusals per tenant, action and actor in each ``window``.
 
-    Kept per process (each web worker has its own), so the bound is per worker; that is
-    enough to keep a flood of bad requests from filling the audit chain.
+    The actor is part of the key so that a flood of anonymous requests never hides a signed-in
+    agent's refusal. Kept per process (each web worker has its own), so the bound is per
+    worker; that is enough to keep a flood of bad requests from filling the audit chain.
     """
 
     def __init__(
@@ -173,18 +174,22 @@ class RefusalThrottle:
     ) -> None:
         self._limit, self._window, self._clock = limit, window, clock
         self._lock = threading.Lock()
-        # (tenant, action) -> (window start, written in this window, skipped since last written)
-        self._counts: dict[tuple[str, str], tuple[float, int, int]] = {}
+        # (tenant, action, actor) -> (window start, written in it, skipped since last written)
+        self._counts: dict[tuple[str, str, str], tuple[float, int, int]] = {}
 
-    def admit(self, tenant: str, action: str) -> int | None:
+    def admit(self, key: tuple[str, str, str]) -> int | None:
         """None if this refusal is not to be written; else how many were skipped before it."""
         with self._lock:
             now = self._clock()
-            start, written, skipped = self._counts.get((tenant, action), (now, 0, 0))
+            start, written, skipped = self._counts.get(key, (now, 0, 0))
             if now - start >= self._window:
                 start, written = now, 0
             if written >= self._limit:
-                self._counts[(tenant, action)] = (start, written, skipped + 1)
+                if not skipped:
+                    log.warning(
+                        "refusals %s over %d a window: counted, not written", key, self._limit
+                    )
+                self._counts[key] = (start, written, skipped + 1)
                 return None
-            self._counts[(tenant, action)] = (start, written + 1, 0)
+            self._counts[key] = (start, written + 1, 0)
             return skipped

@@ -106,9 +106,8 @@ class HelpdeskSettingsStore:
                 session.add(row)
             row.platform, row.host = settings.platform, settings.host
             row.ciphertext, row.updated_at = ciphertext, utcnow()
-            row.app_secret_digest = (
-                self._digest(settings.app_secret) if settings.app_secret else None
-            )
+            # "" = no secret (never a candidate); NULL is left only by rows stored before digests.
+            row.app_secret_digest = self._digest(settings.app_secret) if settings.app_secret else ""
 
     def load(self, tenant: str) -> HelpdeskSettings:
         """The tenant's settings; ConfigError when none are stored or they won't decrypt."""

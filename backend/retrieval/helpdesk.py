@@ -11,6 +11,7 @@ reading the same pages and saving its cursor over the other's.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import socket
@@ -29,7 +30,7 @@ from backend.connectors.files import Document, ResolvedTicket
 from backend.connectors.settings import HelpdeskSettingsStore
 from backend.db import db
 from backend.drafts import ensure_tenant, rows_changed
-from backend.errors import Conflict
+from backend.errors import Conflict, ConnectorError
 from backend.models import HelpdeskConnection, SyncCursor, SyncLease, Tenant, utcnow
 from backend.redaction import Redactor
 from backend.retrieval import Embedder, IndexRecord, SearchIndex
@@ -38,6 +39,7 @@ from backend.retrieval.ingest import doc_records, ingest, ticket_records
 from backend.retrieval.vendors import RetrievalVendors
 from backend.types import Article, Page, Ticket
 
+log = logging.getLogger(__name__)
 Stream = Literal["tickets", "articles"]
 STREAMS: tuple[Stream, ...] = ("tickets", "articles")
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -129,15 +131,19 @@ class HelpdeskIngest:
                 page = self._fetch(tenant, stream, cursor, None if full else since)
                 report = self._index(tenant, stream, page)
                 listed |= {article_source_id(a) for a in page.items if isinstance(a, Article)}
-                # An unchanged cursor would ask for the same page forever (zenpy #451).
-                last = page.done or page.next_cursor == cursor
-                if full and last and stream == "articles":
+                # An unchanged cursor would ask for the same page forever (zenpy #451); the
+                # listing then ends early, so it cannot tell which articles are gone.
+                stalled = not page.done and page.next_cursor == cursor
+                if full and page.done and stream == "articles":
+                    self.cursors.lease(tenant, stream, holder)  # still ours before removing
                     gone = self._remove_unlisted(tenant, listed)
                     report = replace(report, withdrawn=report.withdrawn + gone)
+                elif full and stalled and stream == "articles":
+                    log.warning("article listing of '%s' stalled; no article removed", tenant)
                 self.cursors.save(tenant, stream, page.next_cursor)  # only now: the page is in
                 self.cursors.lease(tenant, stream, holder)  # renewed; lost means taken over
                 yield report
-                if last:
+                if page.done or stalled:
                     return
                 cursor = page.next_cursor
         finally:
@@ -151,6 +157,13 @@ class HelpdeskIngest:
         """
         indexed = self.index.source_ids(tenant, "doc")
         gone = sorted(i for i in indexed if HELPDESK_ARTICLE.fullmatch(i) and i not in listed)
+        if gone and not listed:
+            # Far likelier that the account lost sight of the help centre than that every
+            # article was deleted: keep them, and say so.
+            raise ConnectorError(
+                f"the help centre of tenant '{tenant}' listed no articles at all; the "
+                f"{len(gone)} indexed ones were kept (check what the API user may see)"
+            )
         return self.index.delete(tenant, "doc", gone) if gone else 0
 
     def _fetch(

@@ -72,8 +72,9 @@ def _command(platform: str) -> click.Command:
     @click.option(
         "--full-articles",
         is_flag=True,
-        help="List every article again from the start and remove from the index the ones the "
-        f"help centre no longer has ({label} does not report deleted articles).",
+        help="List (and index) every article again from the start, then remove from the index "
+        f"the ones the help centre no longer has ({label} does not report deleted articles). "
+        "--since then applies to tickets only.",
     )
     def command(
         tenant: str | None, since: datetime | None, articles: bool, full_articles: bool

@@ -487,9 +487,10 @@ def test_a_flood_of_refusals_is_counted_not_written_one_by_one(
     assert "refusals_not_recorded" not in written[0].details
 
 
-def test_the_refusal_limit_is_per_tenant_and_action() -> None:
+def test_the_refusal_limit_is_per_tenant_action_and_actor() -> None:
     throttle = RefusalThrottle(limit=1, window=60.0, clock=lambda: 0.0)
-    assert throttle.admit("acme", "auth.rejected") == 0
-    assert throttle.admit("acme", "auth.rejected") is None
-    assert throttle.admit("acme", "webhook.rejected") == 0
-    assert throttle.admit("globex", "auth.rejected") == 0
+    assert throttle.admit(("acme", "auth.rejected", "anonymous")) == 0
+    assert throttle.admit(("acme", "auth.rejected", "anonymous")) is None
+    assert throttle.admit(("acme", "auth.rejected", "agent:7")) == 0  # not hidden by a flood
+    assert throttle.admit(("acme", "webhook.rejected", "anonymous")) == 0
+    assert throttle.admit(("globex", "auth.rejected", "anonymous")) == 0

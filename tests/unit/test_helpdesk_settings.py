@@ -123,3 +123,10 @@ def test_an_account_stored_before_digests_is_still_a_candidate(app: Flask) -> No
     assert store().freshdesk_candidates("anything") == ["fresh"]
     store().save(FRESH)  # connecting again stores the digest
     assert store().freshdesk_candidates("anything") == []
+
+
+def test_a_freshdesk_account_without_an_app_secret_is_never_a_candidate(app: Flask) -> None:
+    store().save(replace(FRESH, app_secret=""))
+
+    assert store().freshdesk_candidates("") == []
+    assert store().freshdesk_candidates("anything") == []

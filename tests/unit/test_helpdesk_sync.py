@@ -15,7 +15,7 @@ from backend import services, tasks
 from backend.connectors.files import Document
 from backend.connectors.settings import HelpdeskSettings, HelpdeskSettingsStore
 from backend.db import db
-from backend.errors import Conflict, ConnectorRateLimited, ProviderUnavailable
+from backend.errors import Conflict, ConnectorError, ConnectorRateLimited, ProviderUnavailable
 from backend.jobs import ROUTES, beat_schedule
 from backend.models import SyncLease, utcnow
 from backend.redaction import RedactedText, seal
@@ -183,46 +183,71 @@ def test_when_an_article_goes_back_to_draft_then_its_sections_leave_the_index(
 
 @dataclass
 class ListedConnector:
-    """A help centre that now lists only ``ids``; the others were deleted."""
+    """A help centre that now lists only ``ids``, one article a page; the others were deleted.
+
+    With ``stall_after`` the listing gets stuck on that page (zenpy #451: same cursor again).
+    """
 
     ids: tuple[str, ...]
+    stall_after: int | None = None
 
     def articles(
         self, tenant: str, cursor: str | None = None, since: datetime | None = None
     ) -> Page[Article]:
-        body = "<h2>Reset</h2><p>Hold the button.</p>"
+        at = int(cursor or 0)
         listed = tuple(
-            Article(i, f"Article {i}", body, f"https://acme.test/hc/{i}") for i in self.ids
+            Article(i, f"Article {i}", "<h2>Reset</h2><p>Hold it.</p>", f"https://acme.test/hc/{i}")
+            for i in self.ids[at : at + 1]
         )
-        return Page(listed, "1", done=True)
+        if self.stall_after is not None and at >= self.stall_after:
+            return Page(listed, str(at), done=False)
+        return Page(listed, str(at + 1), done=at + 1 >= len(self.ids))
+
+
+def full_sync(ids: tuple[str, ...]) -> HelpdeskIngest:
+    """Articles ``ids`` and a file document indexed for tenant acme; the sync that did it."""
+    real = services.get()
+    cursors = CursorStore.from_config(current_app.config)
+    sync = HelpdeskIngest(ListedConnector(ids), real.redactor, real.embedder, real.index, cursors)
+    list(sync.run("acme", "articles"))
+    guide = Document("articles/setup.md", split_markdown("# Setup\nPlug in.", "Setup"))
+    ingest("acme", "doc", doc_records([guide], real.redactor), real.embedder, real.index)
+    return sync
 
 
 def test_when_articles_are_listed_in_full_then_only_deleted_helpdesk_articles_go(
     app: Flask,
 ) -> None:
-    real = services.get()
-    cursors = CursorStore.from_config(app.config)
-    sync = HelpdeskIngest(
-        ListedConnector(("9", "10")), real.redactor, real.embedder, real.index, cursors
-    )
-    list(sync.run("acme", "articles"))
-    guide = doc_records(
-        [Document("articles/setup.md", split_markdown("# Setup\nPlug in.", "Setup"))], real.redactor
-    )
-    ingest("acme", "doc", guide, real.embedder, real.index)
-    assert real.index.source_ids("acme", "doc") == {
-        "articles/9",
-        "articles/10",
-        "articles/setup.md",
-    }
-    only_ten = replace(sync, connector=ListedConnector(("10",)))
+    index = services.get().index
+    sync = full_sync(("9", "10", "11"))
+    assert index.source_ids("acme", "doc") == {
+        "articles/9", "articles/10", "articles/11", "articles/setup.md"
+    }  # fmt: skip
+    listed_now = replace(sync, connector=ListedConnector(("10", "11")))
 
-    list(only_ten.run("acme", "articles"))  # an ordinary sync cannot tell a deletion
-    assert "articles/9" in real.index.source_ids("acme", "doc")
-    reports = list(only_ten.run("acme", "articles", full=True))
+    list(listed_now.run("acme", "articles"))  # an ordinary sync cannot tell a deletion
+    assert "articles/9" in index.source_ids("acme", "doc")
+    reports = list(listed_now.run("acme", "articles", full=True))
 
-    assert [r.withdrawn for r in reports] == [1]
-    assert real.index.source_ids("acme", "doc") == {"articles/10", "articles/setup.md"}
+    assert [r.withdrawn for r in reports] == [0, 1]  # removed once the last page is in
+    assert index.source_ids("acme", "doc") == {"articles/10", "articles/11", "articles/setup.md"}
+
+
+def test_when_a_full_listing_stalls_or_lists_nothing_then_no_article_is_removed(
+    app: Flask,
+) -> None:
+    index = services.get().index
+    sync = full_sync(("9", "10", "11"))
+    stalled = replace(sync, connector=ListedConnector(("10", "11"), stall_after=0))
+
+    reports = list(stalled.run("acme", "articles", full=True))
+
+    assert [r.withdrawn for r in reports] == [0, 0]  # the same cursor came back: stalled
+    assert "articles/9" in index.source_ids("acme", "doc")
+    nothing = replace(sync, connector=ListedConnector(()))
+    with pytest.raises(ConnectorError, match="listed no articles at all; the 3 indexed ones"):
+        list(nothing.run("acme", "articles", full=True))
+    assert len(index.source_ids("acme", "doc")) == 4
 
 
 def test_cursors_are_kept_per_tenant_and_stream(app: Flask) -> None:
