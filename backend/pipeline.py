@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from backend.connectors import Connector
 from backend.connectors.context import context_json
 from backend.drafting import Drafter, DrafterChoice, draft_with, streams
-from backend.drafting.stream import RestoredStream
+from backend.drafting.stream import RestoredStream, recent_paragraphs
 from backend.drafting.verify import verify
 from backend.drafts import DraftStore, LeaseLost
 from backend.errors import PrecedentError, RetryableError
@@ -195,19 +195,28 @@ def draft_flagged(
 ) -> Callable[[str], bool]:
     """Whether a streaming draft's text so far is flagged by the gate on its own.
 
-    Asked before each partial text is shown; the ticket has passed already. The text is
-    redacted first, as for every gate evaluation. The shipped policies read drafts with cheap
-    rules only; a similarity rule that reads drafts would embed every partial text.
+    Asked before each partial text is shown; the ticket has passed already. Each check reads
+    the new text with the paragraphs just before it (``recent_paragraphs``): what came earlier
+    has passed, and re-reading the whole draft every interval costs the worker more as the
+    draft grows. The text is redacted first, as for every gate evaluation. A rule that judges
+    a draft as a whole (example similarity) sees only that recent part while it streams; the
+    finished draft is judged whole by the gate stage.
     """
 
     no_ticket = services.redactor.redact("", Vault(), (), ticket.tenant)
+    passed = ""  # the text so far at the last check, which the gate let through
 
     def flagged(text_so_far: str) -> bool:
+        nonlocal passed
         assert services.gate is not None
+        checked = len(passed) if text_so_far.startswith(passed) else 0  # a retry starts over
+        recent = recent_paragraphs(text_so_far, checked)
         # A copy of the vault: a value cut off mid-stream ("Maria Lo") must not become one of
         # the ticket's placeholders, which restore the finished draft.
-        draft = services.redactor.redact(text_so_far, copy.deepcopy(vault), known, ticket.tenant)
-        return bool(services.gate.evaluate(no_ticket, draft, ticket.jurisdiction)["domains"])
+        draft = services.redactor.redact(recent, copy.deepcopy(vault), known, ticket.tenant)
+        hit = bool(services.gate.evaluate(no_ticket, draft, ticket.jurisdiction)["domains"])
+        passed = text_so_far
+        return hit
 
     return flagged
 

@@ -13,6 +13,7 @@ the stream is not shown: the agent reads such a draft only with the gate's decis
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 
@@ -21,6 +22,24 @@ from backend.redaction.vault import StreamRestorer
 
 log = logging.getLogger(__name__)
 WRITE_EVERY_SECONDS = 0.15
+# A check of the text so far re-reads at least this many words before what has passed.
+CHECK_OVERLAP_WORDS = 40
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def recent_paragraphs(text: str, checked: int, overlap_words: int = CHECK_OVERLAP_WORDS) -> str:
+    """``text`` from the last paragraph that starts ``overlap_words`` or more before ``checked``.
+
+    The first ``checked`` characters have passed the gate already. What a draft rule looks
+    for (a directive within a few words of a topic, a term, a citation) sits within one
+    sentence, so re-reading a paragraph-aligned overlap finds everything the new text adds.
+    Cutting only at paragraph breaks never splits a name the redactor must see whole.
+    """
+    start = 0
+    for match in PARAGRAPH_BREAK.finditer(text, 0, checked):
+        if len(text[match.end() : checked].split()) >= overlap_words:
+            start = match.end()
+    return text[start:]
 
 
 class RestoredStream:

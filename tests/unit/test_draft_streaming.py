@@ -21,11 +21,11 @@ from backend.api.draft_events import Pace, draft_events
 from backend.auth import app_tokens
 from backend.drafting import TextSink
 from backend.drafting.offline import OfflineDrafter
-from backend.drafting.stream import RestoredStream
+from backend.drafting.stream import RestoredStream, recent_paragraphs
 from backend.drafts import DraftStore
 from backend.models import Draft
 from backend.redaction import RedactedText, Vault
-from backend.types import DraftText, Source, VerifiedDraft
+from backend.types import DraftText, Source, Ticket, VerifiedDraft
 
 PLACEHOLDER_PIECES = ("<PER", "SON_1>", "PERSON")
 
@@ -251,6 +251,54 @@ def test_when_the_draft_strays_into_advice_while_streaming_then_it_is_taken_back
     assert written == [shown, "", "", ""]
     assert done.gate["domains"] == ["medical"]
     assert done.text == shown + " You should stop taking your medication for now. [1]"
+
+
+def words(count: int, word: str) -> str:
+    return " ".join([word] * count)
+
+
+def test_a_check_re_reads_the_paragraphs_before_the_new_text_not_the_whole_draft() -> None:
+    first, second = words(50, "pairing"), words(45, "router")
+    text = f"{first}\n\n{second}\n\nNew text."
+    checked = len(f"{first}\n\n{second}")
+
+    assert recent_paragraphs(text, checked) == f"{second}\n\nNew text."
+    assert recent_paragraphs(text, checked, overlap_words=60) == text  # the overlap reaches back
+    assert recent_paragraphs(text, 0) == text
+    assert recent_paragraphs(words(200, "pairing") + " New text.", 1000) == (
+        words(200, "pairing") + " New text."  # no paragraph break: the whole text
+    )
+
+
+class RecordingRedactor:
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.texts = inner, list[str]()
+
+    def redact(self, text: str, *args: Any, **kwargs: Any) -> RedactedText:
+        self.texts.append(text)
+        redacted: RedactedText = self.inner.redact(text, *args, **kwargs)
+        return redacted
+
+
+def test_when_a_long_draft_streams_then_each_check_redacts_only_its_recent_paragraphs(
+    app: Flask,
+) -> None:
+    redactor = RecordingRedactor(services.get().redactor)
+    real = replace(services.get(), redactor=redactor)
+    ticket = Ticket("demo", "N-1", "Wi-Fi drops", "It drops hourly.")
+    flagged = pipeline.draft_flagged(real, Vault(), [], ticket)
+    opening = words(60, "pairing") + "."
+    middle = opening + "\n\n" + words(50, "router") + "."
+
+    assert not flagged(opening)
+    assert not flagged(middle)
+    assert flagged(middle + "\n\nYou should stop taking your insulin.")
+
+    assert redactor.texts[-2] == middle  # the opening had only just passed: re-read whole
+    last = redactor.texts[-1]
+    assert last.startswith("router") and "pairing" not in last
+    assert not flagged("Hi, a new attempt.")  # a retried attempt is read from its start
+    assert redactor.texts[-1] == "Hi, a new attempt."
 
 
 def test_when_the_text_keeps_growing_then_the_workers_lease_is_renewed(app: Flask) -> None:
