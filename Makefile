@@ -40,3 +40,4 @@ bench: install  ## print benchmark figures as JSON (see docs/benchmarks.md); nee
 	$(BIN)/python benchmarks/draft_latency.py
 	$(BIN)/python benchmarks/pii.py
 	$(BIN)/python benchmarks/gate.py
+	$(BIN)/python benchmarks/stream_guard.py
