@@ -11,9 +11,9 @@
   cannot be checked against anything, so it is treated like no credential.
 
 Every refusal is written to the audit log before the 401 goes out, up to
-``REFUSALS_PER_WINDOW`` of one kind per tenant a minute; beyond that they are counted and
-the count goes into the next one written, so an unauthenticated caller cannot grow the
-audit chain (or hold its lock) without bound.
+``REFUSALS_PER_WINDOW`` of one kind per tenant and caller a minute; beyond that they are
+counted and the count goes into the next one written, so an unauthenticated caller cannot
+grow the audit chain (or hold its lock) without bound.
 """
 
 from __future__ import annotations

@@ -117,11 +117,12 @@ class HelpdeskIngest:
     ) -> Iterator[PageReport]:
         """Index page after page until caught up; ``since`` starts afresh from that date.
 
-        With ``full`` (articles) the listing starts from the beginning, and once its last page
-        is in, the articles it did not list leave the index: neither helpdesk reports a
-        deleted article, so a complete listing is the only way to notice one.
+        With ``full`` (articles only; tickets ignore it) the listing starts from the beginning,
+        and once its last page is in, the articles it did not list leave the index: neither
+        helpdesk reports a deleted article, so a complete listing is the only way to notice one.
         Raises Conflict (``sync_running``) when another run holds this stream.
         """
+        full = full and stream == "articles"
         holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
         self.cursors.lease(tenant, stream, holder)
         try:
@@ -130,15 +131,16 @@ class HelpdeskIngest:
             while True:
                 page = self._fetch(tenant, stream, cursor, None if full else since)
                 report = self._index(tenant, stream, page)
-                listed |= {article_source_id(a) for a in page.items if isinstance(a, Article)}
                 # An unchanged cursor would ask for the same page forever (zenpy #451); the
                 # listing then ends early, so it cannot tell which articles are gone.
                 stalled = not page.done and page.next_cursor == cursor
-                if full and page.done and stream == "articles":
+                if full:
+                    listed |= {article_source_id(a) for a in page.items if isinstance(a, Article)}
+                if full and page.done:
                     self.cursors.lease(tenant, stream, holder)  # still ours before removing
                     gone = self._remove_unlisted(tenant, listed)
                     report = replace(report, withdrawn=report.withdrawn + gone)
-                elif full and stalled and stream == "articles":
+                elif full and stalled:
                     log.warning("article listing of '%s' stalled; no article removed", tenant)
                 self.cursors.save(tenant, stream, page.next_cursor)  # only now: the page is in
                 self.cursors.lease(tenant, stream, holder)  # renewed; lost means taken over

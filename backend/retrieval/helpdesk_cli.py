@@ -100,8 +100,7 @@ def run(
     sync = _ingest_for(platform)
     start = since.replace(tzinfo=UTC) if since else None
     for stream in STREAMS if articles else STREAMS[:1]:
-        full = full_articles and stream == "articles"
-        totals = _pull(sync, platform, slug, stream, start, full)
+        totals = _pull(sync, platform, slug, stream, start, full_articles)
         click.echo(_summary(platform, slug, stream, totals))
 
 
