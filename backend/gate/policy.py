@@ -23,7 +23,7 @@ from backend.gate.marked import MarkedList, MarkedMap, Where
 from backend.gate.rules import COMMON, LoadContext, Rule, rule_types
 from backend.gate.schema import Field, PolicyError, Problem, check, describe
 
-DOMAINS = ("financial", "insurance", "legal", "medical")
+DOMAINS = ("financial", "insurance", "legal", "medical", "safety")
 
 
 def _scalar(value: Any) -> str | None:

@@ -52,7 +52,8 @@ def test_when_the_default_policies_are_checked_then_each_file_is_ok(run) -> None
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert [line.split(": ok (")[0] for line in lines] == [
-        str(POLICIES / f"{d}.yaml") for d in ("financial", "insurance", "legal", "medical")
+        str(POLICIES / f"{d}.yaml")
+        for d in ("financial", "insurance", "legal", "medical", "safety")
     ]
 
 
@@ -72,7 +73,7 @@ def test_when_a_policy_is_broken_then_check_lists_the_problem_and_fails(  # type
 def test_when_the_default_policies_examples_run_then_all_pass(run) -> None:  # type: ignore[no-untyped-def]
     result = run("policies", "test")
     assert result.exit_code == 0, result.output
-    assert result.output.endswith(" examples of 4 policies: all passed\n")
+    assert result.output.endswith(" examples of 5 policies: all passed\n")
 
 
 def test_when_an_example_fails_then_test_names_it_and_fails(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -174,7 +174,8 @@ def test_when_a_file_has_several_problems_then_all_are_reported_in_order(tmp_pat
         f"{path}:7:35",
     ]
     assert found[0].endswith(
-        "'domain' cannot be 'insurence'. Valid values are: financial, insurance, legal, medical"
+        "'domain' cannot be 'insurence'. Valid values are: financial, insurance, legal, medical, "
+        "safety"
     )
     assert found[2] == f"{path}:7:10 rule 'a': rule id 'a' is already used at line 6"
 
