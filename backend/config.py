@@ -90,6 +90,11 @@ SETTINGS: dict[str, Setting] = {
     "VAULT_TTL_HOURS": Setting(int, 72, "how long a ticket's placeholder mapping is kept"),
     "POLICIES_DIR": Setting(str, "policies", "compliance policy folder; empty turns the gate off"),
     "POLICY_CHECK_SECONDS": Setting(int, 2, "how often policy files are checked for edits"),
+    "REQUIRED_POLICIES": Setting(
+        str,
+        "financial,insurance,legal,medical",
+        "policy domains that must be in force; without one, every draft is held for it",
+    ),
     "ADMIN_TOKEN": Setting(str, "", "bearer token for /api/v1/admin; empty disables it"),
     "MAX_CONTENT_LENGTH": Setting(
         int, 1024 * 1024, "largest request body in bytes; bigger ones get 413 unread"
@@ -133,6 +138,7 @@ def validate(config: dict[str, Any]) -> None:
         alpha = config["HYBRID_ALPHA"]
         raise ConfigError(f"{ENV_PREFIX}HYBRID_ALPHA must be from 0 to 1, got {alpha}")
     _check_vendors(config)
+    required_policies(config)
     production.check_settings(config)
     _fill_derived_paths(config)
 
@@ -154,6 +160,20 @@ def _check_vendors(config: dict[str, Any]) -> None:
             f"{ENV_PREFIX}EMBED_PROVIDER / {ENV_PREFIX}RERANK_PROVIDER name an entry of the "
             f"providers file, but {ENV_PREFIX}PROVIDERS is empty"
         )
+
+
+def required_policies(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """The domains of ``REQUIRED_POLICIES`` (comma-separated); unknown ones stop start-up."""
+    from backend.gate.policy import DOMAINS
+
+    names = [n.strip() for n in str(config["REQUIRED_POLICIES"]).split(",") if n.strip()]
+    unknown = [n for n in names if n not in DOMAINS]
+    if unknown:
+        raise ConfigError(
+            f"{ENV_PREFIX}REQUIRED_POLICIES: unknown domain '{unknown[0]}'. "
+            f"Valid domains are: {', '.join(DOMAINS)} (empty: none required)"
+        )
+    return tuple(dict.fromkeys(names))
 
 
 def _coerce(name: str, setting: Setting, value: Any) -> Any:

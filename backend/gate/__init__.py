@@ -17,6 +17,7 @@ from backend.gate.policy import DOMAINS, Policy
 from backend.gate.policyset import Loader, PolicySet, load_policies
 from backend.gate.rules import Rule, rule_types
 from backend.gate.schema import PolicyError
+from backend.gate.status import PolicyAlert, PolicyStatus
 from backend.gate.store import PolicyStore
 
 __all__ = [
@@ -25,8 +26,10 @@ __all__ = [
     "GateDecision",
     "Loader",
     "Policy",
+    "PolicyAlert",
     "PolicyError",
     "PolicySet",
+    "PolicyStatus",
     "PolicyStore",
     "Rule",
     "RuleHit",

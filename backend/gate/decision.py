@@ -33,13 +33,16 @@ class GateDecision:
     """Domains hit, the rules behind them, the jurisdiction and the policy versions in force.
 
     ``policy_versions`` maps each loaded policy's name to the content hash of its file and
-    example files, so an audit record says exactly which rules decided.
+    example files, so an audit record says exactly which rules decided. ``held`` says why a
+    domain is gated whatever the text says ("policy for legal is missing: ..."): a required
+    policy that is not in force fails closed.
     """
 
     domains: tuple[str, ...]
     hits: tuple[RuleHit, ...]
     jurisdiction: str
     policy_versions: dict[str, str] = field(default_factory=dict)
+    held: tuple[str, ...] = ()
 
     @property
     def gated(self) -> bool:
@@ -53,4 +56,5 @@ class GateDecision:
             "rules": [asdict(hit) for hit in self.hits],
             "jurisdiction": self.jurisdiction,
             "policy_versions": dict(self.policy_versions),
+            "held": list(self.held),
         }

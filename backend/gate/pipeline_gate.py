@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from backend.gate.decision import GateDecision
-from backend.gate.store import PolicyStore
+from backend.gate.store import Listener, PolicyStore
 from backend.redaction import RedactedText
 from backend.retrieval import Embedder, Vectors
 
 
 class PolicyGate:
-    """Evaluates redacted tickets and drafts against the policies in force (hot-reloaded)."""
+    """Evaluates redacted tickets and drafts against the policies in force (hot-reloaded).
+
+    ``required`` domains fail closed when no policy for them is in force; ``listeners`` hear
+    each distinct policy problem once (see ``PolicyStore``).
+    """
 
     def __init__(
-        self, directory: Path, embedder: Embedder, cache_dir: Path, check_every: float
+        self,
+        directory: Path,
+        embedder: Embedder,
+        cache_dir: Path,
+        check_every: float,
+        required: Iterable[str] = (),
+        listeners: Iterable[Listener] = (),
     ) -> None:
-        self.store = PolicyStore(directory, embedder, cache_dir, check_every)
+        self.store = PolicyStore(directory, embedder, cache_dir, check_every, required, listeners)
 
     def evaluate(
         self,
@@ -60,9 +71,11 @@ def decision_json(decision: GateDecision) -> dict[str, Any]:
         for hit in decision.hits
         if not hit.spans
     ]
+    held = {"held": list(decision.held)} if decision.held else {}
     return {
         "domains": list(decision.domains),
         "rules": rules,
         "jurisdiction": decision.jurisdiction,
         "policy_versions": dict(decision.policy_versions),
+        **held,
     }

@@ -85,6 +85,12 @@ def _structure(path: Path) -> MarkedMap:
         data = marked.load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PolicyError([f"{path}: file not found"]) from None
+    except OSError as exc:
+        raise PolicyError([f"{path}: cannot be read ({exc.strerror or exc})"]) from None
+    except UnicodeDecodeError as exc:
+        raise PolicyError(
+            [f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         where = exc.problem_mark or exc.context_mark
         at = f"{where.line + 1}:{where.column + 1}" if where else "1:1"

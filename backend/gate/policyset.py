@@ -56,17 +56,27 @@ class Loader:
 
     def load(self, directory: Path) -> PolicySet:
         """Every policy in ``directory``; one ``PolicyError`` lists the problems of all files."""
-        paths = policy_files(directory)
-        problems: list[str] = []
-        loaded = []
+        return policy_set(self.load_each(policy_files(directory)), self.embedder)
+
+    def load_each(self, paths: list[Path]) -> dict[Path, Policy | PolicyError]:
+        """Each file's policy, or the error that keeps it from loading."""
+        results: dict[Path, Policy | PolicyError] = {}
         for path in paths:
             try:
-                loaded.append(self.load_file(path))
+                results[path] = self.load_file(path)
             except PolicyError as exc:
-                problems += exc.problems
-        if problems:
-            raise PolicyError(problems)
-        return PolicySet(tuple(loaded), self.embedder)
+                results[path] = exc
+        return results
+
+
+def policy_set(
+    results: dict[Path, Policy | PolicyError], embedder: Embedder | None = None
+) -> PolicySet:
+    """All of ``results`` as one set, or one ``PolicyError`` listing every file's problems."""
+    problems = [p for r in results.values() if isinstance(r, PolicyError) for p in r.problems]
+    if problems:
+        raise PolicyError(problems)
+    return PolicySet(tuple(r for r in results.values() if isinstance(r, Policy)), embedder)
 
 
 def policy_files(directory: Path) -> list[Path]:
@@ -74,8 +84,21 @@ def policy_files(directory: Path) -> list[Path]:
         raise PolicyError([f"{directory}: policy folder not found"])
     paths = [p for p in sorted(directory.glob("*.yaml")) if p.name not in NOT_POLICIES]
     if not paths:
-        raise PolicyError([f"{directory}: no policy files (*.yaml) found"])
+        hint = "".join(f"; {misnamed_problem(p)}" for p in misnamed_files(directory))
+        raise PolicyError([f"{directory}: no policy files (*.yaml) found{hint}"])
     return paths
+
+
+def misnamed_files(directory: Path) -> list[Path]:
+    """``*.yml`` files, which the gate never loads: almost always a policy saved misnamed."""
+    if not directory.is_dir():
+        return []
+    not_policies = {Path(name).stem for name in NOT_POLICIES}
+    return [p for p in sorted(directory.glob("*.yml")) if p.stem not in not_policies]
+
+
+def misnamed_problem(path: Path) -> str:
+    return f"policies must end in .yaml; found {path.name} (rename it {path.stem}.yaml)"
 
 
 def load_policies(

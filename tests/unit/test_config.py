@@ -47,3 +47,21 @@ def test_when_an_implementation_is_unknown_then_the_valid_ones_are_listed() -> N
     with pytest.raises(ConfigError) as error:
         registry.get("gpt")
     assert error.value.message == "unknown drafter 'gpt'. Valid choices are: offline"
+
+
+def test_when_a_required_policy_domain_is_unknown_then_start_up_names_the_valid_ones() -> None:
+    with pytest.raises(ConfigError) as error:
+        create_app({"REQUIRED_POLICIES": "legal, legl"})
+    assert error.value.message.startswith(
+        "PRECEDENT_REQUIRED_POLICIES: unknown domain 'legl'. Valid domains are: financial, "
+    )
+
+
+def test_when_required_policies_are_set_then_each_domain_is_read_once() -> None:
+    from backend.config import required_policies
+
+    assert required_policies({"REQUIRED_POLICIES": " legal,medical,,legal "}) == (
+        "legal",
+        "medical",
+    )
+    assert required_policies(create_app().config) == ("financial", "insurance", "legal", "medical")
