@@ -20,8 +20,16 @@ from backend.errors import InputError, PrecedentError
 from backend.gate.decision import GateDecision
 from backend.gate.examples import run_examples
 from backend.gate.metrics import Tally
-from backend.gate.policyset import Loader, PolicySet, policy_files
+from backend.gate.policy import Policy
+from backend.gate.policyset import (
+    Loader,
+    PolicySet,
+    misnamed_files,
+    misnamed_problem,
+    policy_files,
+)
 from backend.gate.schema import PolicyError
+from backend.gate.status import missing_domains
 from backend.redaction import RedactedText, Vault
 
 
@@ -63,19 +71,46 @@ def policies() -> None:
 @policies.command("check")
 @DIRECTORY
 def policies_check(directory: Path | None) -> None:
-    """Load every policy in DIR and list each problem with file:line:column."""
-    folder, load, problems = policies_dir(directory), loader(), []
-    for path in policy_files(folder):
-        try:
-            policy = load.load_file(path)
-        except PolicyError as exc:
-            problems += exc.problems
+    """Load every policy in DIR and list each problem with file:line:column.
+
+    Also fails when a required domain (PRECEDENT_REQUIRED_POLICIES) has no valid policy,
+    and on *.yml files, which the gate never loads.
+    """
+    folder, load = policies_dir(directory), loader()
+    problems = [f"{path}: {misnamed_problem(path)}" for path in misnamed_files(folder)]
+    try:
+        results = load.load_each(policy_files(folder))
+    except PolicyError:
+        if not problems:  # no folder, or no policy file and no misnamed one to explain it
+            raise
+        results = {}
+    for path, result in results.items():
+        if isinstance(result, PolicyError):
+            problems += result.problems
             continue
-        click.echo(f"{path}: ok ({policy.domain}, {len(policy.rules)} rules, {policy.version})")
+        click.echo(f"{path}: ok ({result.domain}, {len(result.rules)} rules, {result.version})")
+    loaded = [r for r in results.values() if not isinstance(r, PolicyError)]
+    broken = {path for path, result in results.items() if isinstance(result, PolicyError)}
+    problems += _missing(folder, loaded, broken)
     for problem in problems:
         click.echo(problem)
     if problems:
         raise PolicyError([f"{len(problems)} problem(s) in the policies in {folder}"])
+
+
+def _missing(folder: Path, loaded: list[Policy], broken: set[Path]) -> list[str]:
+    """A line per required domain no valid policy covers (a broken file says why already)."""
+    from backend.cli import app
+    from backend.config import required_policies
+
+    required = required_policies(app().config)
+    missing = missing_domains(required, loaded, folder)
+    note = f"required domains (PRECEDENT_REQUIRED_POLICIES): {', '.join(required)}"
+    return [
+        f"{reason}; {note}"
+        for domain, reason in missing.items()
+        if folder / f"{domain}.yaml" not in broken
+    ]
 
 
 @policies.command("test")

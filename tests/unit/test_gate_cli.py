@@ -58,8 +58,9 @@ def test_when_the_default_policies_are_checked_then_each_file_is_ok(run) -> None
 
 
 def test_when_a_policy_is_broken_then_check_lists_the_problem_and_fails(  # type: ignore[no-untyped-def]
-    run, tmp_path: Path
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("PRECEDENT_REQUIRED_POLICIES", "legal")  # broken, not also missing
     folder = broken_folder(tmp_path)
     result = run("policies", "check", str(folder))
     assert result.exit_code == 1
@@ -67,6 +68,43 @@ def test_when_a_policy_is_broken_then_check_lists_the_problem_and_fails(  # type
         f"{folder / 'legal.yaml'}:6:36 rule 'rx': bad regular expression '(a': "
         "missing ), unterminated subpattern at position 0\n"
         f"Error: 1 problem(s) in the policies in {folder}\n"
+    )
+
+
+def policy(folder: Path, name: str, domain: str) -> None:
+    (folder / name).write_text(
+        f"version: 1\nowner: o\ndomain: {domain}\njurisdictions: ['*']\n"
+        "rules:\n  - {id: t, type: terms, terms: [lawyer]}\n"
+    )
+
+
+def test_when_a_required_policy_file_is_missing_then_check_names_it_and_fails(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRECEDENT_REQUIRED_POLICIES", "legal,medical")
+    policy(tmp_path, "medical.yaml", "medical")
+    result = run("policies", "check", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1:] == [
+        f"policy for legal is missing: {tmp_path / 'legal.yaml'} not found; "
+        "required domains (PRECEDENT_REQUIRED_POLICIES): legal, medical",
+        f"Error: 1 problem(s) in the policies in {tmp_path}",
+    ]
+
+
+def test_when_a_policy_is_saved_as_yml_then_check_says_policies_end_in_yaml(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRECEDENT_REQUIRED_POLICIES", "legal")
+    policy(tmp_path, "legal.yml", "legal")
+    result = run("policies", "check", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{tmp_path / 'legal.yml'}: policies must end in .yaml; found legal.yml "
+        "(rename it legal.yaml)\n"
+        "policy for legal is missing: policies must end in .yaml; found legal.yml; "
+        "required domains (PRECEDENT_REQUIRED_POLICIES): legal\n"
+        f"Error: 2 problem(s) in the policies in {tmp_path}\n"
     )
 
 
