@@ -26,6 +26,7 @@ from backend.retrieval import vendors as retrieval_vendors
 from backend.retrieval.vendors import RetrievalVendors
 
 if TYPE_CHECKING:
+    from backend.gate import PolicyStore
     from backend.gate.pipeline_gate import PolicyGate
 
 EXTENSION = "precedent_services"
@@ -133,10 +134,26 @@ def _providers(registry: ProviderRegistry | None, fallback: Drafter) -> DrafterC
 def _gate(config: Any, embedder: Embedder) -> PolicyGate | None:
     if not config["POLICIES_DIR"]:
         return None
+    from backend.config import required_policies
+    from backend.gate.pipeline_gate import PolicyGate
+    from backend.policy_audit import PolicyAuditor
+
+    return PolicyGate(
+        Path(config["POLICIES_DIR"]),
+        embedder,
+        Path(config["DATA_DIR"]) / "gate-cache",
+        config["POLICY_CHECK_SECONDS"],
+        required=required_policies(config),
+        listeners=[PolicyAuditor(config["DATABASE_URL"], config["DEFAULT_TENANT"])],
+    )
+
+
+def policy_store() -> PolicyStore | None:
+    """The current app's hot-reloading policies; None when the gate is off."""
     from backend.gate.pipeline_gate import PolicyGate
 
-    cache = Path(config["DATA_DIR"]) / "gate-cache"
-    return PolicyGate(Path(config["POLICIES_DIR"]), embedder, cache, config["POLICY_CHECK_SECONDS"])
+    gate = get().gate
+    return gate.store if isinstance(gate, PolicyGate) else None
 
 
 def _sessions() -> Callable[[], AbstractContextManager[Session]]:

@@ -1,4 +1,5 @@
-"""Admin API: manage credentialed reviewers (``Authorization: Bearer $PRECEDENT_ADMIN_TOKEN``)."""
+"""Admin API (``Authorization: Bearer $PRECEDENT_ADMIN_TOKEN``): credentialed reviewers, and
+the compliance policies in force against the files on disk."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
 
-from backend import review
+from backend import review, services
 from backend.api.reviews import bearer_token, reviewer_json
 from backend.auth import current_tenant
 from backend.db import db
@@ -71,6 +72,15 @@ def add_credential(reviewer_id: int) -> tuple[Response, int]:
             expires_on,
         )
         return jsonify(reviewer=reviewer_json(reviewer)), 201
+
+
+@bp.get("/policies")
+def policy_status() -> Response:
+    """Per policy file: the version in force and the state on disk (ok, broken, ...)."""
+    store = services.policy_store()
+    if store is None:
+        return jsonify(enabled=False, status="ok", files=[], missing=[], problems=[])
+    return jsonify(enabled=True, **store.status().to_json())
 
 
 def _json_object() -> dict[str, Any]:

@@ -156,6 +156,7 @@ def gate_json(draft: Draft) -> dict[str, Any]:
         "domains": gate.get("domains", []),
         "jurisdiction": gate.get("jurisdiction"),
         "rules": gate.get("rules", []),
+        "held": gate.get("held", []),
         "insertable": draft.status == "ready" and draft.gate_status not in review.GATED,
         "reason": reason,
     }

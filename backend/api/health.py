@@ -1,4 +1,10 @@
-"""Health: can we reach the database, the job queue and the search index?"""
+"""Health: can we reach the database, the job queue and the search index? Are the policies well?
+
+An unreachable dependency answers 503. A policy problem (an edit that does not load, a
+required policy missing) answers 200 with ``status: degraded``: drafting still works (the
+running policies stay in force; a missing domain holds every draft for review), and every
+instance reads the same folder, so a load balancer must not take them all out over one file.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +26,10 @@ def health() -> tuple[Response, int]:
         "broker": _check(_broker),
         "index": _check(_index),
     }
-    ok = all(c["ok"] for c in checks.values())
-    return jsonify(status="ok" if ok else "degraded", checks=checks), 200 if ok else 503
+    reachable = all(c["ok"] for c in checks.values())
+    checks["policies"] = _policies()
+    ok = reachable and checks["policies"]["ok"]
+    return jsonify(status="ok" if ok else "degraded", checks=checks), 200 if reachable else 503
 
 
 def _check(probe: Callable[[], str]) -> dict[str, object]:
@@ -48,3 +56,15 @@ def _index() -> str:
     service = services.get()
     count = len(service.index.source_ids(current_app.config["DEFAULT_TENANT"], "doc"))
     return f"{current_app.config['INDEX']} ({count} documents)"
+
+
+def _policies() -> dict[str, object]:
+    """Each problem with file:line, or the policies in force."""
+    try:
+        store = services.policy_store()
+        if store is None:
+            return {"ok": True, "detail": "compliance gate off (PRECEDENT_POLICIES_DIR is empty)"}
+        status = store.status()
+    except Exception as exc:  # as _check: the health page reports every failure
+        return {"ok": False, "detail": f"{type(exc).__name__}: {exc}"}
+    return {"ok": status.ok, "detail": status.summary()}

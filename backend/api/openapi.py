@@ -130,6 +130,11 @@ SCHEMAS: dict[str, Any] = {
             "domains": STRINGS,
             "jurisdiction": NULLABLE_STRING,
             "rules": {"type": "array", "items": _ref("RuleHit")},
+            "held": {
+                **STRINGS,
+                "description": "why a domain is gated whatever the text says, e.g. 'policy for "
+                "legal is missing: policies/legal.yaml not found' (fail closed)",
+            },
             "insertable": {"type": "boolean"},
             "reason": NULLABLE_STRING,
         },
@@ -229,11 +234,52 @@ SCHEMAS: dict[str, Any] = {
             "status": {"enum": ["ok", "degraded"]},
             "checks": {
                 "type": "object",
+                "description": "database, broker, index (reachability) and policies (a "
+                "policy file that does not load, or a required policy missing, named with "
+                "file:line)",
                 "additionalProperties": {
                     "type": "object",
                     "properties": {"ok": {"type": "boolean"}, "detail": STRING},
                 },
             },
+        },
+    },
+    "PolicyFile": {
+        "type": "object",
+        "properties": {
+            "file": STRING,
+            "state": {
+                "enum": ["ok", "broken", "missing", "not_loaded", "ignored"],
+                "description": "ok: the file on disk is in force; broken: it does not load "
+                "(error), the running version stays; missing: gone from disk, its running "
+                "version stays until every file loads; not_loaded: valid, waiting for a "
+                "broken file (the folder loads all or nothing); ignored: not *.yaml",
+            },
+            "domain": NULLABLE_STRING,
+            "loaded_version": {**NULLABLE_STRING, "description": "the version in force"},
+            "disk_version": {**NULLABLE_STRING, "description": "the valid file on disk"},
+            "error": NULLABLE_STRING,
+        },
+    },
+    "PolicyStatus": {
+        "type": "object",
+        "properties": {
+            "enabled": {"type": "boolean", "description": "false: PRECEDENT_POLICIES_DIR empty"},
+            "status": {"enum": ["ok", "degraded"]},
+            "directory": STRING,
+            "required": {**STRINGS, "description": "PRECEDENT_REQUIRED_POLICIES"},
+            "in_force": {"type": "object", "additionalProperties": STRING},
+            "files": {"type": "array", "items": _ref("PolicyFile")},
+            "missing": {
+                "type": "array",
+                "description": "required domains with no policy in force: every draft is "
+                "held for review in them",
+                "items": {
+                    "type": "object",
+                    "properties": {"domain": STRING, "reason": STRING},
+                },
+            },
+            "problems": {**STRINGS, "description": "one line per problem, file:line first"},
         },
     },
 }
@@ -328,9 +374,12 @@ PATHS: dict[str, Any] = {
     "/health": {
         "get": {
             "operationId": "health",
-            "summary": "Database, job queue and search index reachability",
+            "summary": "Database, job queue and search index reachability; policy problems",
             "responses": {
-                "200": _json(_ref("Health"), "All reachable"),
+                "200": _json(
+                    _ref("Health"),
+                    "All reachable; status is degraded when checks.policies reports a problem",
+                ),
                 "503": _json(_ref("Health"), "Something is unreachable"),
             },
         }
@@ -459,6 +508,17 @@ REVIEW_PATHS: dict[str, Any] = {
                 "400": _error("Missing name or e-mail"),
             },
         ),
+    },
+    "/admin/policies": {
+        "get": _bearer(
+            "adminToken",
+            "Compliance policies: per file, the version in force and the state on disk",
+            operationId="policyStatus",
+            responses={
+                "200": _json(_ref("PolicyStatus"), "The policy folder"),
+                "403": _error("Admin API disabled or wrong token"),
+            },
+        )
     },
     "/admin/reviewers/{reviewer_id}/credentials": {
         "post": _bearer(

@@ -242,6 +242,7 @@ def test_a_clear_draft_is_insertable_at_once(client: FlaskClient) -> None:
         "domains": [],
         "jurisdiction": None,
         "rules": [],
+        "held": [],
         "insertable": True,
         "reason": None,
     }
