@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from backend import production
+from backend import production, safety
 from backend.errors import ConfigError
 
 ENV_PREFIX = "PRECEDENT_"
@@ -95,6 +95,12 @@ SETTINGS: dict[str, Setting] = {
         "financial,insurance,legal,medical",
         "policy domains that must be in force; without one, every draft is held for it",
     ),
+    "SAFETY_INSTRUCTION": Setting(
+        str, "", "shown first on a safety (someone may be in danger) draft; empty: the default"
+    ),
+    "SAFETY_INSTRUCTIONS": Setting(
+        str, "", 'per-tenant safety instructions, JSON: {"tenant": "instruction", ...}'
+    ),
     "ADMIN_TOKEN": Setting(str, "", "bearer token for /api/v1/admin; empty disables it"),
     "MAX_CONTENT_LENGTH": Setting(
         int, 1024 * 1024, "largest request body in bytes; bigger ones get 413 unread"
@@ -138,6 +144,7 @@ def validate(config: dict[str, Any]) -> None:
         alpha = config["HYBRID_ALPHA"]
         raise ConfigError(f"{ENV_PREFIX}HYBRID_ALPHA must be from 0 to 1, got {alpha}")
     _check_vendors(config)
+    safety.tenant_instructions(config["SAFETY_INSTRUCTIONS"])
     required_policies(config)
     production.check_settings(config)
     _fill_derived_paths(config)

@@ -150,6 +150,11 @@ class ReviewItem(Base):
     draft: Mapped[Draft] = relationship()
     reviewer: Mapped[Reviewer | None] = relationship()
 
+    @property
+    def urgent(self) -> bool:
+        """A safety item (someone may be in danger): first in every queue, see backend/safety."""
+        return "safety" in (self.domains or [])
+
 
 class RedactionVault(Base):
     """A ticket's placeholder mapping, encrypted (see backend/redaction/store.py)."""

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import audit
+from backend import audit, safety
 from backend.drafting.verify import MARKER
 from backend.errors import Conflict, Forbidden, InputError, NotFound, Unauthorized
 from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
 
-DOMAINS = ("legal", "medical", "financial", "insurance")
+DOMAINS = ("legal", "medical", "financial", "insurance", "safety")
 ACTIONS = ("approve", "edit_and_approve", "reject")
 GATED = ("review_required", "rejected")
 
@@ -34,8 +34,8 @@ def jurisdiction_covers(pattern: str, jurisdiction: str) -> bool:
 
 
 def credential_problem(credential: Credential, domain: str, jurisdiction: str, today: date) -> str:
-    """Why this credential cannot review, or "" when it can."""
-    if credential.domain != domain:
+    """Why this credential cannot review, or "" when it can (safety: see backend/safety.py)."""
+    if not safety.covers(credential.domain, domain):
         return f"no {domain} credential"
     if credential.expires_on < today:
         return f"{domain} licence {credential.licence_id} expired on {credential.expires_on}"
@@ -60,8 +60,11 @@ def eligibility(reviewer: Reviewer, item: ReviewItem, today: date) -> list[str]:
 
 
 def route(session: Session, draft: Draft, decision: dict[str, Any]) -> ReviewItem | None:
-    """Record the gate decision on the draft; open a review item when a domain was hit."""
-    draft.gate = decision
+    """Record the gate decision on the draft; open a review item when a domain was hit.
+
+    A safety decision is urgent: marked so on the draft, and audited as an escalation too.
+    """
+    draft.gate = {**decision, "urgent": safety.is_urgent(decision.get("domains") or [])}
     if not decision.get("domains"):
         draft.gate_status = "clear"
         return None
@@ -91,6 +94,8 @@ def route(session: Session, draft: Draft, decision: dict[str, Any]) -> ReviewIte
             "eligible_reviewers": len(eligible),
         },
     )
+    if item.urgent:
+        safety.record_escalation(session, item, decision, len(eligible))
     return item
 
 
@@ -102,13 +107,14 @@ def eligible_reviewers(session: Session, item: ReviewItem) -> list[Reviewer]:
 
 
 def queue(session: Session, reviewer: Reviewer) -> list[ReviewItem]:
-    """Pending items this reviewer may decide, oldest first."""
+    """Pending items this reviewer may decide: urgent (safety) ones first, then oldest first."""
     items = session.scalars(
         select(ReviewItem)
         .where(ReviewItem.tenant_id == reviewer.tenant_id, ReviewItem.status == "pending")
         .order_by(ReviewItem.created_at)
     ).all()
-    return [i for i in items if not eligibility(reviewer, i, date.today())]
+    mine = [i for i in items if not eligibility(reviewer, i, date.today())]
+    return sorted(mine, key=lambda i: not i.urgent)  # stable: oldest first within each
 
 
 def decide(
@@ -218,13 +224,20 @@ def gate_reason(session: Session, draft: Draft) -> str:
     where = draft.gate.get("jurisdiction") or "this jurisdiction"
     if draft.gate_status == "rejected":
         return f"A reviewer rejected this draft ({domains} advice, {where}); do not use it."
-    item = session.scalars(select(ReviewItem).where(ReviewItem.draft_id == draft.id)).first()
-    names = [r.name for r in eligible_reviewers(session, item)] if item else []
+    names = reviewer_names(session, draft)
+    if safety.is_urgent(draft.gate.get("domains", [])):
+        return safety.reason(draft.gate.get("domains", []), where, names)
     who = ", ".join(names) if names else "no reviewer is credentialed for it yet"
     return (
         f"This draft may give {domains} advice for {where}; a reviewer credentialed for "
         f"{domains} in {where} must approve it before use (eligible: {who})."
     )
+
+
+def reviewer_names(session: Session, draft: Draft) -> list[str]:
+    """Who may decide the draft's review item now (none when it has no item)."""
+    item = session.scalars(select(ReviewItem).where(ReviewItem.draft_id == draft.id)).first()
+    return [r.name for r in eligible_reviewers(session, item)] if item else []
 
 
 def add_reviewer(session: Session, tenant_id: int, name: str, email: str) -> tuple[Reviewer, str]:

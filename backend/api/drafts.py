@@ -11,7 +11,7 @@ from kombu.exceptions import OperationalError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import review, services
+from backend import review, safety, services
 from backend.api import error_response
 from backend.api.draft_events import Pace, draft_events
 from backend.auth import current_actor, current_tenant
@@ -147,10 +147,11 @@ def draft_json(draft: Draft) -> dict[str, Any]:
 
 def gate_json(draft: Draft) -> dict[str, Any]:
     gate = draft.gate or {}
-    reason = None
-    if draft.gate_status in review.GATED:
+    urgent = safety.is_urgent(gate.get("domains", []))
+    state: dict[str, Any] = {}
+    if draft.gate_status in review.GATED or urgent:
         with db.session() as session:
-            reason = review.gate_reason(session, draft)
+            state = _review_state(session, draft, urgent)
     return {
         "status": draft.gate_status,
         "domains": gate.get("domains", []),
@@ -158,8 +159,22 @@ def gate_json(draft: Draft) -> dict[str, Any]:
         "rules": gate.get("rules", []),
         "held": gate.get("held", []),
         "insertable": draft.status == "ready" and draft.gate_status not in review.GATED,
-        "reason": reason,
+        "reason": None,
+        "urgent": urgent,  # someone may be in danger: the instruction comes first
+        **state,
     }
+
+
+def _review_state(session: Session, draft: Draft, urgent: bool) -> dict[str, Any]:
+    """Why the draft is held, how many reviewers could release it, the safety instruction."""
+    state: dict[str, Any] = {}
+    if draft.gate_status in review.GATED:
+        state["reason"] = review.gate_reason(session, draft)
+        state["eligible_reviewers"] = len(review.reviewer_names(session, draft))
+    if urgent:
+        tenant = session.get(Tenant, draft.tenant_id)
+        state["instruction"] = safety.instruction(current_app.config, tenant.slug if tenant else "")
+    return state
 
 
 def citation_json(citation: Any) -> dict[str, Any]:

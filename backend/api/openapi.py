@@ -137,6 +137,20 @@ SCHEMAS: dict[str, Any] = {
             },
             "insertable": {"type": "boolean"},
             "reason": NULLABLE_STRING,
+            "urgent": {
+                "type": "boolean",
+                "description": "the safety policy found someone may be in danger: show "
+                "instruction first; the review item is first in reviewers' queues",
+            },
+            "instruction": {
+                **STRING,
+                "description": "urgent drafts only: the tenant's safety instruction "
+                "(PRECEDENT_SAFETY_INSTRUCTION, PRECEDENT_SAFETY_INSTRUCTIONS)",
+            },
+            "eligible_reviewers": {
+                "type": "integer",
+                "description": "held drafts only: reviewers who may decide it now (0: nobody)",
+            },
         },
     },
     "RuleHit": {
@@ -163,6 +177,8 @@ SCHEMAS: dict[str, Any] = {
             "decided_at": NULLABLE_STRING,
             "age_seconds": {"type": "integer"},
             "note": NULLABLE_STRING,
+            "urgent": {"type": "boolean", "description": "a safety item: listed first"},
+            "instruction": {**STRING, "description": "urgent items only: the safety instruction"},
         },
     },
     "Decision": {
@@ -187,7 +203,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["domain", "jurisdictions", "licence_id", "expires_on"],
         "properties": {
-            "domain": {"enum": ["legal", "medical", "financial", "insurance"]},
+            "domain": {"enum": ["legal", "medical", "financial", "insurance", "safety"]},
             "jurisdictions": STRINGS,
             "licence_id": STRING,
             "expires_on": {"type": "string", "format": "date"},

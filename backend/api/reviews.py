@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
-from backend import review, services
+from backend import review, safety, services
 from backend.api.drafts import citation_json, iso
 from backend.db import db
 from backend.errors import InputError, Unauthorized
@@ -109,7 +109,10 @@ def item_json(item: ReviewItem, detail: bool = False) -> dict[str, Any]:
         "decided_at": iso(item.decided_at),
         "age_seconds": int((datetime.now(UTC) - created).total_seconds()),
         "note": item.note,
+        "urgent": item.urgent,  # a safety item: listed first, its instruction shown first
     }
+    if item.urgent:
+        body["instruction"] = safety.instruction(current_app.config, item.draft.tenant.slug)
     if detail:
         body["draft"] = {
             "text": item.draft.text,

@@ -245,6 +245,7 @@ def test_a_clear_draft_is_insertable_at_once(client: FlaskClient) -> None:
         "held": [],
         "insertable": True,
         "reason": None,
+        "urgent": False,
     }
     assert body["inserted_at"] is not None
 
