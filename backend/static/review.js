@@ -114,6 +114,12 @@
   function today() { var n = new Date(); return new Date(n.getFullYear(), n.getMonth(), n.getDate()); }
   function formatDay(value) { var d = parseDay(value); return d ? (df ? df.format(d) : d.toDateString()) : str(value); }
 
+  /** Same rule as the server: a medical licence may also decide safety items. */
+  function coversDomain(credential, domain) {
+    var d = str(credential && credential.domain);
+    return d === domain || (domain === "safety" && d === "medical");
+  }
+
   /** Same rule as the server: "US-*" covers "US-CA", "*" covers everything. */
   function covers(credential, jurisdiction) {
     var j = str(jurisdiction);
@@ -374,7 +380,7 @@
     state.fetchedAt = Date.now();
     els.queue.setAttribute("aria-busy", "false");
     els.refresh.classList.remove("rv-spinning");
-    els.queueSub.textContent = "Oldest first \u00b7 only items your credentials cover";
+    els.queueSub.textContent = "Urgent first, then oldest \u00b7 only items your credentials cover";
     renderReviewer();
     renderQueue();
     var ids = state.reviews.map(function (r) { return str(r.id); });
@@ -453,13 +459,14 @@
       var id = str(r.id);
       var domains = Array.isArray(r.domains) ? r.domains : [];
       return h("li", null, h("button", {
-        type: "button", class: "pv-ticket rv-item", "data-id": id,
+        type: "button", class: "pv-ticket rv-item" + (r.urgent ? " rv-item-urgent" : ""), "data-id": id,
         "aria-current": id === state.selected ? "true" : "false",
-        "aria-label": "Ticket " + str(r.ticket_id) + ", " + domains.map(PS.domainLabel).join(" and ") + ", " +
+        "aria-label": (r.urgent ? "Urgent: someone may be in danger. " : "") + "Ticket " + str(r.ticket_id) + ", " + domains.map(PS.domainLabel).join(" and ") + ", " +
           (r.jurisdiction || "jurisdiction unknown") + ", waiting " + longAge(ageSeconds(r)),
         onclick: function () { select(id); },
       },
       h("span", { class: "pv-ticket-top" },
+        r.urgent ? h("span", { class: "rv-urgent-tag", text: "Urgent" }) : null,
         h("span", { class: "pv-mono rv-item-ticket", text: str(r.ticket_id) || "(no ticket)" }),
         h("span", { class: "rv-item-id", text: "#" + id }),
         ageEl(r, "rv-item-age")),
@@ -618,6 +625,8 @@
     var decision = pending ? renderDecision(item) : renderDecided(item);
 
     var content = h("div", { class: "rv-content" },
+      item.urgent ? h("div", { class: "pcd-root rv-safety" }, PS.safetyNotice(item.instruction,
+        "Act on this now, whatever you decide about the draft.")) : null,
       header,
       h("section", { class: "rv-ticket", "aria-labelledby": "rv-ticket-title" },
         h("h3", { class: "pv-section-title", id: "rv-ticket-title" }, "Ticket", h("span", { class: "rv-section-note", text: "what the customer wrote" })),
@@ -677,6 +686,7 @@
           r.domain ? PS.domainPill(r.domain, "pcd-domain-sm") : null,
           h("span", { class: "rv-rule-src rv-rule-src-" + (r.source === "ticket" ? "ticket" : "draft"), text: r.source === "ticket" ? "Ticket" : r.source === "draft" ? "Draft" : sentence(r.source) || "Text" })),
         r.text ? h("q", { class: "rv-rule-text", text: r.text.trim() }) : h("span", { class: "rv-muted", text: "Matched by similarity, no exact passage." }),
+        h("span", { class: "rv-rule-why", text: PS.ruleWhy(r) }),
         r.text ? h("span", { class: "rv-rule-found" + (n ? "" : " rv-rule-missing"), text: n ? (n === 1 ? "Highlighted in the " : "Highlighted " + n + "\u00d7 in the ") + (r.source === "ticket" ? "ticket" : "draft") : "Not found in the text shown (it may contain redacted details)" }) : null,
       ];
       return h("li", null, jump
@@ -729,10 +739,10 @@
     var all = Array.isArray(r.credentials) ? r.credentials : [];
     var domains = Array.isArray(item.domains) ? item.domains : [];
     var creds = all.filter(function (c) {
-      return domains.indexOf(c.domain) >= 0 && !credentialStatus(c).expired && covers(c, item.jurisdiction);
+      return domains.some(function (d) { return coversDomain(c, d); }) && !credentialStatus(c).expired && covers(c, item.jurisdiction);
     });
     // Domains this reviewer has no valid licence for: the server will refuse, so say so up front.
-    var gaps = domains.filter(function (d) { return !creds.some(function (c) { return c.domain === d; }); });
+    var gaps = domains.filter(function (d) { return !creds.some(function (c) { return coversDomain(c, d); }); });
     var gapNotes = gaps.map(function (d) {
       var expired = all.filter(function (c) { return c.domain === d && credentialStatus(c).expired; })[0];
       return expired

@@ -26,6 +26,9 @@
  * the domains, jurisdiction and who can review; a `review_required` draft is re-read every
  * `gatePollInterval` ms so an approval elsewhere unlocks it. Insert always asks the server
  * first (POST /drafts/<id>/insert) and only calls onInsert on success: the server decides.
+ * An urgent draft (`gate.urgent`: the safety policy found someone may be in danger) shows
+ * the tenant's safety instruction (`gate.instruction`) first, above the draft and every
+ * other banner, whatever its review status.
  *
  * Streaming: while a model writes the draft, its text is shown growing (plain text, [n]
  * markers as written) from GET /drafts/<id>/events, read with fetch() and a body reader so
@@ -78,7 +81,7 @@
     doc: { label: "Help article", icon: "book" },
   };
 
-  var DOMAIN_LABELS = { legal: "Legal", medical: "Medical", financial: "Financial", insurance: "Insurance" };
+  var DOMAIN_LABELS = { legal: "Legal", medical: "Medical", financial: "Financial", insurance: "Insurance", safety: "Safety" };
   var GATED = { review_required: true, rejected: true };
   var PLACEHOLDER_RE = /<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*>/g;  // redaction placeholders, e.g. <PERSON_1>
 
@@ -281,6 +284,37 @@
 
   function ruleLabel(rule) { return humanize(rule || "rule"); }
 
+  function sourceLabel(source) {
+    return source === "draft" ? "in the draft" : source === "ticket" ? "in the ticket" : source ? "in the " + source : "";
+  }
+
+  /**
+   * Why one rule hit, in a line: the gate's own words (`detail`, e.g. "classifier: medical
+   * 0.82 ≥ 0.50 on the ticket") when it gave them, else the rule id, its type and its score.
+   */
+  function ruleWhy(r) {
+    if (r.detail) return r.detail;
+    var parts = [r.rule, r.type].filter(Boolean);
+    if (r.score != null) parts.push("score " + r.score.toFixed(2));
+    return parts.join(" \u00b7 ");
+  }
+
+  var SAFETY_FALLBACK = "Someone may be in danger. Follow your emergency procedure now.";
+
+  /**
+   * The safety notice: someone may be in danger, and what to do now (the tenant's
+   * instruction). Shown first wherever an urgent draft appears; `note` adds a line under it.
+   */
+  function safetyNotice(instruction, note) {
+    var titleId = uid("pcd-safety-title");
+    return h("section", { class: "pcd-safety", role: "alert", "aria-labelledby": titleId },
+      h("div", { class: "pcd-safety-head" },
+        h("span", { class: "pcd-safety-icon" }, icon("warn")),
+        h("h2", { class: "pcd-safety-title", id: titleId, text: "Someone may be in danger" })),
+      h("p", { class: "pcd-safety-instruction", text: str(instruction) || SAFETY_FALLBACK }),
+      note ? h("p", { class: "pcd-safety-note", text: note }) : null);
+  }
+
   /**
    * Rules as flat {rule, domain, source, text} entries. Accepts the API's flat RuleHit and
    * the gate's nested form ({rule, domain, spans: [{source, text, …}]}); drops duplicates.
@@ -289,7 +323,11 @@
     var out = [];
     (Array.isArray(rules) ? rules : []).forEach(function (r) {
       if (!r || typeof r !== "object") return;
-      var base = { rule: str(r.rule || r.id || r.policy), domain: str(r.domain), type: r.type ? str(r.type) : "" };
+      var base = {
+        rule: str(r.rule || r.id || r.policy), domain: str(r.domain), type: r.type ? str(r.type) : "",
+        score: typeof r.score === "number" && isFinite(r.score) ? r.score : null,
+        detail: r.detail ? str(r.detail) : "",
+      };
       if (Array.isArray(r.spans) && r.spans.length) {
         r.spans.forEach(function (span) {
           if (span && typeof span === "object") {
@@ -422,14 +460,18 @@
   /** The gate part of a Draft, with defaults for drafts from before the gate existed. */
   function gateOf(draft) {
     var g = draft && draft.gate && typeof draft.gate === "object" ? draft.gate : null;
-    if (!g) return { status: "clear", domains: [], jurisdiction: null, rules: [], insertable: true, reason: null };
+    if (!g) return { status: "clear", domains: [], jurisdiction: null, rules: [], insertable: true, reason: null, urgent: false, instruction: null, eligible: null };
+    var domains = (Array.isArray(g.domains) ? g.domains : []).map(str).filter(Boolean);
     return {
       status: str(g.status) || "clear",
-      domains: (Array.isArray(g.domains) ? g.domains : []).map(str).filter(Boolean),
+      domains: domains,
       jurisdiction: g.jurisdiction ? str(g.jurisdiction) : null,
       rules: normalizeRules(g.rules),
       insertable: g.insertable !== false,
       reason: g.reason ? str(g.reason) : null,
+      urgent: g.urgent === true || domains.indexOf("safety") >= 0,
+      instruction: g.instruction ? str(g.instruction) : null,
+      eligible: typeof g.eligible_reviewers === "number" ? g.eligible_reviewers : null,
     };
   }
 
@@ -1081,9 +1123,17 @@
             h("span", { class: "pcd-gate-rule-head" },
               h("span", { class: "pcd-gate-rule-name", text: ruleLabel(r.rule) }),
               r.domain ? domainPill(r.domain, "pcd-domain-sm") : null,
-              r.source ? h("span", { class: "pcd-gate-rule-src", text: r.source === "draft" ? "in the draft" : r.source === "ticket" ? "in the ticket" : "in the " + r.source }) : null),
-            r.text ? h("q", { class: "pcd-gate-rule-text", text: r.text.trim() }) : null);
+              r.source ? h("span", { class: "pcd-gate-rule-src", text: sourceLabel(r.source) }) : null),
+            r.text ? h("q", { class: "pcd-gate-rule-text", text: r.text.trim() }) : null,
+            h("span", { class: "pcd-gate-rule-why", text: ruleWhy(r) }));
         })));
+    }
+
+    /** What the agent waits for; never promises a review that no reviewer can give. */
+    function waitingText(gate) {
+      if (gate.eligible !== 0) return "Waiting for a reviewer. Insert unlocks here as soon as the draft is approved.";
+      if (gate.urgent) return "No reviewer can approve this draft yet: follow the safety instruction above now, do not wait for it.";
+      return "No reviewer is credentialed for this yet: Insert stays locked until one is added and approves it.";
     }
 
     /** The banner at the top of a draft the gate holds back (or that the server refused). */
@@ -1093,7 +1143,7 @@
       var error = h("p", { class: "pcd-gate-error", role: "alert", hidden: true });
       var watchNote = h("p", { class: "pcd-gate-watch", hidden: kind !== "review_required" },
         h("span", { class: "pcd-pulse", "aria-hidden": "true" }),
-        h("span", { class: "pcd-gate-watch-text", text: "Waiting for a reviewer. Insert unlocks here as soon as the draft is approved." }));
+        h("span", { class: "pcd-gate-watch-text", text: waitingText(gate) }));
       var meta = gate.domains.length || gate.jurisdiction
         ? h("div", { class: "pcd-gate-meta" },
           gate.domains.map(function (d) { return domainPill(d); }),
@@ -1183,6 +1233,7 @@
         opts.feedback ? feedbackRow(draft) : null);
 
       add(view(), [
+        gate.urgent ? safetyNotice(gate.instruction, gate.insertable ? null : "The draft below waits for a reviewer; this does not.") : null,
         banner ? banner.el : null,
         renderNotices(draft),
         card,
@@ -1293,7 +1344,8 @@
       if (!ui.banner) {
         // The page thought the draft was usable: the server's answer becomes the banner.
         ui.banner = gateBanner(Object.assign({}, gate, { status: kind, insertable: false, reason: message }), kind);
-        body.insertBefore(ui.banner.el, body.firstChild);
+        var safety = body.querySelector(":scope > .pcd-safety");  // the safety notice stays first
+        body.insertBefore(ui.banner.el, safety ? safety.nextSibling : body.firstChild);
         ui.banner.error.textContent = "Insert refused by Precedent.";
       } else ui.banner.error.textContent = "Insert refused: " + message;
       ui.banner.error.hidden = false;
@@ -1386,7 +1438,7 @@
           if (!alive()) return;
           if (!next || typeof next !== "object" || !next.status) { schedule(opts.gatePollInterval); return; }
           if (gateKey(next) !== gateKey(state.draft)) { gateChanged(next); return; }
-          note("Waiting for a reviewer. Insert unlocks here as soon as the draft is approved.");
+          note(waitingText(gateOf(next)));
           schedule(opts.gatePollInterval);
         }, function (err) {
           w.busy = false;
@@ -1663,6 +1715,8 @@
     domainPill: domainPill,
     domainLabel: domainLabel,
     ruleLabel: ruleLabel,
+    ruleWhy: ruleWhy,
+    safetyNotice: safetyNotice,
     toPlainText: function (text, citations, keepMarkers) { return toPlainText(text, citations, !!keepMarkers); },
     dom: Object.freeze({ h: h, add: add, clear: clear, svgIcon: svgIcon }),
   });

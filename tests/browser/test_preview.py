@@ -23,6 +23,15 @@ from tests.servers import free_port, wait_for
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 DATA_DIRS: dict[str, str] = {}
+INSTRUCTION = "Call the customer back now and read them the emergency script (SOP-7)."
+EMERGENCY = {  # no reviewer of the other tests is credentialed in GB
+    "id": "S-1",
+    "subject": "Dishwasher pods",
+    "body": "My 2 year old just bit into one of your dishwasher pods, some of it is in his "
+    "mouth. What do I do??",
+    "jurisdiction": "GB",
+    "requester": {"name": "Kim Lee", "email": "kim@example.com"},
+}
 
 
 def server_data(url: str) -> str:
@@ -40,7 +49,11 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("var")
-    env = settings_env({"DATA_DIR": str(data), "FILES_INBOX": str(FIXTURES / "inbox.jsonl")})
+    inbox = data / "inbox.jsonl"  # the fixture inbox and an emergency
+    inbox.write_text((FIXTURES / "inbox.jsonl").read_text() + json.dumps(EMERGENCY) + "\n")
+    env = settings_env(
+        {"DATA_DIR": str(data), "FILES_INBOX": str(inbox), "SAFETY_INSTRUCTION": INSTRUCTION}
+    )
     cli = [sys.executable, "-m", "backend.cli"]
     subprocess.run(
         [*cli, "ingest", "docs", str(FIXTURES / "docs"), "--base-url", "https://help.test"],
@@ -218,4 +231,61 @@ def test_the_sidebar_shows_the_text_growing_then_the_cited_draft(
     expect(page.get_by_role("link", name="E-104 during setup")).to_be_visible()
     assert page.evaluate("window.streamedTexts") == [GROWING[0], "".join(GROWING)]
     expect(page.locator(".pcd-stream-text")).to_have_count(0)  # replaced by the draft
+    page.close()
+
+
+def test_an_emergency_ticket_shows_the_safety_instruction_first_in_the_sidebar_and_the_queue(
+    server: str, browser_page: Page, tmp_path: Path
+) -> None:
+    page = browser_page.context.new_page()
+    page.goto(f"{server}/preview#S-1")
+    page.get_by_role("button", name="Draft reply").first.click()
+
+    first = page.locator(".pcd-body > *").first  # above the review banner and the draft
+    expect(first).to_have_class(re.compile(r"\bpcd-safety\b"), timeout=60_000)
+    expect(first.get_by_role("heading")).to_have_text("Someone may be in danger")
+    expect(first).to_contain_text(INSTRUCTION)
+    expect(page.get_by_text("Needs review before use")).to_be_visible()
+    expect(page.get_by_role("button", name="Insert into reply")).to_be_disabled()
+    expect(page.get_by_text("No reviewer can approve this draft yet")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "sidebar-safety.png"), full_page=True)
+
+    cli = [sys.executable, "-m", "backend.cli"]
+    env = settings_env({"DATA_DIR": server_data(server)})
+    added = subprocess.run(
+        [*cli, "reviewers", "add", "Sam Duty", "duty@example.com"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    token = added.stdout.strip().splitlines()[-1]
+    licence = [
+        "--domain",
+        "safety",
+        "--jurisdiction",
+        "GB",
+        "--licence",
+        "S-1",
+        "--expires",
+        "2099-12-31",
+    ]
+    subprocess.run(
+        [*cli, "reviewers", "credential", "duty@example.com", *licence],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    review = page.context.new_page()
+    review.goto(f"{server}/review")
+    review.get_by_label("Personal access token").fill(token)
+    review.get_by_role("button", name="Sign in").click()
+    expect(review.locator(".rv-item").first).to_contain_text("Urgent")
+    detail = review.locator(".rv-content > *").first  # the item opens at once, the notice on top
+    expect(detail).to_contain_text("Someone may be in danger", timeout=20_000)
+    expect(detail).to_contain_text(INSTRUCTION)
+    review.screenshot(path=str(tmp_path / "review-safety.png"), full_page=True)
+    review.close()
     page.close()
