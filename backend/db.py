@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Update, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -36,6 +36,17 @@ class Database:
         factory = sessionmaker(self.engine(url or _current_url()), expire_on_commit=False)
         with factory() as session, session.begin():
             yield session
+
+
+def rows_changed(session: Session, statement: Update) -> int:
+    """Run an UPDATE and say how many rows it changed: a compare-and-set's verdict.
+
+    The session's loaded objects are left alone (a lost compare-and-set must not be mirrored
+    onto them); callers refresh what they go on to read.
+    """
+    options = statement.execution_options(synchronize_session=False)
+    result: CursorResult[Any] = session.execute(options)  # type: ignore[assignment]
+    return result.rowcount
 
 
 def _current_url() -> str:

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Update, or_, select, update
+from sqlalchemy import Update, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from backend import audit, review
+from backend.db import rows_changed
 from backend.models import Citation, Draft, Tenant, utcnow
 from backend.types import VerifiedDraft
 
@@ -276,12 +277,6 @@ class DraftStore:
         tenant = ensure_tenant(session, claim.tenant)
         details = {"ticket_id": claim.ticket_id, "attempt": claim.attempt, **details}
         audit.record(session, tenant.id, "worker", action, _subject(claim.draft_id), details)
-
-
-def rows_changed(session: Session, statement: Update) -> int:
-    """Run an UPDATE and say how many rows it changed."""
-    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
-    return result.rowcount
 
 
 def _subject(draft_id: str) -> str:

@@ -6,9 +6,15 @@ written for the person who reads it.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class PrecedentError(Exception):
-    """Base class: a message for the reader and a stable code."""
+    """Base class: a message for the reader and a stable code.
+
+    ``fields`` are extra members of the API's error object (e.g. the decision that won a
+    race), for programs; the message alone must still tell a person what happened.
+    """
 
     code = "error"
     http_status = 500
@@ -16,6 +22,7 @@ class PrecedentError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        self.fields: dict[str, Any] = {}
 
 
 class ConfigError(PrecedentError):
@@ -120,6 +127,7 @@ class Conflict(PrecedentError):
     code = "conflict"
     http_status = 409
 
-    def __init__(self, message: str, code: str = "conflict") -> None:
+    def __init__(self, message: str, code: str = "conflict", **fields: Any) -> None:
         super().__init__(message)
         self.code = code
+        self.fields = fields

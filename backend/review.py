@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend import audit, safety
+from backend.db import rows_changed
 from backend.drafting.verify import MARKER
 from backend.errors import Conflict, Forbidden, InputError, NotFound, Unauthorized
 from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
@@ -24,6 +25,7 @@ from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
 DOMAINS = ("legal", "medical", "financial", "insurance", "safety")
 ACTIONS = ("approve", "edit_and_approve", "reject")
 GATED = ("review_required", "rejected")
+INSERTABLE = ("clear", "approved")
 
 
 def jurisdiction_covers(pattern: str, jurisdiction: str) -> bool:
@@ -122,13 +124,13 @@ def decide(
 ) -> Forbidden | None:
     """Apply the reviewer's decision, or return the refusal to raise once it is audited.
 
-    A refusal is returned rather than raised so that its audit event is committed.
+    A refusal is returned rather than raised so that its audit event is committed. The
+    decision is a compare-and-set on the pending item: of two reviewers deciding at once, one
+    wins; the other gets a Conflict naming the winner's decision, and writes nothing.
     """
     item = _item(session, reviewer.tenant_id, item_id)
     if action not in ACTIONS:
         raise InputError(f"unknown action '{action}'. Valid actions are: {', '.join(ACTIONS)}")
-    if item.status != "pending":
-        raise Conflict(f"review {item_id} was already {item.status}", "already_decided")
     problems = eligibility(reviewer, item, date.today())
     if problems:
         audit.record(
@@ -140,16 +142,11 @@ def decide(
             {"draft_id": item.draft_id, "problems": problems},
         )
         return Forbidden(f"you cannot decide review {item.id}: {'; '.join(problems)}")
-    if action == "edit_and_approve":
-        if not (text or "").strip():
-            raise InputError("edit_and_approve needs the edited text")
-        _check_markers(text or "", item.draft)
-        item.draft.gate = {**item.draft.gate, "original_text": item.draft.text}
-        item.draft.text = text
-    approved = action != "reject"
-    item.status = "approved" if approved else "rejected"
-    item.draft.gate_status = item.status
-    item.reviewer_id, item.note, item.decided_at = reviewer.id, note, utcnow()
+    edited = _edited_text(item, text) if action == "edit_and_approve" else None
+    status = "rejected" if action == "reject" else "approved"
+    if not _settle(session, item, reviewer, status, note):
+        raise already_decided(session, item)
+    _release_draft(session, item, status, edited)
     audit.record(
         session,
         reviewer.tenant_id,
@@ -164,6 +161,63 @@ def decide(
         },
     )
     return None
+
+
+def _edited_text(item: ReviewItem, text: str | None) -> str:
+    if not (text or "").strip():
+        raise InputError("edit_and_approve needs the edited text")
+    _check_markers(text or "", item.draft)
+    return text or ""
+
+
+def _settle(session: Session, item: ReviewItem, reviewer: Reviewer, status: str, note: str) -> bool:
+    """Decide the item if it is still pending; False when another decision got there first."""
+    won = rows_changed(
+        session,
+        update(ReviewItem)
+        .where(ReviewItem.id == item.id, ReviewItem.status == "pending")
+        .values(status=status, reviewer_id=reviewer.id, note=note, decided_at=utcnow()),
+    )
+    session.refresh(item)  # the winner's decision, whoever won
+    return won == 1
+
+
+def _release_draft(session: Session, item: ReviewItem, status: str, edited: str | None) -> None:
+    """Carry the decision (and an edit) to a draft still awaiting it, or undo everything."""
+    draft = item.draft
+    values: dict[str, Any] = {"gate_status": status}
+    if edited is not None:
+        values.update(text=edited, gate={**draft.gate, "original_text": draft.text})
+    moved = rows_changed(
+        session,
+        update(Draft)
+        .where(Draft.id == draft.id, Draft.gate_status == "review_required")
+        .values(**values),
+    )
+    if not moved:  # cannot happen while the item was pending; refuse rather than half-decide
+        raise Conflict(f"draft {draft.id} is no longer awaiting review", "review_out_of_step")
+    session.refresh(draft)
+
+
+def already_decided(session: Session, item: ReviewItem) -> Conflict:
+    """The loser's answer: the decision that won, for the reviewer and for programs."""
+    winner = session.get(Reviewer, item.reviewer_id) if item.reviewer_id else None
+    name = winner.name if winner else "another reviewer"
+    decision = {
+        "status": item.status,
+        "reviewer": winner.name if winner else None,
+        "decided_at": _iso(item.decided_at),
+        "note": item.note,
+    }
+    message = f"review {item.id} was already {item.status} by {name}"
+    return Conflict(message, "already_decided", decision=decision)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite: naive UTC
+    return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _check_markers(text: str, draft: Draft) -> None:
@@ -192,11 +246,16 @@ def _licences(reviewer: Reviewer, item: ReviewItem) -> list[str]:
 def mark_inserted(session: Session, draft: Draft, actor: str) -> Conflict | None:
     """The agent puts the draft into the reply composer: refused while gated.
 
-    A refusal (a possible gate bypass) is audited and returned for the caller to raise.
+    The draft's row is locked (SELECT … FOR UPDATE) and re-read first, so the insert and a
+    review decision happen one after the other: an insert sees the decision, or the decision
+    waits for the insert's refusal. Only a ready draft that is clear or approved at that
+    moment is inserted. A refusal (a possible gate bypass) is audited and returned for the
+    caller to raise.
     """
+    session.refresh(draft, with_for_update=True)
     if draft.status != "ready":
         raise Conflict(f"draft {draft.id} is {draft.status}, not ready", "draft_not_ready")
-    if draft.gate_status in GATED:
+    if draft.gate_status not in INSERTABLE:
         audit.record(
             session,
             draft.tenant_id,

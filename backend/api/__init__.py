@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -47,14 +48,14 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
 
 
-def error_response(status: int, code: str, message: str) -> tuple[Response, int]:
-    return jsonify(error={"code": code, "message": message}), status
+def error_response(status: int, code: str, message: str, **fields: Any) -> tuple[Response, int]:
+    return jsonify(error={"code": code, "message": message, **fields}), status
 
 
 def _precedent_error(exc: PrecedentError) -> tuple[Response, int]:
     if exc.http_status >= 500:
         log.error("request failed: %s", exc.message)
-    return error_response(exc.http_status, exc.code, exc.message)
+    return error_response(exc.http_status, exc.code, exc.message, **exc.fields)
 
 
 def _http_error(exc: HTTPException) -> BaseResponse | tuple[Response, int]:

@@ -33,7 +33,20 @@ SCHEMAS: dict[str, Any] = {
             "error": {
                 "type": "object",
                 "required": ["code", "message"],
-                "properties": {"code": STRING, "message": STRING},
+                "properties": {
+                    "code": STRING,
+                    "message": STRING,
+                    "decision": {
+                        "type": "object",
+                        "description": "with already_decided: the decision that won",
+                        "properties": {
+                            "status": {"enum": ["approved", "rejected"]},
+                            "reviewer": NULLABLE_STRING,
+                            "decided_at": NULLABLE_STRING,
+                            "note": NULLABLE_STRING,
+                        },
+                    },
+                },
             }
         },
     },
@@ -477,7 +490,10 @@ REVIEW_PATHS: dict[str, Any] = {
                 "200": _json(_ref("Review"), "Decided"),
                 "400": _error("Unknown action or missing edited text"),
                 "403": _error("Credential missing, not covering, or expired (audited)"),
-                "409": _error("Already decided"),
+                "409": _error(
+                    "Already decided (code already_decided; error.decision is the decision "
+                    "that won, possibly a moment ago by another reviewer); nothing was written"
+                ),
             },
         )
     },

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 from backend.connectors import Connector, connectors
 from backend.connectors.files import Document, ResolvedTicket
 from backend.connectors.settings import HelpdeskSettingsStore
-from backend.db import db
-from backend.drafts import ensure_tenant, rows_changed
+from backend.db import db, rows_changed
+from backend.drafts import ensure_tenant
 from backend.errors import Conflict, ConnectorError
 from backend.models import HelpdeskConnection, SyncCursor, SyncLease, Tenant, utcnow
 from backend.redaction import Redactor

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
-from backend import create_app, migrate, services
+from backend import create_app, migrate, review, services
 from backend.db import db
-from backend.models import AuditEvent
+from backend.errors import Conflict
+from backend.models import AuditEvent, Draft, ReviewItem
 from backend.types import VerifiedDraft
 from tests.conftest import app_config
 
@@ -300,3 +304,106 @@ def test_the_real_gate_routes_a_medical_question_and_an_eligible_reviewer_releas
     with db.session() as session:
         routed = session.scalars(select(AuditEvent).where(AuditEvent.action == "gate.routed")).one()
     assert routed.details["policy_versions"]["medical"].startswith("sha256:")
+
+
+def test_when_a_decision_lands_after_the_item_was_read_then_the_late_one_gets_409_naming_it(
+    admin_app: Flask, client: FlaskClient
+) -> None:
+    ana = reviewer(client, "Ana", "insurance", ["US-CA"])
+    bo = reviewer(client, "Bo", "insurance", ["US-CA"])
+    draft_id = gated_draft()
+    item_id = client.get("/api/v1/reviews", headers=bearer(ana)).get_json()["reviews"][0]["id"]
+    engine = db.engine(admin_app.config["DATABASE_URL"])
+    with sessionmaker(engine, expire_on_commit=False)() as session:
+        with session.begin():  # Ana opens the item: pending
+            ana_row = review.reviewer_for_token(session, ana)
+            item = session.get(ReviewItem, item_id)  # kept: the session's copy of the item
+            assert item is not None and item.status == "pending"
+        rejected = client.post(
+            f"/api/v1/reviews/{item_id}/decision",
+            headers=bearer(bo),
+            json={"action": "reject", "note": "Interprets coverage."},
+        )
+        assert rejected.status_code == 200
+        with pytest.raises(Conflict) as late, session.begin():  # Ana approves what she read
+            review.decide(session, ana_row, item_id, "approve", "Fine.", None)
+
+    assert late.value.code == "already_decided"
+    assert late.value.message == f"review {item_id} was already rejected by Bo"
+    assert late.value.fields["decision"]["status"] == "rejected"
+    assert late.value.fields["decision"]["note"] == "Interprets coverage."
+    draft = client.get(f"/api/v1/drafts/{draft_id}").get_json()
+    assert draft["gate"]["status"] == "rejected"
+    assert [a for a in actions() if a.startswith("review.")] == ["review.rejected"]
+
+
+def test_when_two_reviewers_decide_at_once_on_sqlite_then_the_loser_gets_the_winners_decision(
+    admin_app: Flask, client: FlaskClient
+) -> None:
+    tokens = {"approve": reviewer(client, "Ana", "insurance", ["US-*"])}
+    tokens["reject"] = reviewer(client, "Bo", "insurance", ["US-*"])
+    for _ in range(5):
+        draft_id = gated_draft()
+        with db.session() as session:
+            item_id = session.scalars(
+                select(ReviewItem.id).where(ReviewItem.draft_id == draft_id)
+            ).one()
+        answers = race_decisions(admin_app, item_id, tokens)
+        assert sorted(status for status, _ in answers.values()) == [200, 409]
+        winner = next(a for a, (status, _) in answers.items() if status == 200)
+        loser = next(body for status, body in answers.values() if status == 409)["error"]
+        assert loser["code"] == "already_decided"
+        assert loser["decision"]["status"] == {"approve": "approved", "reject": "rejected"}[winner]
+        assert loser["decision"]["reviewer"] == ("Ana" if winner == "approve" else "Bo")
+        insert = client.post(f"/api/v1/drafts/{draft_id}/insert")
+        assert insert.status_code == (200 if winner == "approve" else 409)
+    decided = [a for a in actions() if a in ("review.approved", "review.rejected")]
+    assert len(decided) == 5
+
+
+def race_decisions(
+    app: Flask, item_id: int, tokens: dict[str, str]
+) -> dict[str, tuple[int, dict[str, Any]]]:
+    barrier = threading.Barrier(len(tokens))
+    answers: dict[str, tuple[int, dict[str, Any]]] = {}
+
+    def decide(action: str) -> None:
+        client = app.test_client()
+        barrier.wait()
+        response = client.post(
+            f"/api/v1/reviews/{item_id}/decision",
+            headers=bearer(tokens[action]),
+            json={"action": action},
+        )
+        answers[action] = (response.status_code, response.get_json())
+
+    threads = [threading.Thread(target=decide, args=(action,)) for action in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return answers
+
+
+def test_when_a_rejection_lands_after_the_agent_opened_the_draft_then_the_insert_says_rejected(
+    admin_app: Flask, client: FlaskClient
+) -> None:
+    bo = reviewer(client, "Bo", "insurance", ["US-CA"])
+    draft_id = gated_draft()
+    engine = db.engine(admin_app.config["DATABASE_URL"])
+    with sessionmaker(engine, expire_on_commit=False)() as session:
+        with session.begin():  # the agent's view: awaiting review
+            draft = session.get(Draft, draft_id)
+            assert draft is not None and draft.gate_status == "review_required"
+        item_id = client.get("/api/v1/reviews", headers=bearer(bo)).get_json()["reviews"][0]["id"]
+        client.post(
+            f"/api/v1/reviews/{item_id}/decision", headers=bearer(bo), json={"action": "reject"}
+        )
+        with session.begin():
+            refusal = review.mark_inserted(session, draft, "agent:test")
+
+    assert refusal is not None and refusal.code == "rejected"
+    assert actions()[-2:] == ["review.rejected", "draft.insert_refused"]
+    with db.session() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert event is not None and event.details["gate_status"] == "rejected"
