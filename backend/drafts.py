@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Update, or_, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from backend import audit, review
@@ -47,11 +47,16 @@ class Claim:
 
 
 def ensure_tenant(session: Session, slug: str) -> Tenant:
-    tenant = session.scalars(select(Tenant).where(Tenant.slug == slug)).first()
+    """The tenant's row, created on first use (by one of two first requests arriving at once)."""
+    found = select(Tenant).where(Tenant.slug == slug)
+    tenant = session.scalars(found).first()
     if tenant is None:
-        tenant = Tenant(slug=slug, name=slug)
-        session.add(tenant)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(Tenant(slug=slug, name=slug))
+        except IntegrityError:  # another transaction created it first; use theirs
+            pass
+        tenant = session.scalars(found).one()
     return tenant
 
 
@@ -70,6 +75,9 @@ class DraftStore:
         """
         with self._sessions() as session:
             tenant = ensure_tenant(session, tenant_slug)
+            # Requests of one tenant queue here (the audit trail takes this lock anyway), so
+            # two at once for a ticket find one active draft instead of starting two.
+            session.execute(select(Tenant.id).where(Tenant.id == tenant.id).with_for_update())
             active = session.scalars(
                 select(Draft)
                 .options(selectinload(Draft.citations))

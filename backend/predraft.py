@@ -8,11 +8,12 @@ already ready — instead of starting another; later requests ("Draft again") st
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from backend import audit, services
-from backend.db import db
+from backend.db import db, rows_changed
 from backend.models import Draft, Tenant
 
 
@@ -30,7 +31,11 @@ def request_predraft(tenant: str, ticket_id: str, actor: str) -> tuple[Draft, bo
 
 
 def pick_up(tenant: str, ticket_id: str, actor: str) -> Draft | None:
-    """The pre-drafted draft of this ticket, once, unless it failed."""
+    """The pre-drafted draft of this ticket, once, unless it failed.
+
+    Taken by a compare-and-set on ``awaiting_pickup``: of two requests at once, one gets it;
+    the other is handled as a later request (None).
+    """
     with db.session() as session:
         draft = session.scalars(
             select(Draft)
@@ -45,14 +50,25 @@ def pick_up(tenant: str, ticket_id: str, actor: str) -> Draft | None:
             .order_by(Draft.created_at.desc())
             .limit(1)
         ).first()
-        if draft is None:
+        if draft is None or not _take(session, draft):
             return None
-        draft.awaiting_pickup = False
         details = {"ticket_id": ticket_id, "status": draft.status}
         audit.record(
             session, draft.tenant_id, actor, "draft.picked_up", f"draft:{draft.id}", details
         )
         return draft
+
+
+def _take(session: Session, draft: Draft) -> bool:
+    taken = rows_changed(
+        session,
+        update(Draft)
+        .where(Draft.id == draft.id, Draft.awaiting_pickup.is_(True))
+        .values(awaiting_pickup=False),
+    )
+    if taken:
+        set_committed_value(draft, "awaiting_pickup", False)  # as the row now is; no re-write
+    return taken == 1
 
 
 def _existing(tenant: str, ticket_id: str) -> Draft | None:

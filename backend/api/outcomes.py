@@ -22,7 +22,7 @@ bp.before_request(require_app_identity)
 def report_outcome(draft_id: str) -> tuple[Response, int]:
     report = outcomes.sidebar_report(request.get_json(silent=True), current_agent())
     with db.session() as session:
-        draft = tenant_draft(session, draft_id)
+        draft = outcomes.hold(session, tenant_draft(session, draft_id))
         if draft.status != "ready":
             raise Conflict(f"draft {draft.id} is {draft.status}, not ready", "draft_not_ready")
         body = outcome_json(outcomes.record(session, draft, report, current_actor()))

@@ -21,6 +21,7 @@ from backend import review
 from backend.learning.outcomes import (
     KEPT_ACTIONS,
     Report,
+    hold,
     is_bypass,
     measure,
     record,
@@ -51,6 +52,7 @@ def record_comment(
     draft = _latest_ready_draft(session, tenant_id, comment.ticket_id)
     if draft is None:
         return Recorded(None, "ignored: no ready draft for this ticket")
+    hold(session, draft)  # one delivery at a time per draft; the gate status as it is now
     if _already_recorded(session, tenant_id, comment.comment_id):
         return Recorded(None, "ignored: this comment was already recorded")
     if _has_webhook_outcome(session, draft.id) and not _bypasses(draft, comment):

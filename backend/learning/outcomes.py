@@ -128,10 +128,25 @@ def sent_type(value: Any) -> str | None:
     return SENT_TYPES[value]
 
 
+def hold(session: Session, draft: Draft) -> Draft:
+    """Lock the draft's row for the rest of the transaction and re-read it.
+
+    Outcomes of one draft are then recorded one at a time, and each against the gate status
+    the draft has at that moment: a review decision cannot land between reading the status
+    (is this a bypass?) and writing the outcome. SQLite has no row locks; there every
+    transaction holds the database's write lock from its start (backend/db.py).
+    """
+    session.refresh(draft, with_for_update=True)
+    return draft
+
+
 def record(
     session: Session, draft: Draft, report: Report, actor: str, confirms: Outcome | None = None
 ) -> Outcome:
-    """Store one outcome and audit it; a gate bypass gets its own audit event."""
+    """Store one outcome and audit it; a gate bypass gets its own audit event.
+
+    The caller holds the draft (``hold``) before reading anything it decides on.
+    """
     measured = None
     if report.sent_text is not None:
         measured = measure(draft.text or "", report.sent_text)

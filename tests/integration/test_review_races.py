@@ -1,4 +1,4 @@
-"""Review decisions and inserts racing each other on a real PostgreSQL.
+"""Review decisions, inserts and outcomes racing each other on a real PostgreSQL.
 
 Each round opens a fresh gated draft and fires the competing requests from threads released
 by one barrier, each through its own Flask test client (its own request, session and
@@ -22,7 +22,8 @@ from sqlalchemy import select
 from backend import audit, create_app, migrate, review, services
 from backend.db import db
 from backend.drafts import ensure_tenant
-from backend.models import AuditEvent, Draft, ReviewItem
+from backend.models import AuditEvent, Draft, Outcome, ReviewItem
+from backend.predraft import pick_up
 from backend.types import VerifiedDraft
 from tests.conftest import app_config
 
@@ -107,6 +108,15 @@ def insert(draft_id: str) -> Callable[[FlaskClient], Answer]:
     return call
 
 
+def outcome(draft_id: str) -> Callable[[FlaskClient], Answer]:
+    def call(client: FlaskClient) -> Answer:
+        body = {"sent_text": TEXT, "sent_type": "public"}
+        response = client.post(f"/api/v1/drafts/{draft_id}/outcome", json=body)
+        return response.status_code, response.get_json()
+
+    return call
+
+
 def trail(*subjects: str) -> list[str]:
     """The actions recorded about these subjects, in the order the chain holds them."""
     with db.session() as session:
@@ -170,3 +180,53 @@ def test_when_an_agent_inserts_while_a_reviewer_decides_then_no_insert_precedes_
             inserted_at = session.get(Draft, draft_id).inserted_at  # type: ignore[union-attr]
         assert (inserted_at is not None) == (inserted[0] == 200)
     assert chain_is_intact()
+
+
+def test_when_an_outcome_races_an_approval_then_it_is_judged_by_the_status_it_was_recorded_under(
+    app: Flask, tokens: dict[str, str]
+) -> None:
+    for n in range(ROUNDS // 2):
+        draft_id, item_id = gated_draft(f"O-{n}")
+        decided, reported = race(
+            app, decision(item_id, tokens["Ana"], "approve"), outcome(draft_id)
+        )
+        assert (decided[0], reported[0]) == (200, 201), (n, decided, reported)
+        events = trail(f"review:{item_id}", f"draft:{draft_id}")
+        before = events.index("outcome.recorded") < events.index("review.approved")
+        with db.session() as session:
+            row = session.scalars(select(Outcome).where(Outcome.draft_id == draft_id)).one()
+            assert row.gate_status == ("review_required" if before else "approved"), events
+            assert row.bypass is before
+        assert ("gate.bypass" in events) is before
+
+
+def test_when_the_same_ticket_is_requested_at_once_then_one_draft_is_started(app: Flask) -> None:
+    def request(ticket: str) -> Callable[[FlaskClient], Answer]:
+        def call(_client: FlaskClient) -> Answer:
+            with app.app_context():
+                draft, created = services.draft_store().request("demo", ticket, "agent:test")
+            return (201 if created else 200), {"id": draft.id}
+
+        return call
+
+    for n in range(20):
+        answers = race(app, *(request(f"D-{n}") for _ in range(3)))
+        assert sorted(status for status, _ in answers) == [200, 200, 201], n
+        assert len({body["id"] for _, body in answers}) == 1
+
+
+def test_when_two_sidebars_pick_up_a_predraft_at_once_then_only_one_gets_it(app: Flask) -> None:
+    def take(ticket: str) -> Callable[[FlaskClient], Answer]:
+        def call(_client: FlaskClient) -> Answer:
+            with app.app_context():
+                draft = pick_up("demo", ticket, "agent:test")
+            return (200, {"id": draft.id}) if draft else (404, {})
+
+        return call
+
+    store = services.draft_store()
+    for n in range(20):
+        draft, _ = store.request("demo", f"P-{n}", "webhook", awaiting_pickup=True)
+        answers = race(app, take(f"P-{n}"), take(f"P-{n}"))
+        assert sorted(status for status, _ in answers) == [200, 404], n
+        assert trail(f"draft:{draft.id}").count("draft.picked_up") == 1
