@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.connectors import connectors
+from backend.connectors.folders import doc_files
 from backend.errors import ConfigError, InputError, TicketNotFound
 from backend.retrieval.chunking import Section, split_html, split_markdown
 from backend.types import (
@@ -283,7 +284,7 @@ def read_doc_folder(folder: Path) -> list[Document]:
     if not folder.is_dir():
         raise InputError(f"folder not found: {folder}")
     documents = []
-    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in DOC_SUFFIXES):
+    for path in doc_files(folder, DOC_SUFFIXES):  # refuses links that leave the folder
         source_id = path.relative_to(folder).as_posix()
         try:
             text = path.read_text(encoding="utf-8")

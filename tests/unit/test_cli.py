@@ -113,6 +113,24 @@ def test_when_input_is_bad_then_one_line_error_and_nothing_written(  # type: ign
     assert CliRunner().invoke(cli, ["audit"]).output == "Error: no tenant 'demo'\n"
 
 
+def test_when_a_docs_folder_links_out_then_ingest_refuses_it_and_writes_nothing(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    run("ingest", "docs", str(FIXTURES / "docs"))
+    before = index_files(tmp_path)
+    docs = tmp_path / "helpcenter"
+    (docs / "billing").mkdir(parents=True)
+    (docs / "billing" / "refunds.md").write_text("# Refunds\n\nWithin 30 days.\n")
+    (docs / "billing" / "passwd.md").symlink_to("/etc/passwd")
+    result = CliRunner().invoke(cli, ["ingest", "docs", str(docs)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: a symbolic link leads out of the folder, so nothing was ingested: "
+        "billing/passwd.md (a file). Replace it with a copy of what it points to, or remove it.\n"
+    )
+    assert index_files(tmp_path) == before
+
+
 def test_when_a_draft_is_asked_for_then_it_is_printed_with_citations(run) -> None:  # type: ignore[no-untyped-def]
     run("ingest", "docs", str(FIXTURES / "docs"), "--base-url", "https://help.test")
     run("ingest", "tickets", str(FIXTURES / "tickets.jsonl"))

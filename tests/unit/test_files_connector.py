@@ -98,6 +98,57 @@ def test_when_a_folder_has_no_articles_then_it_is_an_error(tmp_path: Path) -> No
         read_doc_folder(tmp_path)
 
 
+def docs_with_links(tmp_path: Path) -> tuple[Path, Path]:
+    """A docs folder holding one real article, and a folder outside it with a secret."""
+    docs, outside = tmp_path / "docs", tmp_path / "outside"
+    (docs / "guides").mkdir(parents=True)
+    (docs / "guides" / "wifi.md").write_text("# Wi-Fi\n\nHold the button.\n")
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Secret\n\nroot:x:0:0\n")
+    return docs, outside
+
+
+def test_when_a_file_link_leads_out_of_the_folder_then_it_is_refused_by_its_relative_path(
+    tmp_path: Path,
+) -> None:
+    docs, outside = docs_with_links(tmp_path)
+    (docs / "guides" / "passwd.md").symlink_to(outside / "secret.md")
+    with pytest.raises(InputError) as refused:
+        read_doc_folder(docs)
+    assert refused.value.message == (
+        "a symbolic link leads out of the folder, so nothing was ingested: guides/passwd.md "
+        "(a file). Replace it with a copy of what it points to, or remove it."
+    )
+    assert str(tmp_path) not in refused.value.message
+
+
+def test_when_a_directory_link_leads_out_of_the_folder_then_every_leaving_link_is_named(
+    tmp_path: Path,
+) -> None:
+    docs, outside = docs_with_links(tmp_path)
+    (docs / "shared").symlink_to(outside, target_is_directory=True)
+    (docs / "guides" / "up.md").symlink_to("../../outside/secret.md")  # relative, still out
+    with pytest.raises(InputError) as refused:
+        read_doc_folder(docs)
+    assert refused.value.message == (
+        "2 symbolic links lead out of the folder, so nothing was ingested: guides/up.md "
+        "(a file), shared (a directory). Replace them with copies of what they point to, or "
+        "remove them."
+    )
+
+
+def test_when_links_stay_inside_the_folder_then_they_are_skipped_and_targets_read_once(
+    tmp_path: Path,
+) -> None:
+    docs, outside = docs_with_links(tmp_path)
+    (docs / "wifi-again.md").symlink_to(docs / "guides" / "wifi.md")
+    (docs / "guides" / "loop").symlink_to("..", target_is_directory=True)
+    (docs / "gone.md").symlink_to(docs / "deleted.md")  # dangling, inside
+    (docs / "logo.png").symlink_to(outside / "secret.md")  # not an article: never read
+    docs_read = read_doc_folder(docs)
+    assert [d.source_id for d in docs_read] == ["guides/wifi.md"]
+
+
 def test_when_a_ticket_is_open_then_the_connector_returns_it_with_comments() -> None:
     ticket = FilesConnector(str(FIXTURES / "inbox.jsonl")).get_ticket("demo", "N-1")
     assert ticket.requester.email == "jane.roe@example.org"
