@@ -175,6 +175,12 @@ SCHEMAS: dict[str, Any] = {
             "start": {"type": "integer"},
             "end": {"type": "integer"},
             "text": STRING,
+            "type": STRING,
+            "score": {"type": ["number", "null"], "description": "the rule's score, if it has one"},
+            "detail": {
+                **NULLABLE_STRING,
+                "description": "why, in words: 'classifier: medical 0.82 ≥ 0.50 on the ticket'",
+            },
         },
     },
     "Review": {

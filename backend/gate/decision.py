@@ -26,6 +26,7 @@ class RuleHit:
     type: str
     spans: tuple[Span, ...]
     score: float | None = None
+    detail: str | None = None  # why, in words: "the ticket is about medical (0.91) and ..."
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from backend.gate.decision import GateDecision
+from backend.gate.decision import GateDecision, RuleHit, Span
 from backend.gate.store import Listener, PolicyStore
 from backend.redaction import RedactedText
 from backend.retrieval import Embedder, Vectors
@@ -42,35 +42,9 @@ class PolicyGate:
 
 
 def decision_json(decision: GateDecision) -> dict[str, Any]:
-    """One flat entry per matched span, as the API and the pages show them."""
-    rules = [
-        {
-            "rule": hit.rule,
-            "policy": hit.policy,
-            "domain": hit.domain,
-            "type": hit.type,
-            "source": span.source,
-            "start": span.start,
-            "end": span.end,
-            "text": span.text,
-        }
-        for hit in decision.hits
-        for span in hit.spans or ()
-    ]
-    rules += [
-        {
-            "rule": hit.rule,
-            "policy": hit.policy,
-            "domain": hit.domain,
-            "type": hit.type,
-            "source": None,
-            "start": None,
-            "end": None,
-            "text": "",
-        }
-        for hit in decision.hits
-        if not hit.spans
-    ]
+    """One flat entry per matched span (then one per hit without spans), as pages show them."""
+    rules = [_entry(hit, span) for hit in decision.hits for span in hit.spans or ()]
+    rules += [_entry(hit, None) for hit in decision.hits if not hit.spans]
     held = {"held": list(decision.held)} if decision.held else {}
     return {
         "domains": list(decision.domains),
@@ -78,4 +52,20 @@ def decision_json(decision: GateDecision) -> dict[str, Any]:
         "jurisdiction": decision.jurisdiction,
         "policy_versions": dict(decision.policy_versions),
         **held,
+    }
+
+
+def _entry(hit: RuleHit, span: Span | None) -> dict[str, Any]:
+    """Which text, the rule id and type, the matched span, and the score and why if known."""
+    return {
+        "rule": hit.rule,
+        "policy": hit.policy,
+        "domain": hit.domain,
+        "type": hit.type,
+        "source": span.source if span else None,
+        "start": span.start if span else None,
+        "end": span.end if span else None,
+        "text": span.text if span else "",
+        "score": hit.score,
+        "detail": hit.detail,
     }
