@@ -294,33 +294,6 @@ def _print_draft(row: Any, as_json: bool) -> None:
 
 
 @cli.command()
-@TENANT
-def audit(tenant: str | None) -> None:
-    """Check that the tenant's audit trail is intact (hash chain)."""
-    from sqlalchemy import select
-
-    from backend import audit as audit_log
-    from backend.db import db as database
-    from backend.models import AuditEvent, Tenant
-
-    upgrade_database()
-    slug = tenant or app().config["DEFAULT_TENANT"]
-    with database.session() as session:
-        row = session.scalars(select(Tenant).where(Tenant.slug == slug)).first()
-        if row is None:
-            raise click.ClickException(f"no tenant '{slug}'")
-        problems = audit_log.verify(session, row.id)
-        count = len(
-            session.scalars(select(AuditEvent.id).where(AuditEvent.tenant_id == row.id)).all()
-        )
-    for problem in problems:
-        click.echo(problem)
-    if problems:
-        raise click.ClickException(f"audit trail of '{slug}' is broken ({len(problems)} problems)")
-    click.echo(f"audit trail of '{slug}' is intact: {count} events")
-
-
-@cli.command()
 @click.option("--port", default=5000, show_default=True)
 @click.option("--load-only", is_flag=True, help="Load the demo data and exit.")
 @click.pass_context
@@ -344,6 +317,7 @@ def demo(ctx: click.Context, port: int, load_only: bool) -> None:
 
 def _register_command_groups() -> None:
     from backend.apps.cli import app as helpdesk_apps
+    from backend.cli_audit import audit
     from backend.cli_reviewers import reviewers
     from backend.connectors.cli import helpdesk
     from backend.drafting.cli import providers
@@ -351,7 +325,7 @@ def _register_command_groups() -> None:
     from backend.redaction.cli import redact
     from backend.retrieval import helpdesk_cli as helpdesk_ingest
 
-    for group in (reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk):
+    for group in (audit, reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk):
         cli.add_command(group)
     for command in helpdesk_ingest.commands():
         ingest.add_command(command)

@@ -88,6 +88,20 @@ SETTINGS: dict[str, Setting] = {
         str, "", "key encrypting stored placeholder values; empty derives one from SECRET_KEY"
     ),
     "VAULT_TTL_HOURS": Setting(int, 72, "how long a ticket's placeholder mapping is kept"),
+    "AUDIT_KEY": Setting(
+        str,
+        "",
+        "key of the audit chain's HMACs (outside the database); empty derives one from SECRET_KEY",
+    ),
+    "AUDIT_CHECKPOINT_FILE": Setting(
+        str,
+        "",
+        "signed audit checkpoints are appended here (and logged); empty: DATA_DIR/"
+        "audit-checkpoints.jsonl",
+    ),
+    "AUDIT_CHECKPOINT_EVERY": Setting(
+        int, 50, "a signed checkpoint of a tenant's audit chain after every N events; 0: off"
+    ),
     "POLICIES_DIR": Setting(str, "policies", "compliance policy folder; empty turns the gate off"),
     "POLICY_CHECK_SECONDS": Setting(int, 2, "how often policy files are checked for edits"),
     "REQUIRED_POLICIES": Setting(
@@ -137,6 +151,11 @@ def validate(config: dict[str, Any]) -> None:
     ):
         if config[name] < 1:
             raise ConfigError(f"{ENV_PREFIX}{name} must be at least 1, got {config[name]}")
+    if config["AUDIT_CHECKPOINT_EVERY"] < 0:
+        every = config["AUDIT_CHECKPOINT_EVERY"]
+        raise ConfigError(
+            f"{ENV_PREFIX}AUDIT_CHECKPOINT_EVERY must be 0 (off) or more, got {every}"
+        )
     if config["SYNC_MINUTES"] < 0:
         minutes = config["SYNC_MINUTES"]
         raise ConfigError(f"{ENV_PREFIX}SYNC_MINUTES must be 0 (off) or more, got {minutes}")
@@ -214,6 +233,8 @@ def _fill_derived_paths(config: dict[str, Any]) -> None:
         config["DATABASE_URL"] = f"sqlite:///{(data_dir / 'precedent.db').resolve()}"
     if not config["INDEX_PATH"]:
         config["INDEX_PATH"] = str(data_dir / "index")
+    if not config["AUDIT_CHECKPOINT_FILE"]:
+        config["AUDIT_CHECKPOINT_FILE"] = str(data_dir / "audit-checkpoints.jsonl")
 
 
 def environment() -> Mapping[str, str]:

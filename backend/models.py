@@ -89,7 +89,7 @@ class Citation(Base):
 
 
 class AuditEvent(Base):
-    """Append-only; each tenant's events form a hash chain (see backend/audit)."""
+    """Append-only; each tenant's events form a keyed hash chain (see backend/audit)."""
 
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -101,6 +101,9 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # 1: plain SHA-256 (events written before the chain was keyed); 2: HMAC with the audit key
+    hash_version: Mapped[int] = mapped_column(Integer, default=2)
+    seq: Mapped[int | None] = mapped_column(Integer)  # position in the chain; None before v2
 
 
 class Reviewer(Base):

@@ -33,6 +33,8 @@ def settings_problems(config: Mapping[str, Any]) -> list[str]:
         problems.append("PRECEDENT_SECRET_KEY must be set to a long random value")
     if not config["VAULT_KEY"]:
         problems.append("PRECEDENT_VAULT_KEY must be set (it encrypts placeholder values)")
+    if not config["AUDIT_KEY"]:
+        problems.append("PRECEDENT_AUDIT_KEY must be set (it keys the audit chain)")
     if config["INDEX"] == "weaviate" and not config.get("WEAVIATE_URL"):
         problems.append("PRECEDENT_WEAVIATE_URL must be set when PRECEDENT_INDEX=weaviate")
     return problems

@@ -107,6 +107,7 @@ def production_services() -> Iterator[dict[str, str]]:
             "DATABASE_URL": create_database(cluster, "precedent"),
             "SECRET_KEY": "benchmark-secret-key",
             "VAULT_KEY": "benchmark-vault-key",
+            "AUDIT_KEY": "benchmark-audit-key",
         }
 
 

@@ -33,6 +33,7 @@ def production(tmp_path: Path, redis_url: str, postgres_url: str) -> dict[str, s
         "DATABASE_URL": postgres_url,
         "SECRET_KEY": "integration-secret-key",
         "VAULT_KEY": "integration-vault-key",
+        "AUDIT_KEY": "integration-audit-key",
         "DATA_DIR": str(tmp_path / "var"),
         "INDEX": "lancedb",
         "FILES_INBOX": str(FIXTURES / "inbox.jsonl"),

@@ -18,6 +18,7 @@ READY = {
     "DATABASE_URL": "postgresql+psycopg://precedent@127.0.0.1/precedent",
     "SECRET_KEY": "a-long-random-secret",
     "VAULT_KEY": "another-long-random-secret",
+    "AUDIT_KEY": "a-third-long-random-secret",
 }
 
 
@@ -35,7 +36,8 @@ def test_when_production_runs_on_embedded_defaults_then_every_gap_is_listed() ->
         "  - PRECEDENT_BROKER_URL must be a redis:// or rediss:// URL\n"
         "  - PRECEDENT_DATABASE_URL must be a postgresql:// URL\n"
         "  - PRECEDENT_SECRET_KEY must be set to a long random value\n"
-        "  - PRECEDENT_VAULT_KEY must be set (it encrypts placeholder values)"
+        "  - PRECEDENT_VAULT_KEY must be set (it encrypts placeholder values)\n"
+        "  - PRECEDENT_AUDIT_KEY must be set (it keys the audit chain)"
     )
 
 
