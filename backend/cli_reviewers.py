@@ -68,12 +68,11 @@ def credential(
         ).first()
         if reviewer is None:
             raise NotFound(f"no reviewer with e-mail {email}")
-        review.add_credential(
+        added = review.add_credential(
             session, reviewer, domain, list(jurisdictions), licence_id, expires.date()
         )
-    click.echo(
-        f"{email} may now review {domain} in {', '.join(jurisdictions)} until {expires.date()}"
-    )
+        where = ", ".join(added.jurisdictions)
+    click.echo(f"{email} may now review {domain} in {where} until {expires.date()}")
 
 
 @reviewers.command("list")

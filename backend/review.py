@@ -20,6 +20,7 @@ from backend import audit, safety
 from backend.db import rows_changed
 from backend.drafting.verify import MARKER
 from backend.errors import Conflict, Forbidden, InputError, NotFound, Unauthorized
+from backend.gate import jurisdictions as vocabulary
 from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
 
 DOMAINS = ("legal", "medical", "financial", "insurance", "safety")
@@ -29,7 +30,13 @@ INSERTABLE = ("clear", "approved")
 
 
 def jurisdiction_covers(pattern: str, jurisdiction: str) -> bool:
-    """``US-*`` covers ``US-CA``; ``US-CA`` covers only itself; ``*`` covers everything."""
+    """``US-*`` covers ``US-CA``; ``US-CA`` covers only itself; ``*`` covers everything.
+
+    Both sides are compared in one vocabulary (``DE`` is ``EU-DE``), so rows stored before it
+    was enforced still match.
+    """
+    pattern = vocabulary.canonical(pattern) or pattern
+    jurisdiction = vocabulary.ticket_jurisdiction(jurisdiction)
     if pattern == "*" or pattern == jurisdiction:
         return True
     return pattern.endswith("-*") and jurisdiction.startswith(pattern[:-1])
@@ -76,7 +83,7 @@ def route(session: Session, draft: Draft, decision: dict[str, Any]) -> ReviewIte
         draft_id=draft.id,
         status="pending",
         domains=list(decision["domains"]),
-        jurisdiction=decision.get("jurisdiction") or "",
+        jurisdiction=vocabulary.ticket_jurisdiction(decision.get("jurisdiction") or ""),
     )
     session.add(item)
     session.flush()
@@ -334,6 +341,7 @@ def add_credential(
         raise InputError(f"unknown domain '{domain}'. Valid domains are: {', '.join(DOMAINS)}")
     if not jurisdictions:
         raise InputError("a credential needs at least one jurisdiction, e.g. US-CA or US-*")
+    jurisdictions = credential_jurisdictions(jurisdictions)
     credential = Credential(
         reviewer_id=reviewer.id,
         domain=domain,
@@ -357,6 +365,17 @@ def add_credential(
         },
     )
     return credential
+
+
+def credential_jurisdictions(codes: list[str]) -> list[str]:
+    """The codes in our form (``de`` → ``EU-DE``); an unknown one is refused, saying why."""
+    found = []
+    for code in codes:
+        ours = vocabulary.canonical(code)
+        if ours is None:
+            raise InputError(f"credential: {vocabulary.problem(code)}")
+        found.append(ours)
+    return list(dict.fromkeys(found))
 
 
 def reviewer_for_token(session: Session, token: str) -> Reviewer:

@@ -17,6 +17,7 @@ from typing import Any
 from backend.connectors import connectors
 from backend.connectors.folders import doc_files
 from backend.errors import ConfigError, InputError, TicketNotFound
+from backend.gate.jurisdictions import ticket_jurisdiction
 from backend.retrieval.chunking import Section, split_html, split_markdown
 from backend.types import (
     Article,
@@ -116,7 +117,7 @@ def _ticket(tenant: str, row: dict[str, Any], where: str) -> Ticket:
             body=str(row["body"]),
             comments=comments,
             requester=Requester(str(requester.get("name", "")), str(requester.get("email", ""))),
-            jurisdiction=str(row.get("jurisdiction") or ""),
+            jurisdiction=ticket_jurisdiction(str(row.get("jurisdiction") or "")),
             tags=tuple(row.get("tags") or ()),
             created_at=str(row.get("created_at") or ""),
         )

@@ -24,6 +24,7 @@ COUNTRIES = (
     "VN NG KE EG SA"
 ).split()
 REGIONS = {"US": US_STATES, "CA": CA_PROVINCES, "EU": EU_MEMBERS}
+ALIASES = {"UK": "GB"}  # common, though not ISO 3166-1
 
 FORMS = (
     "a country (GB, US, CA, AU, ...), a state or province (US-CA, CA-ON), "
@@ -42,19 +43,52 @@ def known() -> frozenset[str]:
 
 def problem(code: object) -> str | None:
     """Why ``code`` is not a jurisdiction a policy may name, or None when it is."""
-    if isinstance(code, str) and code in known():
+    if isinstance(code, str) and canonical(code) is not None:
         return None
-    message = f"unknown jurisdiction '{code}'. Valid forms are: {FORMS}"
-    close = difflib.get_close_matches(str(code).upper(), sorted(known()), n=3, cutoff=0.6)
+    text = str(code).strip()
+    what = f"unknown jurisdiction '{code}'" if text else "a jurisdiction must not be empty"
+    message = f"{what}. Valid forms are: {FORMS}"
+    close = _suggestions(text)
     return f"{message}. Did you mean: {', '.join(close)}?" if close else message
 
 
-def normalise(code: str) -> str:
-    """A ticket's jurisdiction in our form: ``de`` and ``DE`` become ``EU-DE``."""
+def _suggestions(text: str) -> list[str]:
+    """Close spellings; without a very close one, the country of an unlisted subdivision
+    comes first (``DE-BY``: ``EU-DE``)."""
+    codes = sorted(known())
+    close = difflib.get_close_matches(text.upper(), codes, n=3, cutoff=0.6)
+    strong = difflib.get_close_matches(text.upper(), codes, n=1, cutoff=0.8)
+    country = ticket_jurisdiction(text) if text and not strong else ""
+    return list(dict.fromkeys([country, *close] if country else close))[:3]
+
+
+def canonical(code: str) -> str | None:
+    """``code`` in our form, or None when it is not one: ``de`` → ``EU-DE``, ``uk`` → ``GB``.
+
+    Used for what policies and credentials name, which may be wildcards.
+    """
     code = code.strip().upper().replace("_", "-")
+    code = ALIASES.get(code, code)
     if code in EU_MEMBERS:
         return f"EU-{code}"
-    return code
+    return code if code in known() else None
+
+
+def ticket_jurisdiction(code: str) -> str:
+    """Where a ticket comes from, in our form; "" when unknown, so the strictest rules apply.
+
+    A subdivision we do not list counts as its country (``DE-BY`` → ``EU-DE``,
+    ``GB-SCT`` → ``GB``); a ticket is never a wildcard.
+    """
+    found = canonical(code)
+    if found is None and "-" in code.replace("_", "-"):
+        found = canonical(code.replace("_", "-").split("-")[0])
+    return "" if found is None or "*" in found else found
+
+
+def normalise(code: str) -> str:
+    """A ticket's jurisdiction in our form (see ``ticket_jurisdiction``)."""
+    return ticket_jurisdiction(code)
 
 
 def covers(pattern: str, jurisdiction: str) -> bool:
@@ -72,4 +106,6 @@ def covers(pattern: str, jurisdiction: str) -> bool:
 
 
 def covers_any(patterns: tuple[str, ...], jurisdiction: str) -> bool:
-    return any(covers(p, normalise(jurisdiction)) for p in patterns)
+    """``covers`` with both sides in our form (a policy may say ``DE`` for ``EU-DE``)."""
+    where = ticket_jurisdiction(jurisdiction)
+    return any(covers(canonical(p) or p, where) for p in patterns)

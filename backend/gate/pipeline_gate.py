@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from backend.gate import jurisdictions
 from backend.gate.decision import GateDecision, RuleHit, Span
 from backend.gate.store import Listener, PolicyStore
 from backend.redaction import RedactedText
@@ -38,7 +39,8 @@ class PolicyGate:
         ticket_vector: Vectors | None = None,
     ) -> dict[str, Any]:
         vectors = {"ticket": ticket_vector} if ticket_vector is not None else None
-        return decision_json(self.store.evaluate(ticket, draft, jurisdiction, vectors=vectors))
+        where = jurisdictions.ticket_jurisdiction(jurisdiction)  # DE → EU-DE on the review item
+        return decision_json(self.store.evaluate(ticket, draft, where, vectors=vectors))
 
 
 def decision_json(decision: GateDecision) -> dict[str, Any]:
