@@ -76,7 +76,7 @@ STREETS = (
     # Rua das Flores 212 · Piazza Sella 4 · ul. Polna 17
     (
         "eu-street",
-        rf"\b(?:\d{{1,6}}[ \t]+)?(?:{EU_PREFIX})[ \t]+(?:{WORD}[ \t]+){{0,3}}?{NUM}\b\.?",
+        rf"\b(?:\d{{1,6}},?[ \t]+)?(?:{EU_PREFIX})[ \t]+(?:{WORD}[ \t]+){{0,3}}?{NUM}\b\.?",
         0.6,
     ),
     # 4410 Bergweg 8: house number, name, number
@@ -109,7 +109,8 @@ STREETS = (
     # 4410 12 Lindholm Vale · 18 Rue de la Paix: numbers then a name with no suffix
     (
         "numbered-name",
-        rf"\b(?:\d{{3,6}}[ \t]+\d{{1,5}}(?:[ \t]+(?:{EU_PREFIX}))?|\d{{1,5}}[ \t]+(?:{EU_PREFIX}))"
+        rf"\b(?:\d{{3,6}}[ \t]+\d{{1,5}}(?:[ \t]+(?:{EU_PREFIX}))?"
+        rf"|\d{{1,5}},?[ \t]+(?:{EU_PREFIX}))"
         rf"(?:[ \t]+(?!{UNIT_WORD}\b)(?:{CAP}|(?:{PARTICLE})\b)){{1,5}}",
         0.5,
     ),
@@ -130,6 +131,7 @@ def _street_line(value: str) -> bool:
     )
 
 
+HOUSE = r"\d{1,6}(?:/\d{1,6})?[A-Za-z]?"  # 34 · 12b · 86/208 (unit / house)
 STREET_RULES = tuple(
     Rule(
         name,
@@ -138,6 +140,24 @@ STREET_RULES = tuple(
         check=_street_line if name == "street-before-unit" else None,
     )
     for name, rx, score in STREETS
+) + (
+    # "ship it to 6 Woods Siding", "New address: 34, Rattan Ganj": after a word that says an
+    # address follows, a house number and capitalised words are a street whatever its suffix
+    Rule(
+        "street-after-cue",
+        re.compile(
+            r"\b(?:(?:ship|send|deliver|post|mail|forward)(?:ped|ed|ing)?(?:[ \t]+[\w-]+){0,2}"
+            r"[ \t]+to|(?:live|living|lives|lived|reside|resides|moved)[ \t]+(?:at|to)|"
+            r"address(?:[ \t]+is)?[ \t]*:?)[ \t]+"
+            rf"(?P<street>{HOUSE},?(?:[ \t]+(?!{UNIT_WORD}\b)"
+            rf"(?:{CAP}|(?:{PARTICLE}|{EU_PREFIX})\b)){{1,4}}"
+            rf"|(?!{UNIT_WORD}\b){CAP}(?:[ \t]+(?:{CAP}|(?:{PARTICLE})\b)){{0,4}},?"
+            rf"[ \t]+{HOUSE}\b)",
+            re.IGNORECASE,
+        ),
+        0.6,
+        "street",
+    ),
 )
 # What may follow a street: a unit, then city / region / country / postcode parts.
 # a line may start with a quote or bullet mark ("> ", "• ", "* ") before the next part

@@ -25,14 +25,20 @@ import yaml
 from backend.errors import InputError
 
 ENTITIES = (
+    "BR_CPF",
+    "CA_SIN",
     "CREDIT_CARD",
     "DATE_TIME",
     "EMAIL_ADDRESS",
+    "ES_NIF",
     "IBAN_CODE",
+    "IN_AADHAAR",
+    "IN_PAN",
     "IP_ADDRESS",
     "LOCATION",
     "NRP",
     "PERSON",
+    "PERSONAL_ID",
     "PHONE_NUMBER",
     "UK_NINO",
     "URL",
@@ -40,6 +46,7 @@ ENTITIES = (
     "US_DRIVER_LICENSE",
     "US_PASSPORT",
     "US_SSN",
+    "USERNAME",
 )
 TOP_KEYS = ("allow_list", "entities", "protect", "tenants")
 ENTITY_KEYS = ("context", "threshold")

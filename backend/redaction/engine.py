@@ -30,6 +30,7 @@ from backend.redaction.addresses import AddressRecognizer
 from backend.redaction.config import RedactionConfig
 from backend.redaction.dates import CalendarDateRecognizer
 from backend.redaction.firstnames import FirstNameRecognizer
+from backend.redaction.identifiers import national_id_recognizers
 from backend.redaction.places import PlaceNameRecognizer
 from backend.redaction.recognizers import (
     LuhnCardRecognizer,
@@ -124,6 +125,7 @@ def recognizers(config: RedactionConfig) -> list[EntityRecognizer]:
         UsPassportRecognizer(),
         UkNinoRecognizer(),
         UsBankRecognizer(),
+        *national_id_recognizers(),
     ]
     for recognizer in found[1:]:  # not spaCy's: its entities share one context list
         words = [

@@ -20,6 +20,7 @@ from backend.errors import InputError
 from backend.redaction import KnownValue, RedactedText, redactors, seal
 from backend.redaction.config import RedactionConfig, load_config
 from backend.redaction.engine import build_analyzer, build_nlp_engine, plausible
+from backend.redaction.identifiers import beats_protection
 from backend.redaction.mentions import listed_names, repeated_names, speakers
 from backend.redaction.patterns import known_spans
 from backend.redaction.protection import (
@@ -32,6 +33,7 @@ from backend.redaction.protection import (
 from backend.redaction.recognizers import name_words
 from backend.redaction.titles import trim_titles
 from backend.redaction.vault import Vault
+from backend.redaction.words import not_a_name
 
 log = logging.getLogger(__name__)
 RELOAD_CHECK_SECONDS = 2.0
@@ -211,16 +213,29 @@ def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shiel
     note = ""
     if trimmed is not None:  # "Breeze Max": the product name stays, "Max" is redacted
         f, note = replace(f, start=trimmed[0], end=trimmed[1]), f" without '{trimmed[2]}'"
-    shield = covering(f.start, f.end, protected)
+    shield = None if beats_protection(f.rule) else covering(f.start, f.end, protected)
     if shield is not None:
         return _with(f, False, f"protected by rule '{shield.rule}'")
     if f.recognizer == "SpacyRecognizer" and not plausible(f.entity_type, text[f.start : f.end]):
         return _with(f, False, "implausible value for the entity")
+    common = _ordinary_words(f, text[f.start : f.end])
+    if common:
+        return _with(f, False, f"{common}, not a name")
     if f.rule == NEXT_LINE and not name_words(text[f.start : f.end]):
         return _with(f, False, "a next line that is not name words")
     if f.rule == NEXT_LINE and text[f.end : f.end + 1] == ":":  # "Maria Lopez\nPhone: …"
         return _with(f, False, "a field label on the next line")
     return _with(f, True, "kept" + note)
+
+
+def _ordinary_words(f: Finding, value: str) -> str:
+    # "Landlord", "Inhaler", "Ambien": what the model (or the census list) guessed is a
+    # common noun or a drug; a structured match or a cue rule is not second-guessed
+    if f.recognizer not in GUESSERS or f.entity_type not in NER_TYPES:
+        return ""
+    why = not_a_name(value)
+    # nationalities, religions and places are ordinary words too ("catholic", "reading")
+    return why if f.entity_type == "PERSON" or why == "a drug name" else ""
 
 
 def _other_mentions(text: str, findings: list[Finding]) -> list[Finding]:

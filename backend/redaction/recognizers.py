@@ -21,6 +21,8 @@ from presidio_analyzer.predefined_recognizers import (
     UrlRecognizer,
 )
 
+from backend.redaction.words import not_a_name
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -102,6 +104,12 @@ UPPER = r"(?-i:(?=[^\W\d_])(?=[^a-z]))"  # a letter that is not a-z, whatever th
 # a unit word ends a name: "Mrs. Jane Roe Suite 541" is a name, then an address
 NOT_IN_NAME = r"(?!(?:suite|apt|apartment|unit|flat|floor|room|building)\b)"
 NAME = rf"{UPPER}{NAME_WORD}(?:[ \t]+{NOT_IN_NAME}{UPPER}{NAME_WORD}){{0,2}}"
+NAME_PARTICLE = r"(?-i:da|das|de|del|della|der|di|do|dos|du|la|le|van|von|bin|ibn|al|ten|ter)"
+# a name a person signs with: "Francisco das Neves", "Pieter van der Berg"
+SIGNED = (
+    rf"{UPPER}{NAME_WORD}(?:[ \t]+(?:{NAME_PARTICLE}[ \t]+){{0,2}}{NOT_IN_NAME}{UPPER}{NAME_WORD})"
+    r"{0,2}"
+)
 NOT_NAMES = frozenset(
     """all team there everyone folks guys support sir madam sirs customer customers friend
     friends again both you y'all the a an and or but this that it my our your we i thanks
@@ -127,6 +135,16 @@ def looks_like_name(value: str) -> bool:
     return bool(words) and all(w.casefold() not in NOT_NAMES for w in words)
 
 
+def signed_name(value: str) -> bool:
+    """A sign-off's name ("Thanks, Dev"), not "Thanks, Team" nor "Thanks, Ambien"."""
+    return looks_like_name(value) and not_a_name(value) != "a drug name"
+
+
+def last_line_name(value: str) -> bool:
+    """A name alone on the last line, not a list item ("- Reset Password")."""
+    return looks_like_name(value) and not not_a_name(value)
+
+
 def _name_rule(name: str, pattern: str, score: float) -> Rule:
     flags = re.IGNORECASE | re.MULTILINE
     return Rule(name, re.compile(pattern, flags), score, "name", looks_like_name)
@@ -134,6 +152,10 @@ def _name_rule(name: str, pattern: str, score: float) -> Rule:
 
 TITLE = r"(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam)\.?"
 GREETING = r"(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)"
+# above the model's 0.85: of two equal spans Presidio keeps the surer, and a signed name
+# must not lose its surname to a place the gazetteer knows ("Paula Santiago")
+SIGNED_SCORE = 0.9
+DASH = r"(?:-{1,2}|–|—|~)"
 SIGN_OFF = (
     r"(?:thanks|thank you|many thanks|thanks again|regards|kind regards|best regards|"
     r"warm regards|best|cheers|sincerely|yours (?:truly|sincerely)|best wishes|br)"
@@ -158,7 +180,43 @@ class SupportNameRecognizer(RegexRecognizer):
         _name_rule(
             "signature",
             rf"^[ \t>]*{SIGN_OFF}[ \t]*[,.!]?[ \t]*\n+[ \t>]*(?P<name>{NAME})[ \t]*$",
-            0.7,
+            SIGNED_SCORE,
+        ),
+        # "Thanks, Priya" / "Cheers Dev Raghunathan" ending a line; "Thanks Anna, it works"
+        Rule(
+            "inline-sign-off",
+            re.compile(
+                rf"\b{SIGN_OFF}[ \t]*[,.!]?[ \t]+(?P<name>{SIGNED})"
+                r"(?:[ \t]*[.!]?[ \t]*$|[ \t]*,(?=[ \t]))",
+                re.IGNORECASE | re.MULTILINE,
+            ),
+            SIGNED_SCORE,
+            "name",
+            signed_name,
+        ),
+        # "… shows delivered. - Dev Raghunathan", or "— Ana Ruiz" as the last line
+        Rule(
+            "dash-sign-off",
+            re.compile(
+                rf"[.!?)][ \t]+{DASH}[ \t]*(?P<name>{SIGNED})[ \t]*$",
+                re.IGNORECASE | re.MULTILINE,
+            ),
+            SIGNED_SCORE,
+            "name",
+            signed_name,
+        ),
+        Rule(
+            "dash-sign-off",
+            re.compile(rf"^[ \t>]*{DASH}[ \t]*(?P<name>{SIGNED})[ \t]*\s*\Z", re.MULTILINE),
+            SIGNED_SCORE,
+            "name",
+            last_line_name,
+        ),
+        # a name on the line above a mobile mail footer
+        _name_rule(
+            "sent-from",
+            rf"^[ \t>]*(?P<name>{NAME})[ \t]*\n+[ \t>]*sent from my\b",
+            SIGNED_SCORE,
         ),
         # Pieter de Vries · Greetje ten Berge · Ludwig van der Meer
         _name_rule(
@@ -182,7 +240,9 @@ class SupportNameRecognizer(RegexRecognizer):
         _name_rule(
             "called",
             rf"\b(?:call(?:s|ed)? me|known as|goes by|"
-            rf"(?:change|correct|update) (?:it|the name) to|(?:it'?s|is|was) under)[ \t]+"
+            rf"(?:change|correct|update) (?:it|the name) to|(?:it'?s|is|was) under|"
+            rf"(?:order|booking|reservation|account|parcel|package|delivery|table)[ \t]+"
+            rf"(?:is[ \t]+)?under(?:[ \t]+the[ \t]+name)?)[ \t]+"
             rf"(?:{TITLE}[ \t]+)?(?P<name>{NAME})",
             0.6,
         ),
@@ -258,19 +318,29 @@ class SupportNameRecognizer(RegexRecognizer):
 
 
 PHONE_LABELS = "office|fax|mobile|cell|home|work|tel|phone|direct|main"
+EXTENSION = r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6})?"
 PHONE_SHAPE = re.compile(
-    r"(?<![\w+.-])(?:(?P<intl>\+|00)\d{1,3}[ .-]?(?:\(0\)[ .-]?)?)?"
-    r"(?:\(\d{1,5}\)[ .-]?)?(?:\d{2,5}(?:[ .-]\d{2,5}){0,5}|\d{10,13})"
+    r"(?<![\w+.-])(?:"
+    # international: "+44 7700 900587", "+44(0)115 4960914", "0049 30 1234567", "+919141777631"
+    r"(?:\+|00)\d{1,3}(?:[ .-]?\(0\))?(?:[ .-]?\(\d{1,5}\))?(?:[ .-]?\d{1,8}){1,6}"
+    r"|(?:\(\d{1,5}\)[ .-]?)?(?:\d{2,5}(?:[ .-]\d{2,5}){0,5}|\d{10,13})"
+    rf"){EXTENSION}"
     # not inside a longer token, but "555 0142-Office" in a signature is a phone and a label
-    rf"(?!\w|\.\d|-(?!(?i:{PHONE_LABELS})\b))"
+    rf"(?!\w|\.\d|-(?!(?i:{PHONE_LABELS})\b))",
+    re.IGNORECASE,
 )
+# 123-45-6789 is the shape of a US social security number, not of a phone
+SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
 DATE_SHAPE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 
 
 def phone_ok(value: str) -> bool:
-    digits = sum(ch.isdigit() for ch in value)
-    separated = any(sep in value for sep in " .-()") or value.startswith("+")
-    if DATE_SHAPE.match(value) or re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", value):
+    number = re.sub(r"(?i)[ \t]*(?:x|ext\.?|extension)[ \t]*\d+$", "", value)
+    digits = sum(ch.isdigit() for ch in number)
+    separated = any(sep in number for sep in " .-()") or number.startswith(("+", "00"))
+    if DATE_SHAPE.match(number) or re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", number):
+        return False
+    if SSN_SHAPE.fullmatch(number):
         return False
     return 7 <= digits <= 15 and (separated or digits >= 10)
 
@@ -349,7 +419,12 @@ class RegionPhoneRecognizer(PhoneRecognizer):
             return []
         # Presidio's matcher reads no NLP artifacts; its signature just says it needs them.
         results = super().analyze(text, entities, nlp_artifacts)  # type: ignore[arg-type]
-        return [r for r in results if SEVEN_DIGITS.search(text[r.start : r.end])]
+        return [
+            r
+            for r in results
+            if SEVEN_DIGITS.search(text[r.start : r.end])
+            and not SSN_SHAPE.fullmatch(text[r.start : r.end])
+        ]
 
 
 # any separators but letters and line breaks: "212–736–5000" with en dashes is a phone too
@@ -369,7 +444,10 @@ class LuhnCardRecognizer(RegexRecognizer):
     CONTEXT = ("card", "credit", "debit", "visa", "mastercard", "amex", "cc", "maestro")
     RULES = (
         Rule(
-            "card", re.compile(r"(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\w-]|\.\d)"), 0.5, check=luhn_ok
+            "card",
+            re.compile(r"(?<![\w.+-])\d(?:[ -]?\d){11,18}(?![\w-]|\.\d)"),
+            0.5,
+            check=luhn_ok,
         ),
     )
 

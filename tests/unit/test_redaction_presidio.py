@@ -379,9 +379,10 @@ tenants:
     [
         (
             "entities:\n  PHONE: {threshold: 0.4}\n",
-            "redaction.yaml:2:3: unknown entity 'PHONE'. Valid entities are: CREDIT_CARD, "
-            "DATE_TIME, EMAIL_ADDRESS, IBAN_CODE, IP_ADDRESS, LOCATION, NRP, PERSON, PHONE_NUMBER, "
-            "UK_NINO, URL, US_BANK_NUMBER, US_DRIVER_LICENSE, US_PASSPORT, US_SSN",
+            "redaction.yaml:2:3: unknown entity 'PHONE'. Valid entities are: BR_CPF, CA_SIN, "
+            "CREDIT_CARD, DATE_TIME, EMAIL_ADDRESS, ES_NIF, IBAN_CODE, IN_AADHAAR, IN_PAN, "
+            "IP_ADDRESS, LOCATION, NRP, PERSON, PERSONAL_ID, PHONE_NUMBER, UK_NINO, URL, USERNAME, "
+            "US_BANK_NUMBER, US_DRIVER_LICENSE, US_PASSPORT, US_SSN",
         ),
         (
             "entities:\n  PERSON: {treshold: 0.4}\n",
