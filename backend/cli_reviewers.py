@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import click
+from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from backend import review
+from backend import review, review_tokens
 from backend.db import db
 from backend.drafts import ensure_tenant
 from backend.errors import NotFound
@@ -19,8 +21,14 @@ def reviewers() -> None:
     """Manage credentialed reviewers (lawyers, clinicians, advisers, licensed agents)."""
 
 
+def app() -> Flask:
+    from backend import cli
+
+    return cli.app()
+
+
 def _context() -> str:
-    from backend.cli import app, upgrade_database
+    from backend.cli import upgrade_database
 
     upgrade_database()
     return str(app().config["DEFAULT_TENANT"])
@@ -62,12 +70,7 @@ def credential(
     """Record a reviewer's licence for one domain in some jurisdictions."""
     slug = _context()
     with db.session() as session:
-        tenant = ensure_tenant(session, slug)
-        reviewer = session.scalars(
-            select(Reviewer).where(Reviewer.tenant_id == tenant.id, Reviewer.email == email.lower())
-        ).first()
-        if reviewer is None:
-            raise NotFound(f"no reviewer with e-mail {email}")
+        reviewer = _reviewer(session, slug, email)
         added = review.add_credential(
             session, reviewer, domain, list(jurisdictions), licence_id, expires.date()
         )
@@ -75,16 +78,53 @@ def credential(
     click.echo(f"{email} may now review {domain} in {where} until {expires.date()}")
 
 
+@reviewers.command("rotate")
+@click.argument("email")
+def rotate(email: str) -> None:
+    """Give a reviewer a new access token (printed once); the old one stops working now."""
+    slug = _context()
+    with db.session() as session:
+        token = review_tokens.rotate(session, _reviewer(session, slug, email))
+    days = app().config["REVIEWER_TOKEN_DAYS"]
+    click.echo(f"new access token for {email} (valid {days} days; the old one no longer works):")
+    click.echo(token)
+
+
+@reviewers.command("revoke")
+@click.argument("email")
+def revoke(email: str) -> None:
+    """Revoke a reviewer's access token now; 'rotate' gives them a new one."""
+    slug = _context()
+    with db.session() as session:
+        review_tokens.revoke(session, _reviewer(session, slug, email))
+    click.echo(f"{email}'s access token is revoked; 'precedent reviewers rotate' issues a new one")
+
+
+def _reviewer(session: Session, slug: str, email: str) -> Reviewer:
+    tenant = ensure_tenant(session, slug)
+    reviewer = session.scalars(
+        select(Reviewer).where(Reviewer.tenant_id == tenant.id, Reviewer.email == email.lower())
+    ).first()
+    if reviewer is None:
+        raise NotFound(f"no reviewer with e-mail {email}")
+    return reviewer
+
+
 @reviewers.command("list")
 def list_reviewers() -> None:
-    """List reviewers with their credentials; expired licences are marked."""
+    """List reviewers with their credentials and token expiry; expired ones are marked."""
     slug = _context()
     today = date.today()
+    lifetime = timedelta(days=int(app().config["REVIEWER_TOKEN_DAYS"]))
     with db.session() as session:
         tenant = ensure_tenant(session, slug)
         rows = session.scalars(select(Reviewer).where(Reviewer.tenant_id == tenant.id)).all()
         for reviewer in rows:
-            click.echo(f"{reviewer.id}  {reviewer.name} <{reviewer.email}>")
+            ends = review_tokens.expires(reviewer, lifetime).date()
+            state = "  EXPIRED" if ends < today else ""
+            click.echo(
+                f"{reviewer.id}  {reviewer.name} <{reviewer.email}>  token until {ends}{state}"
+            )
             for c in reviewer.credentials:
                 expired = "  EXPIRED" if c.expires_on < today else ""
                 click.echo(

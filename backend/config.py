@@ -12,6 +12,7 @@ from backend import production, safety
 from backend.errors import ConfigError
 
 ENV_PREFIX = "PRECEDENT_"
+RENEW_MINUTES = 10  # how often the sidebar renews its app token (backend/static/zendesk.js)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,12 @@ SETTINGS: dict[str, Setting] = {
         str, "", 'per-tenant safety instructions, JSON: {"tenant": "instruction", ...}'
     ),
     "ADMIN_TOKEN": Setting(str, "", "bearer token for /api/v1/admin; empty disables it"),
+    "REVIEWER_TOKEN_DAYS": Setting(
+        int, 90, "days a reviewer's access token is valid ('precedent reviewers rotate' renews)"
+    ),
+    "APP_TOKEN_MINUTES": Setting(
+        int, 15, "minutes a sidebar app token is valid; the page renews it while it is open"
+    ),
     "MAX_CONTENT_LENGTH": Setting(
         int, 1024 * 1024, "largest request body in bytes; bigger ones get 413 unread"
     ),
@@ -148,9 +155,16 @@ def validate(config: dict[str, Any]) -> None:
         "EMBED_DIMENSIONS",
         "RERANK_CANDIDATES",
         "MAX_CONTENT_LENGTH",
+        "REVIEWER_TOKEN_DAYS",
     ):
         if config[name] < 1:
             raise ConfigError(f"{ENV_PREFIX}{name} must be at least 1, got {config[name]}")
+    if config["APP_TOKEN_MINUTES"] <= RENEW_MINUTES:
+        minutes = config["APP_TOKEN_MINUTES"]
+        raise ConfigError(
+            f"{ENV_PREFIX}APP_TOKEN_MINUTES must be more than {RENEW_MINUTES} (the sidebar "
+            f"renews its token every {RENEW_MINUTES} minutes), got {minutes}"
+        )
     if config["AUDIT_CHECKPOINT_EVERY"] < 0:
         every = config["AUDIT_CHECKPOINT_EVERY"]
         raise ConfigError(

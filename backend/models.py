@@ -116,6 +116,8 @@ class Reviewer(Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the token expires REVIEWER_TOKEN_DAYS after this; None: issued before expiry existed
+    token_issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     credentials: Mapped[list[Credential]] = relationship(

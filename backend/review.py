@@ -8,8 +8,6 @@ approved; each refused attempt is recorded as a possible gate bypass.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,9 +17,11 @@ from sqlalchemy.orm import Session
 from backend import audit, safety
 from backend.db import rows_changed
 from backend.drafting.verify import MARKER
-from backend.errors import Conflict, Forbidden, InputError, NotFound, Unauthorized
+from backend.errors import Conflict, Forbidden, InputError, NotFound
 from backend.gate import jurisdictions as vocabulary
 from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
+from backend.review_tokens import new_token
+from backend.review_tokens import reviewer_for_token as reviewer_for_token  # callers' name
 
 DOMAINS = ("legal", "medical", "financial", "insurance", "safety")
 ACTIONS = ("approve", "edit_and_approve", "reject")
@@ -308,12 +308,13 @@ def reviewer_names(session: Session, draft: Draft) -> list[str]:
 
 def add_reviewer(session: Session, tenant_id: int, name: str, email: str) -> tuple[Reviewer, str]:
     """Returns the reviewer and their access token, shown once and stored only as a hash."""
-    token = secrets.token_urlsafe(24)
+    token, token_hash = new_token()
     reviewer = Reviewer(
         tenant_id=tenant_id,
         name=name,
         email=email.lower(),
-        token_hash=hash_token(token),
+        token_hash=token_hash,
+        token_issued_at=utcnow(),
         active=True,
     )
     session.add(reviewer)
@@ -376,19 +377,6 @@ def credential_jurisdictions(codes: list[str]) -> list[str]:
             raise InputError(f"credential: {vocabulary.problem(code)}")
         found.append(ours)
     return list(dict.fromkeys(found))
-
-
-def reviewer_for_token(session: Session, token: str) -> Reviewer:
-    reviewer = session.scalars(
-        select(Reviewer).where(Reviewer.token_hash == hash_token(token))
-    ).first()
-    if reviewer is None or not reviewer.active:
-        raise Unauthorized("unknown or deactivated reviewer token")
-    return reviewer
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def item_for(session: Session, reviewer: Reviewer, item_id: int) -> ReviewItem:

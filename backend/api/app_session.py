@@ -39,12 +39,19 @@ def renew_token() -> Response:
     if identity.via != "app_token" or identity.agent is None:
         raise InputError("only an app token (the Zendesk sidebar page's) can be renewed")
     _check_renewable(identity)
-    secret = str(current_app.config["SECRET_KEY"])
-    token = app_tokens.issue(secret, identity.tenant, identity.agent, auth_time=identity.auth_time)
+    secret, ttl = str(current_app.config["SECRET_KEY"]), app_token_seconds()
+    token = app_tokens.issue(
+        secret, identity.tenant, identity.agent, ttl=ttl, auth_time=identity.auth_time
+    )
     with db.session() as session:
         tenant = ensure_tenant(session, identity.tenant)
         audit.record(session, tenant.id, identity.actor, "app.token_renewed", identity.actor, {})
-    return jsonify(token=token, expires_in=app_tokens.DEFAULT_TTL_SECONDS)
+    return jsonify(token=token, expires_in=ttl)
+
+
+def app_token_seconds() -> int:
+    """An app token's lifetime (PRECEDENT_APP_TOKEN_MINUTES)."""
+    return int(current_app.config["APP_TOKEN_MINUTES"]) * 60
 
 
 def _check_renewable(identity: Identity) -> None:

@@ -47,7 +47,10 @@ def zendesk_signed_sidebar() -> ResponseReturnValue:
         return _refused(exc.tenant, exc.message)
     agent = signed.claims.user_id or "unknown"
     try:
-        token = app_tokens.issue(str(current_app.config["SECRET_KEY"]), signed.tenant, agent)
+        ttl = int(current_app.config["APP_TOKEN_MINUTES"]) * 60
+        token = app_tokens.issue(
+            str(current_app.config["SECRET_KEY"]), signed.tenant, agent, ttl=ttl
+        )
     except ConfigError as exc:  # the server still runs on the development secret
         return _refused(signed.tenant, exc.message)
     with db.session() as session:

@@ -6,7 +6,7 @@ of who may decide what happens here on the server.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -30,7 +30,8 @@ def bearer_token() -> str:
 
 
 def current_reviewer(session: Session) -> Reviewer:
-    return review.reviewer_for_token(session, bearer_token())
+    lifetime = timedelta(days=int(current_app.config["REVIEWER_TOKEN_DAYS"]))
+    return review.reviewer_for_token(session, bearer_token(), lifetime)
 
 
 @bp.get("")
