@@ -60,7 +60,7 @@ class FilesConnector:
         for ticket in self._read(tenant):
             if ticket.id == ticket_id:
                 return ticket
-        raise TicketNotFound(f"ticket '{ticket_id}' was not found in {self._inbox}")
+        raise TicketNotFound(f"ticket '{ticket_id}' was not found in {self._inbox.name}")
 
     def list_open_tickets(self, tenant: str, limit: int = 100) -> list[Ticket]:
         return list(self._read(tenant))[:limit]
@@ -71,9 +71,9 @@ class FilesConnector:
         ``{"organization": "…", "plan": "…", "fields": {…}, "recent_tickets": [{"id",
         "subject", "status", "created_at"}]}`` — what a helpdesk would know about the requester.
         """
-        for number, row in jsonl_rows(self._inbox):
+        for number, row in jsonl_rows(self._inbox, self._inbox.name):
             if str(row.get("id")) == ticket.id and isinstance(row.get("customer"), dict):
-                return _customer(row["customer"], ticket, f"{self._inbox}:{number}")
+                return _customer(row["customer"], ticket, f"{self._inbox.name}:{number}")
         return None
 
     def resolved_tickets(
@@ -95,10 +95,12 @@ class FilesConnector:
             handle.write(json.dumps(note) + "\n")
 
     def _read(self, tenant: str) -> Iterator[Ticket]:
+        # Messages may reach API clients: they name the file, never the server's folders.
+        name = self._inbox.name
         if not self._inbox.exists() or self._inbox.is_dir():
-            raise ConfigError(f"open-tickets file not found: {self._inbox} (PRECEDENT_FILES_INBOX)")
-        for number, row in jsonl_rows(self._inbox):
-            yield _ticket(tenant, row, f"{self._inbox}:{number}")
+            raise ConfigError(f"open-tickets file not found: {name} (PRECEDENT_FILES_INBOX)")
+        for number, row in jsonl_rows(self._inbox, name):
+            yield _ticket(tenant, row, f"{name}:{number}")
 
 
 def _ticket(tenant: str, row: dict[str, Any], where: str) -> Ticket:
@@ -197,12 +199,14 @@ def _export_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise InputError(f"{path}: unsupported file type '{path.suffix}'; use .csv or .jsonl")
 
 
-def jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line; errors name the file and line."""
+def jsonl_rows(path: Path, label: str = "") -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line; errors name the file (``label`` if
+    given: a server's file is named without its folder) and line."""
+    label = label or str(path)
     try:
         handle = path.open(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"file not found: {path}") from None
+        raise InputError(f"file not found: {label}") from None
     with handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -210,9 +214,9 @@ def jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+                raise InputError(f"{label}:{number}: not valid JSON ({exc.msg})") from None
             if not isinstance(row, dict):
-                raise InputError(f"{path}:{number}: expected a JSON object per line")
+                raise InputError(f"{label}:{number}: expected a JSON object per line")
             yield number, row
 
 

@@ -41,6 +41,8 @@ COMMANDS = [
     ["reviewers", "add"],
     ["reviewers", "credential"],
     ["reviewers", "list"],
+    ["reviewers", "rotate"],
+    ["reviewers", "revoke"],
     ["policies"],
     ["policies", "check"],
     ["policies", "test"],
@@ -96,7 +98,7 @@ def test_when_ingesting_then_a_summary_is_shown(run, tmp_path: Path) -> None:  #
         (["ingest", "docs", "no-such-folder"], "Error: folder not found: no-such-folder\n"),
         (
             ["draft", "TW-404"],
-            f"Error: ticket 'TW-404' was not found in {FIXTURES / 'inbox.jsonl'}\n",
+            "Error: ticket 'TW-404' was not found in inbox.jsonl\n",
         ),
     ],
 )

@@ -163,8 +163,25 @@ def test_when_a_ticket_is_unknown_then_it_is_not_found() -> None:
 
 
 def test_when_the_inbox_file_is_missing_then_the_setting_is_named(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="PRECEDENT_FILES_INBOX"):
+    with pytest.raises(ConfigError) as error:
         FilesConnector(str(tmp_path / "none.jsonl")).get_ticket("demo", "N-1")
+    assert error.value.message == "open-tickets file not found: none.jsonl (PRECEDENT_FILES_INBOX)"
+
+
+def test_when_the_inbox_is_unreadable_then_messages_name_the_file_not_its_folder(
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "inbox.jsonl"
+    inbox.write_text('{"id": "N-1", "body": "hi"}\nnot json\n')
+    files = FilesConnector(str(inbox))
+    with pytest.raises(InputError) as error:
+        files.get_ticket("demo", "N-9")
+    assert error.value.message == "inbox.jsonl:2: not valid JSON (Expecting value)"
+    inbox.write_text('{"id": "N-1", "body": "hi"}\n')
+    with pytest.raises(TicketNotFound) as missing:
+        files.get_ticket("demo", "N-9")
+    assert missing.value.message == "ticket 'N-9' was not found in inbox.jsonl"
+    assert str(tmp_path) not in error.value.message + missing.value.message
 
 
 def inbox_with_customer(tmp_path: Path, customer: object) -> FilesConnector:
@@ -200,7 +217,7 @@ def test_when_a_customer_object_is_malformed_then_the_error_names_the_line(
     files = inbox_with_customer(tmp_path, {"recent_tickets": [{"subject": "no id"}]})
     with pytest.raises(InputError) as error:
         files.customer_context("demo", files.get_ticket("demo", "N-1"))
-    assert error.value.message.startswith(f"{tmp_path / 'inbox.jsonl'}:1: 'customer' is malformed")
+    assert error.value.message.startswith("inbox.jsonl:1: 'customer' is malformed")
 
 
 def test_an_export_file_has_no_customer_context_history_or_articles() -> None:
