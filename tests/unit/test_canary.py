@@ -14,7 +14,7 @@ from flask import Flask
 
 from backend import create_app, migrate, pipeline, services
 from backend.connectors.files import read_doc_folder, read_ticket_export
-from backend.redaction import RedactedText
+from backend.redaction import RedactedText, Vault
 from backend.redaction.presidio import PresidioRedactor
 from backend.retrieval.ingest import doc_records, ingest, ticket_records
 from backend.types import DraftText, Source
@@ -115,3 +115,20 @@ def test_when_a_doc_heading_names_a_person_then_the_index_title_holds_placeholde
         for part in CANARIES[kind].split():
             assert part not in titles, f"{kind} part {part!r} is in an index title"
     assert "<PERSON>" in titles and "<EMAIL_ADDRESS>" in titles
+
+
+def test_when_the_generated_canary_corpus_is_redacted_then_no_value_leaks_and_no_id_is_lost() -> (
+    None
+):
+    from benchmarks import canary
+
+    cases = canary.corpus()
+    assert sum(len(c.values) for c in cases) >= 400 and sum(len(c.ids) for c in cases) >= 300
+    assert len({c.kind for c in cases}) >= 14 and len({c.locale for c in cases}) >= 8
+    redactor = PresidioRedactor(Path(__file__).resolve().parents[2] / "policies/redaction.yaml")
+    leaks, lost = [], []
+    for case in cases:
+        redacted = redactor.redact(case.text, Vault()).text
+        leaks += [(case.kind, case.locale, v) for v in case.values if canary.leaked(v, redacted)]
+        lost += [(case.kind, i) for i in case.ids if i not in redacted]
+    assert leaks == [] and lost == []
