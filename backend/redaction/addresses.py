@@ -131,6 +131,7 @@ def _street_line(value: str) -> bool:
     )
 
 
+CUED_STREET = "street-after-cue"
 HOUSE = r"\d{1,6}(?:/\d{1,6})?[A-Za-z]?"  # 34 · 12b · 86/208 (unit / house)
 STREET_RULES = tuple(
     Rule(
@@ -144,7 +145,7 @@ STREET_RULES = tuple(
     # "ship it to 6 Woods Siding", "New address: 34, Rattan Ganj": after a word that says an
     # address follows, a house number and capitalised words are a street whatever its suffix
     Rule(
-        "street-after-cue",
+        CUED_STREET,
         re.compile(
             r"\b(?:(?:ship|send|deliver|post|mail|forward)(?:ped|ed|ing)?(?:[ \t]+[\w-]+){0,2}"
             r"[ \t]+to|(?:live|living|lives|lived|reside|resides|moved)[ \t]+(?:at|to)|"
@@ -215,7 +216,7 @@ class AddressRecognizer(RegexRecognizer):
     def spans(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         taken: list[tuple[int, int]] = []
         for start, end, score, rule in sorted(
-            super().spans(text), key=lambda s: (s[0], -s[2], -s[1])
+            _shaped_first(list(super().spans(text))), key=lambda s: (s[0], -s[2], -s[1])
         ):
             if any(a <= start < b for a, b in taken) or UNIT_BEFORE.search(
                 text, max(0, start - 20), start
@@ -234,6 +235,19 @@ class AddressRecognizer(RegexRecognizer):
             taken.append((start, parts[-1][1]))
             for part_start, part_end in _group(text, parts):
                 yield part_start, part_end, score, rule
+
+
+def _shaped_first(
+    found: list[tuple[int, int, float, str]],
+) -> list[tuple[int, int, float, str]]:
+    # a street the cue rule found counts only where no street shape matched: the shapes know
+    # where a street ends, the cue rule only where it starts
+    shaped = [s for s in found if s[3] != CUED_STREET]
+    return shaped + [
+        s
+        for s in found
+        if s[3] == CUED_STREET and not any(a < s[1] and s[0] < b for a, b, _, _ in shaped)
+    ]
 
 
 def _street_parts(text: str, start: int, end: int, rule: str) -> list[tuple[int, int]]:

@@ -221,7 +221,7 @@ USER_CUE = (
 def username_ok(value: str) -> bool:
     """Not an ordinary word: "my username is locked" says nothing about who."""
     bare = value.lstrip("@").rstrip(".")
-    if len(bare) < 3 or bare.casefold() in STOP_WORDS:
+    if len(bare) < 3 or bare.casefold() in STOP_WORDS or not any(c.isalpha() for c in bare):
         return False
     plain = bare.isalpha() and (bare.islower() or bare.istitle())
     return not (plain and common_word(bare.casefold()))
@@ -236,7 +236,7 @@ class UsernameRecognizer(RegexRecognizer):
         Rule(
             f"{CUED}username",
             re.compile(
-                rf"\b{USER_CUE}\b[ \t]*(?:is|was|:|=|-)?[ \t]*[\"'“‘]?"
+                rf"(?<![\w-]){USER_CUE}\b[ \t]*(?:is|was|:|=|[ \t]-)?[ \t]*[\"'“‘]?"
                 r"(?P<user>@?[^\W_][\w.-]{1,38}[^\W_]|@?[^\W_]{3})(?![\w@])",
                 re.IGNORECASE,
             ),
