@@ -1,4 +1,4 @@
-"""``precedent policies check|test`` and ``precedent gate eval``.
+"""``precedent policies check|test`` and ``precedent gate eval|train``.
 
 Registered on the main command with ``cli.add_command(policies)`` and
 ``cli.add_command(gate)``; both groups also turn our errors into one ``Error:`` line on
@@ -30,6 +30,7 @@ from backend.gate.policyset import (
 )
 from backend.gate.schema import PolicyError
 from backend.gate.status import missing_domains
+from backend.gate.training.cli import train_command
 from backend.redaction import RedactedText, Vault
 
 
@@ -129,6 +130,9 @@ def policies_test(directory: Path | None) -> None:
 @click.group(cls=Group)
 def gate() -> None:
     """Run the compliance gate over tickets and drafts."""
+
+
+gate.add_command(train_command)
 
 
 @gate.command("eval")

@@ -36,7 +36,10 @@ class GateDecision:
     ``policy_versions`` maps each loaded policy's name to the content hash of its file and
     example files, so an audit record says exactly which rules decided. ``held`` says why a
     domain is gated whatever the text says ("policy for legal is missing: ..."): a required
-    policy that is not in force fails closed.
+    policy that is not in force fails closed. ``languages`` maps each text judged
+    ("ticket", "draft") to the language detected in it (absent: too short to tell), and
+    ``notes`` are what the agent should know about the decision itself (a language the
+    policies were not measured on, under ``unsupported_language: warn``).
     """
 
     domains: tuple[str, ...]
@@ -44,6 +47,8 @@ class GateDecision:
     jurisdiction: str
     policy_versions: dict[str, str] = field(default_factory=dict)
     held: tuple[str, ...] = ()
+    languages: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     @property
     def gated(self) -> bool:
@@ -58,4 +63,6 @@ class GateDecision:
             "jurisdiction": self.jurisdiction,
             "policy_versions": dict(self.policy_versions),
             "held": list(self.held),
+            "languages": dict(self.languages),
+            "notes": list(self.notes),
         }

@@ -17,6 +17,7 @@ from backend.gate.decision import GateDecision, RuleHit, Span
 from backend.gate.policy import Policy
 from backend.gate.policyset import PolicySet
 from backend.gate.rules import Rule, Text
+from backend.gate.unsupported import language_hits, languages_of
 from backend.redaction import RedactedText
 from backend.retrieval import Embedder, Vectors
 
@@ -36,11 +37,24 @@ def evaluate(
     ``"draft"`` embeddings the caller already computed with the same embedder.
     """
     texts = _texts(ticket, draft, vectors or {}, policies.embedder)
+    applicable = policies.applicable(jurisdiction)
     hits: list[RuleHit] = []
-    for policy in policies.applicable(jurisdiction):
+    for policy in applicable:
         hits += _policy_hits(policy, texts, jurisdiction)
+    languages = languages_of(texts)
+    flagged = {span.source for hit in hits for span in hit.spans}
+    held, notes = language_hits(applicable, texts, languages, flagged)
+    hits += held
     domains = tuple(sorted({hit.domain for hit in hits}))
-    return GateDecision(domains, tuple(hits), jurisdiction, policies.versions())
+    detected = {source: found.code for source, found in languages.items() if found}
+    return GateDecision(
+        domains,
+        tuple(hits),
+        jurisdiction,
+        policies.versions(),
+        languages=detected,
+        notes=tuple(notes),
+    )
 
 
 def _texts(
@@ -82,7 +96,7 @@ def _applies(rule: Rule, jurisdiction: str) -> bool:
 
 
 def _rule_hit(policy: Policy, rule: Rule, texts: list[Text]) -> list[RuleHit]:
-    spans, score = [], None
+    spans, score, details = [], None, []
     for text in texts:
         if not rule.reads_source(text.source):
             continue
@@ -91,6 +105,8 @@ def _rule_hit(policy: Policy, rule: Rule, texts: list[Text]) -> list[RuleHit]:
                 Span(text.source, found.start, found.end, text.value[found.start : found.end])
             )
             score = found.score if found.score is not None else score
+            details += [found.detail] if found.detail else []
     if not spans:
         return []
-    return [RuleHit(policy.name, policy.domain, rule.id, rule.type, tuple(spans), score)]
+    detail = "; ".join(details) or None
+    return [RuleHit(policy.name, policy.domain, rule.id, rule.type, tuple(spans), score, detail)]

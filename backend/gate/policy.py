@@ -17,13 +17,23 @@ from typing import Any
 
 import yaml
 
-from backend.gate import examples_schema, jurisdictions, marked
+from backend.gate import examples_schema, jurisdictions, language, marked
 from backend.gate.examples_schema import EXAMPLES, Example, read_examples
 from backend.gate.marked import MarkedList, MarkedMap, Where
 from backend.gate.rules import COMMON, LoadContext, Rule, rule_types
 from backend.gate.schema import Field, PolicyError, Problem, check, describe
 
 DOMAINS = ("financial", "insurance", "legal", "medical", "safety")
+
+
+UNSUPPORTED = ("review", "warn")
+
+
+def language_problem(code: Any) -> str | None:
+    if code in language.NAMES:
+        return None
+    valid = ", ".join(sorted(language.NAMES))
+    return f"unknown language '{code}'. Valid codes (ISO 639-1) are: {valid}"
 
 
 def _scalar(value: Any) -> str | None:
@@ -38,6 +48,8 @@ POLICY_SCHEMA = {
     "description": Field(str),
     "jurisdictions": Field(list, required=True, item=str, check=jurisdictions.problem),
     "rules": Field(list, required=True, item=dict),
+    "languages": Field(list, item=str, check=language_problem),
+    "unsupported_language": Field(str, choices=UNSUPPORTED),
     "examples": EXAMPLES,
 }
 
@@ -56,12 +68,16 @@ class Policy:
     rules: tuple[Rule, ...]
     should_flag: tuple[Example, ...]
     should_pass: tuple[Example, ...]
+    # The languages this policy was measured on; a text in another is reviewed or warned of.
+    languages: tuple[str, ...] = ("en",)
+    unsupported_language: str = "review"
 
 
 def load_policy(path: Path, context: LoadContext) -> Policy:
     """Load and validate one policy file; raises ``PolicyError`` listing every problem."""
     data = _structure(path)
     problems = check(data, POLICY_SCHEMA) + examples_schema.problems(data.get("examples"))
+    context.domain = data.get("domain") if isinstance(data.get("domain"), str) else None
     rules = _rules(data.get("rules"), context, problems)
     if problems:
         raise PolicyError([p.render(str(path)) for p in sorted(problems, key=_position)])
@@ -77,6 +93,8 @@ def load_policy(path: Path, context: LoadContext) -> Policy:
         rules=tuple(rules),
         should_flag=flag,
         should_pass=passing,
+        languages=tuple(data.get("languages", ("en",))),
+        unsupported_language=data.get("unsupported_language", "review"),
     )
 
 

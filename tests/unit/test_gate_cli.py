@@ -151,7 +151,9 @@ def test_when_inputs_carry_expected_then_eval_prints_decisions_and_a_summary(  #
         ("2", []),
         ("3", ["medical"]),
     ]
-    assert {"policy": "legal", "rule": "legal-citations", "domain": "legal"} in output[0]["rules"]
+    assert {"policy": "legal", "rule": "asks-what-the-law-allows", "domain": "legal"} in output[0][
+        "rules"
+    ]
     summary = output[3]["summary"]
     assert summary["legal"] == {"precision": 1.0, "recall": 1.0, "tp": 1, "fp": 0, "fn": 0}
     assert summary["medical"] == {"precision": 0.0, "recall": None, "tp": 0, "fp": 1, "fn": 0}

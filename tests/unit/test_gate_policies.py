@@ -94,7 +94,7 @@ def test_when_a_rule_type_is_unknown_then_the_valid_types_are_listed(tmp_path: P
     path = write(tmp_path, "  - id: words\n    type: term\n    terms: [premium]\n")
     assert problems(path) == [
         f"{path}:7:11 rule 'words': unknown rule type 'term'. "
-        "Valid types are: advice, asking, entities, regex, similarity, terms"
+        "Valid types are: advice, asking, classifier, entities, regex, similarity, terms"
     ]
 
 

@@ -33,6 +33,7 @@ def docstring_example(name: str) -> dict[str, Any]:
 
 def policy_with(tmp_path: Path, loader: Loader, rules: list[dict[str, Any]]) -> PolicySet:
     shutil.copytree(POLICIES / "examples", tmp_path / "examples", dirs_exist_ok=True)
+    shutil.copytree(POLICIES / "models", tmp_path / "models", dirs_exist_ok=True)
     head = {"version": 1, "owner": "o", "domain": "legal", "jurisdictions": ["*"]}
     path = tmp_path / "legal.yaml"
     path.write_text(yaml.safe_dump({**head, "rules": rules}), encoding="utf-8")

@@ -42,11 +42,12 @@ WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 @dataclass(frozen=True)
 class Found:
-    """A match inside one text: character offsets and an optional score."""
+    """A match inside one text: character offsets, an optional score and why it matched."""
 
     start: int
     end: int
     score: float | None = None
+    detail: str | None = None
 
 
 class Text:
@@ -101,6 +102,11 @@ class Text:
             self._vector = self._embedded(self.redacted)
         return np.asarray(self._vector, dtype=np.float32).reshape(-1)
 
+    def without(self, pattern: re.Pattern[str]) -> Text:
+        """This text with every match of ``pattern`` blanked out (embedded afresh if needed)."""
+        # Blanking words out of a redacted text leaves it redacted.
+        return Text(self.source, seal(pattern.sub(" ", self.value)), None, self._embed)
+
     def _embedded(self, text: RedactedText) -> Vectors:
         if self._embed is None:
             raise RuntimeError("no embedder was given to the gate")
@@ -116,6 +122,7 @@ class LoadContext:
     redactor: Redactor | None = None
     cache: dict[str, Vectors] = field(default_factory=dict)
     cache_dir: Path | None = None
+    domain: str | None = None  # the domain of the policy being loaded
     files: list[Path] = field(default_factory=list)  # every file the policy depends on
 
 
@@ -184,5 +191,6 @@ rule_types: Registry[Rule] = Registry(
         "asking": "backend.gate.rules.asking",
         "entities": "backend.gate.rules.entities",
         "similarity": "backend.gate.rules.similarity",
+        "classifier": "backend.gate.rules.classifier",
     },
 )
