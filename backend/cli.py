@@ -270,14 +270,14 @@ def draft(ticket_id: str, queue: bool, as_json: bool) -> None:
         click.echo(f"queued draft {row.id}")
         return
     pipeline.process_draft(row.id, store, services.get())
-    _print_draft(store.get(tenant, row.id), as_json)
+    _print_draft(store.get(tenant, row.id), tenant, as_json)
 
 
-def _print_draft(row: Any, as_json: bool) -> None:
+def _print_draft(row: Any, tenant: str, as_json: bool) -> None:
     from backend.api.drafts import draft_json
 
     with app().test_request_context():
-        body = draft_json(row)
+        body = draft_json(row, tenant)
     if as_json:
         click.echo(json.dumps(body, indent=2))
         return

@@ -65,7 +65,8 @@ class Draft(Base):
     customer_context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # requested by a helpdesk webhook and not yet handed to the sidebar (backend/learning)
     awaiting_pickup: Mapped[bool] = mapped_column(Boolean, default=False)
-    # the text so far while a model streams it (restored, for the agent); None once finished
+    # the text so far while a model streams it; None once finished. This and ``text`` hold the
+    # ticket's placeholders, restored on read (backend/redaction/at_rest.py)
     partial_text: Mapped[str | None] = mapped_column(Text)
     citations: Mapped[list[Citation]] = relationship(
         back_populates="draft", order_by="Citation.marker", cascade="all, delete-orphan"

@@ -6,8 +6,13 @@
 The customer context (organisation, plan, prior tickets) is only shown to the agent: it is
 stored with the draft and never put into a prompt, an embedding or the gate.
 
-While a model generates, its text is restored chunk by chunk and kept on the draft row
-(``partial_text``) so the sidebar can show it growing; the finished draft replaces it. A
+Nothing personal is stored: the draft row keeps the text with the ticket's placeholders, and
+the restore stage's output (what the agent reads) exists only in memory; reads restore the
+stored text from the ticket's encrypted vault (backend/redaction/at_rest.py).
+
+While a model generates, its text so far is kept on the draft row (``partial_text``, with
+placeholders, never cut inside one) so the sidebar can show it growing, restored as it is
+read; the finished draft replaces it. A
 ticket the gate already flags is never streamed: the agent sees its draft only once the
 gate's decision is stored with it; a streaming draft whose text so far the gate flags is
 taken back at once and shown again only with the decision.
@@ -61,10 +66,15 @@ class Gate(Protocol):
 
 @dataclass(frozen=True)
 class Drafted:
-    result: VerifiedDraft  # restored: what the agent sees
+    result: VerifiedDraft  # restored: what the agent sees; never stored
     gate: dict[str, Any]  # the gate's decision; empty when no gate is configured
     timings: dict[str, float]
     context: dict[str, Any] | None = None  # for the agent only; None when skipped
+    redacted_text: str = ""  # the text with the ticket's placeholders: what is stored
+
+    def stored(self) -> VerifiedDraft:
+        """The draft as the database keeps it: placeholders, restored only on read."""
+        return replace(self.result, text=self.redacted_text)
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,7 @@ def process_draft(draft_id: str, store: DraftStore, services: Services) -> str:
             checkpoint=lambda: store.heartbeat(claim),
             partial=lambda text: store.write_partial(claim, text),
         )
-        store.complete(claim, drafted.result, drafted.timings, drafted.gate, drafted.context)
+        store.complete(claim, drafted.stored(), drafted.timings, drafted.gate, drafted.context)
         return "ready"
     except LeaseLost:
         log.warning("draft %s was taken over by another worker; result dropped", draft_id)
@@ -121,7 +131,7 @@ def draft_reply(
     ticket_id: str,
     services: Services,
     checkpoint: Callable[[], None] = lambda: None,
-    partial: Callable[[str], object] | None = None,  # the restored text so far, while streaming
+    partial: Callable[[str], object] | None = None,  # the text so far (placeholders), streaming
 ) -> Drafted:
     timer = StageTimer()
     with timer("fetch"):
@@ -168,7 +178,7 @@ def draft_reply(
     if context is None:  # said in the draft, so the agent knows nothing was looked up
         restored = replace(restored, flags=(*restored.flags, CONTEXT_SKIPPED))
     restored = retrieval_noted(restored, vendors, rerank_failed)
-    return Drafted(restored, decision, timer.timings, context)
+    return Drafted(restored, decision, timer.timings, context, verified.text)
 
 
 def customer_context(connector: Connector, ticket: Ticket) -> dict[str, Any] | None:

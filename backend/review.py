@@ -135,7 +135,7 @@ def decide(
     decision is a compare-and-set on the pending item: of two reviewers deciding at once, one
     wins; the other gets a Conflict naming the winner's decision, and writes nothing.
     """
-    item = _item(session, reviewer.tenant_id, item_id)
+    item = tenant_item(session, reviewer.tenant_id, item_id)
     if action not in ACTIONS:
         raise InputError(f"unknown action '{action}'. Valid actions are: {', '.join(ACTIONS)}")
     problems = eligibility(reviewer, item, date.today())
@@ -381,7 +381,7 @@ def credential_jurisdictions(codes: list[str]) -> list[str]:
 
 def item_for(session: Session, reviewer: Reviewer, item_id: int) -> ReviewItem:
     """An item the reviewer may see: one they may decide, or one they decided."""
-    item = _item(session, reviewer.tenant_id, item_id)
+    item = tenant_item(session, reviewer.tenant_id, item_id)
     if item.reviewer_id != reviewer.id:
         problems = eligibility(reviewer, item, date.today())
         if problems:
@@ -389,7 +389,8 @@ def item_for(session: Session, reviewer: Reviewer, item_id: int) -> ReviewItem:
     return item
 
 
-def _item(session: Session, tenant_id: int, item_id: int) -> ReviewItem:
+def tenant_item(session: Session, tenant_id: int, item_id: int) -> ReviewItem:
+    """The tenant's review item (another tenant's is not found), whoever may see it."""
     item = session.get(ReviewItem, item_id)
     if item is None or item.tenant_id != tenant_id:
         raise NotFound(f"review {item_id} was not found")

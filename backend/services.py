@@ -19,7 +19,8 @@ from backend.drafting import Drafter, DrafterChoice, drafters
 from backend.drafting.providers import ProviderRegistry
 from backend.drafts import DraftStore
 from backend.pipeline import Services
-from backend.redaction import Redactor, redactors
+from backend.redaction import Redactor, Vault, redactors
+from backend.redaction.at_rest import TicketTexts
 from backend.redaction.store import VaultStore
 from backend.retrieval import Embedder, Reranker, SearchIndex, embedders, indexes, rerankers
 from backend.retrieval import vendors as retrieval_vendors
@@ -171,6 +172,17 @@ def vault_store() -> VaultStore:
     config = current_app.config
     key = config["VAULT_KEY"] or config["SECRET_KEY"]
     return VaultStore(_sessions(), key, timedelta(hours=config["VAULT_TTL_HOURS"]))
+
+
+def ticket_texts(tenant: str, ticket_id: str, session: Session | None = None) -> TicketTexts:
+    """A ticket's texts, stored redacted and read restored (backend/redaction/at_rest.py).
+
+    ``session``: the caller's open transaction, if any (SQLite has one writer at a time).
+    """
+    current = get()
+    vaults = current.vaults
+    vault = vaults.load(tenant, ticket_id, session) if vaults else Vault()
+    return TicketTexts(tenant, ticket_id, vault, current.redactor, vaults)
 
 
 def draft_store() -> DraftStore:

@@ -11,6 +11,9 @@ number of web processes. Events::
     event: ready   data: <the draft, exactly as GET /api/v1/drafts/<id> returns it>
     event: failed  data: <the same>
 
+The row holds the text with the ticket's placeholders; ``restore`` puts the values back
+before a delta is sent (asked only when the stored text changed).
+
 A comment line keeps idle connections open through proxies. After ``max_seconds`` the
 stream ends without a final event and the client goes back to polling the draft.
 """
@@ -46,9 +49,10 @@ def draft_events(
     pace: Pace = Pace(),
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    restore: Callable[[str], str] = lambda text: text,
 ) -> Iterator[str]:
     """Frames for one draft until it is ready or failed, or ``pace.max_seconds`` pass."""
-    shown = ""
+    stored = shown = ""
     started = quiet_since = clock()
     while True:
         draft = read()
@@ -57,10 +61,11 @@ def draft_events(
         if draft.status in FINAL:
             yield frame(draft.status, as_json(draft))
             return
-        changes = list(_changes(shown, draft.partial_text or ""))
-        if changes:
-            shown, quiet_since = draft.partial_text or "", clock()
-            yield from changes
+        if (draft.partial_text or "") != stored:
+            stored = draft.partial_text or ""
+            text = restore(stored) if stored else ""
+            yield from _changes(shown, text)
+            shown, quiet_since = text, clock()
         elif clock() - quiet_since >= pace.keep_alive_seconds:
             quiet_since = clock()
             yield KEEP_ALIVE

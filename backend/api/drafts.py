@@ -20,6 +20,7 @@ from backend.db import db
 from backend.errors import DraftNotFound, InputError
 from backend.models import Draft, Tenant
 from backend.predraft import pick_up
+from backend.redaction.at_rest import restored
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/v1/drafts")
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def request_draft() -> tuple[Response, int]:
                 f"draft {draft.id} is saved but the job queue is unavailable; it will be "
                 "drafted when the queue is back",
             )
-    body = draft_json(draft)
+    body = draft_json(draft, tenant)
     response = jsonify(body)
     response.headers["Location"] = body["links"]["self"]
     return response, 202
@@ -55,20 +56,28 @@ def request_draft() -> tuple[Response, int]:
 
 @bp.get("/<draft_id>")
 def read_draft(draft_id: str) -> Response:
-    draft = services.draft_store().get(current_tenant(), draft_id)
+    tenant = current_tenant()
+    draft = services.draft_store().get(tenant, draft_id)
     if draft is None:
         raise DraftNotFound(f"draft '{draft_id}' was not found")
-    return jsonify(draft_json(draft))
+    return jsonify(draft_json(draft, tenant))
 
 
 @bp.get("/<draft_id>/events")
 def follow_draft(draft_id: str) -> Response:
     """Server-sent events while the draft is written; see backend/api/draft_events.py."""
     tenant, store = current_tenant(), services.draft_store()
-    if store.get(tenant, draft_id) is None:
+    draft = store.get(tenant, draft_id)
+    if draft is None:
         raise DraftNotFound(f"draft '{draft_id}' was not found")
+    ticket_id = draft.ticket_id
     pace = Pace(max_seconds=current_app.config["DRAFT_EVENTS_SECONDS"])
-    events = draft_events(lambda: store.get(tenant, draft_id), draft_json, pace)
+    events = draft_events(
+        lambda: store.get(tenant, draft_id),
+        lambda row: draft_json(row, tenant),
+        pace,
+        restore=lambda text: services.ticket_texts(tenant, ticket_id).restore(text),
+    )
     response = Response(stream_with_context(events), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
@@ -115,18 +124,25 @@ def _ticket_id(body: Any) -> str:
     return ticket_id.strip()
 
 
-def draft_json(draft: Draft) -> dict[str, Any]:
+def draft_json(draft: Draft, tenant: str) -> dict[str, Any]:
+    """The draft as the agent reads it: its placeholders restored from the ticket's vault."""
     ready = draft.status == "ready"
     error = None
     if draft.error_code and draft.status in ("failed", "queued"):
         error = {"code": draft.error_code, "message": draft.error_message}
+    texts = services.ticket_texts(tenant, draft.ticket_id)
+    text = texts.restore(draft.text) if ready and draft.text is not None else None
+    partial = draft.partial_text if draft.status == "running" else None
+    partial = texts.restore(partial) if partial else partial
     return {
         "id": draft.id,
         "ticket_id": draft.ticket_id,
         "status": draft.status,
-        "text": draft.text if ready else None,
+        "text": text,
         # the model's text so far (restored, markers unchecked) while it is being written
-        "partial_text": draft.partial_text if draft.status == "running" else None,
+        "partial_text": partial,
+        # False once the ticket's vault has expired: the texts show placeholders, not values
+        "restored": restored(text) and restored(partial),
         "citations": [citation_json(c) for c in draft.citations] if ready else [],
         "flags": list(draft.flags or []),
         "notes": list(draft.notes or []),

@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from backend import services
 from backend.api.drafts import iso, tenant_draft
-from backend.auth import current_actor, current_agent
+from backend.auth import current_actor, current_agent, current_tenant
 from backend.auth.identity import require_app_identity
 from backend.db import db
 from backend.errors import Conflict
@@ -25,7 +26,8 @@ def report_outcome(draft_id: str) -> tuple[Response, int]:
         draft = outcomes.hold(session, tenant_draft(session, draft_id))
         if draft.status != "ready":
             raise Conflict(f"draft {draft.id} is {draft.status}, not ready", "draft_not_ready")
-        body = outcome_json(outcomes.record(session, draft, report, current_actor()))
+        texts = services.ticket_texts(current_tenant(), draft.ticket_id, session)
+        body = outcome_json(outcomes.record(session, draft, report, current_actor(), texts))
     return jsonify(body), 201
 
 

@@ -10,13 +10,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from backend import review, safety, services
 from backend.api.drafts import citation_json, iso
 from backend.db import db
 from backend.errors import InputError, Unauthorized
 from backend.models import Reviewer, ReviewItem
+from backend.redaction.at_rest import TicketTexts, restored
 
 bp = Blueprint("reviews", __name__, url_prefix="/api/v1/reviews")
 
@@ -61,19 +62,23 @@ def read_review(item_id: int) -> Response:
 
 @bp.post("/<int:item_id>/decision")
 def decide(item_id: int) -> Response:
+    """The reviewer's edit and note are stored redacted with the ticket's placeholders."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise InputError('send a JSON object such as {"action": "approve", "note": "…"}')
     with db.session() as session:
         reviewer = current_reviewer(session)
+        texts = item_texts(session, review.tenant_item(session, reviewer.tenant_id, item_id))
+        text, note = payload.get("text"), str(payload.get("note") or "")
         refusal = review.decide(
             session,
             reviewer,
             item_id,
             str(payload.get("action", "")),
-            str(payload.get("note") or ""),
-            payload.get("text"),
+            texts.redact(note) if note else note,
+            texts.redact(text) if isinstance(text, str) else text,
         )
+        texts.save(session)
         body = None if refusal else item_json(review.item_for(session, reviewer, item_id))
     if refusal:
         raise refusal
@@ -97,8 +102,17 @@ def reviewer_json(reviewer: Reviewer) -> dict[str, Any]:
     }
 
 
+def item_texts(session: Session, item: ReviewItem) -> TicketTexts:
+    """The item's ticket's placeholders: its texts are stored redacted, read restored."""
+    return services.ticket_texts(item.draft.tenant.slug, item.draft.ticket_id, session)
+
+
 def item_json(item: ReviewItem, detail: bool = False) -> dict[str, Any]:
     created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
+    session = object_session(item)
+    assert session is not None  # read inside the request's session
+    texts = item_texts(session, item)
+    note = texts.restore(item.note) if item.note else item.note
     body: dict[str, Any] = {
         "id": item.id,
         "draft_id": item.draft_id,
@@ -109,15 +123,17 @@ def item_json(item: ReviewItem, detail: bool = False) -> dict[str, Any]:
         "created_at": iso(item.created_at),
         "decided_at": iso(item.decided_at),
         "age_seconds": int((datetime.now(UTC) - created).total_seconds()),
-        "note": item.note,
+        "note": note,
         "urgent": item.urgent,  # a safety item: listed first, its instruction shown first
     }
     if item.urgent:
         body["instruction"] = safety.instruction(current_app.config, item.draft.tenant.slug)
     if detail:
+        text = texts.restore(item.draft.text or "")
         body["draft"] = {
-            "text": item.draft.text,
+            "text": text,
             "citations": [citation_json(c) for c in item.draft.citations],
+            "restored": restored(text),  # False once the ticket's vault has expired
         }
         body["rules"] = item.draft.gate.get("rules", [])
     return body

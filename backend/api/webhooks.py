@@ -16,7 +16,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, jsonify, request
 from kombu.exceptions import OperationalError
 
-from backend import audit
+from backend import audit, services
 from backend.api import error_response
 from backend.api.webhook_events import WebhookEvent, parse_event
 from backend.auth.identity import audit_rejection, settings_store
@@ -103,7 +103,8 @@ def _outcome(tenant: str, actor: str, event: WebhookEvent) -> dict[str, object]:
         return {"result": f"ignored: nothing to do for event '{event.name}'"}
     with db.session() as session:
         row = ensure_tenant(session, tenant)
-        recorded = record_comment(session, row.id, event.comment, actor)
+        texts = services.ticket_texts(tenant, event.comment.ticket_id, session)
+        recorded = record_comment(session, row.id, event.comment, actor, texts)
         if recorded.outcome is None:
             return {"result": recorded.result}
         return {

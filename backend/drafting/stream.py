@@ -1,9 +1,10 @@
-"""The agent's view of a draft while a model streams it: placeholders restored, written out
-at a steady pace.
+"""The agent's view of a draft while a model streams it, written out at a steady pace.
 
 Chunks from the model are redacted text; a placeholder such as ``<PERSON_1>`` may be split
 across two chunks. ``StreamRestorer`` holds back a tail that may still become a placeholder,
-so the text written is always restored and never shows half a placeholder. Writes are
+so the text written never ends in half a placeholder: it is written with its placeholders
+(nothing personal is stored) and restored when the agent reads it, and the restored text
+(``text``) is what the gate checks. Writes are
 throttled (a model sends dozens of chunks a second, each a database write otherwise); the
 last text is written by ``flush`` when the stream ends. With ``withhold`` (the pipeline asks
 the compliance gate), text that strays into a gated domain is taken back and the rest of
@@ -43,7 +44,8 @@ def recent_paragraphs(text: str, checked: int, overlap_words: int = CHECK_OVERLA
 
 
 class RestoredStream:
-    """A ``TextSink`` that hands ``write`` the restored text so far, at most every interval."""
+    """A ``TextSink`` that hands ``write`` the text so far (placeholders), at most every
+    interval."""
 
     def __init__(
         self,
@@ -87,7 +89,7 @@ class RestoredStream:
 
     def _save(self) -> None:
         self._check()
-        shown = "" if self.withheld else self._text
+        shown = "" if self.withheld else self._restorer.released
         # While withheld the empty text is written again at each interval: a write is what
         # renews the worker's lease on the draft while the model is still generating.
         if shown != self._written or self.withheld:

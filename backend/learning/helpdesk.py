@@ -28,6 +28,7 @@ from backend.learning.outcomes import (
     unconfirmed_sidebar_report,
 )
 from backend.models import Draft, Outcome, utcnow
+from backend.redaction.at_rest import TicketTexts
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,16 @@ class Recorded:
 
 
 def record_comment(
-    session: Session, tenant_id: int, comment: HelpdeskComment, actor: str
+    session: Session, tenant_id: int, comment: HelpdeskComment, actor: str, texts: TicketTexts
 ) -> Recorded:
+    """``texts``: the comment's ticket's placeholders (its draft is stored with them)."""
     draft = _latest_ready_draft(session, tenant_id, comment.ticket_id)
     if draft is None:
         return Recorded(None, "ignored: no ready draft for this ticket")
     hold(session, draft)  # one delivery at a time per draft; the gate status as it is now
     if _already_recorded(session, tenant_id, comment.comment_id):
         return Recorded(None, "ignored: this comment was already recorded")
-    if _has_webhook_outcome(session, draft.id) and not _bypasses(draft, comment):
+    if _has_webhook_outcome(session, draft.id) and not _bypasses(draft, comment, texts):
         return Recorded(None, "ignored: an earlier reply is this draft's outcome")
     previous = unconfirmed_sidebar_report(session, draft.id)
     used = previous is not None or draft.inserted_at is not None
@@ -71,11 +73,12 @@ def record_comment(
         comment_id=comment.comment_id,
         sent_at=comment.created_at or utcnow(),
     )
-    return Recorded(record(session, draft, report, actor, confirms=previous), "outcome_recorded")
+    outcome = record(session, draft, report, actor, texts, confirms=previous)
+    return Recorded(outcome, "outcome_recorded")
 
 
-def _bypasses(draft: Draft, comment: HelpdeskComment) -> bool:
-    return is_bypass(draft, measure(draft.text or "", comment.body))
+def _bypasses(draft: Draft, comment: HelpdeskComment, texts: TicketTexts) -> bool:
+    return is_bypass(draft, measure(texts.restore(draft.text or ""), comment.body))
 
 
 def _latest_ready_draft(session: Session, tenant_id: int, ticket_id: str) -> Draft | None:

@@ -17,6 +17,10 @@ names the agent of an outcome. A name the caller merely reports (the Freshdesk a
 embedded default) is kept apart as ``claimed_agent`` in the audit details, so nobody can
 attribute a gate bypass to someone else.
 
+Nothing personal is stored: the draft holds the ticket's placeholders, so the distance is
+measured against it restored, and the sent text is stored redacted with the ticket's vault
+(backend/redaction/at_rest.py); values the vault did not know yet are added to it.
+
 Gate bypass: the draft was gated and not approved (review required, or rejected) and the
 sent text is at least ``BYPASS_SIMILARITY`` similar to it. Such an outcome is flagged and
 written to the audit log as ``gate.bypass``.
@@ -37,6 +41,7 @@ from sqlalchemy.orm import Session
 from backend import audit, review
 from backend.errors import InputError
 from backend.models import Draft, Outcome, utcnow
+from backend.redaction.at_rest import TicketTexts
 
 ACTIONS = ("accepted", "edited", "rejected", "escalated")
 KEPT_ACTIONS = ("rejected", "escalated")  # the agent's word; accepted / edited are measured
@@ -141,15 +146,23 @@ def hold(session: Session, draft: Draft) -> Draft:
 
 
 def record(
-    session: Session, draft: Draft, report: Report, actor: str, confirms: Outcome | None = None
+    session: Session,
+    draft: Draft,
+    report: Report,
+    actor: str,
+    texts: TicketTexts,
+    confirms: Outcome | None = None,
 ) -> Outcome:
     """Store one outcome and audit it; a gate bypass gets its own audit event.
 
-    The caller holds the draft (``hold``) before reading anything it decides on.
+    The caller holds the draft (``hold``) before reading anything it decides on; ``texts``
+    are the ticket's placeholders, opened in the same session.
     """
     measured = None
     if report.sent_text is not None:
-        measured = measure(draft.text or "", report.sent_text)
+        measured = measure(texts.restore(draft.text or ""), report.sent_text)
+    sent_text = texts.redact(report.sent_text) if report.sent_text is not None else None
+    texts.save(session)
     outcome = Outcome(
         tenant_id=draft.tenant_id,
         draft_id=draft.id,
@@ -159,14 +172,14 @@ def record(
         action=derive_action(report.action, measured),
         rating=report.rating,
         sent_type=report.sent_type,
-        sent_text=report.sent_text,
+        sent_text=sent_text,
         comment_id=report.comment_id,
         edit_distance=measured.distance if measured else None,
         similarity=measured.similarity if measured else None,
         gate_status=draft.gate_status,
         bypass=is_bypass(draft, measured),
         confirms_id=confirms.id if confirms else None,
-        confirmation=_confirmation(confirms, report),
+        confirmation=_confirmation(confirms, report, texts),
         sent_at=report.sent_at,
     )
     session.add(outcome)
@@ -196,10 +209,10 @@ def unconfirmed_sidebar_report(session: Session, draft_id: str) -> Outcome | Non
     ).first()
 
 
-def _confirmation(confirms: Outcome | None, report: Report) -> str | None:
+def _confirmation(confirms: Outcome | None, report: Report, texts: TicketTexts) -> str | None:
     if confirms is None:
         return None
-    same = plain(confirms.sent_text or "") == plain(report.sent_text or "")
+    same = plain(texts.restore(confirms.sent_text or "")) == plain(report.sent_text or "")
     return "confirmed" if same else "corrected"
 
 

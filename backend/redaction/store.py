@@ -10,8 +10,8 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -42,9 +42,12 @@ class VaultStore:
         self._fernet = Fernet(fernet_key(key))
         self._ttl = ttl
 
-    def load(self, tenant: str, ticket_id: str) -> Vault:
-        """The ticket's vault, or a new one when none is stored, it expired or won't decrypt."""
-        with self._sessions() as session:
+    def load(self, tenant: str, ticket_id: str, session: Session | None = None) -> Vault:
+        """The ticket's vault, or a new one when none is stored, it expired or won't decrypt.
+
+        ``session``: inside the caller's transaction (SQLite allows one writer at a time).
+        """
+        with self._session(session) as session:
             row = self._row(session, tenant, ticket_id)
             # SQLite hands datetimes back without a zone; compare both as naive UTC.
             if row is None or row.expires_at.replace(tzinfo=None) < utcnow().replace(tzinfo=None):
@@ -55,9 +58,11 @@ class VaultStore:
                 return Vault()
         return rebuild(entries)
 
-    def save(self, tenant: str, ticket_id: str, vault: Vault) -> None:
+    def save(
+        self, tenant: str, ticket_id: str, vault: Vault, session: Session | None = None
+    ) -> None:
         ciphertext = self._fernet.encrypt(json.dumps(vault.entries()).encode()).decode()
-        with self._sessions() as session:
+        with self._session(session) as session:
             row = self._row(session, tenant, ticket_id)
             if row is None:
                 row = RedactionVault(
@@ -72,6 +77,11 @@ class VaultStore:
                 delete(RedactionVault).where(RedactionVault.expires_at < utcnow())
             )
             return int(getattr(result, "rowcount", 0) or 0)
+
+    @contextmanager
+    def _session(self, session: Session | None) -> Iterator[Session]:
+        with nullcontext(session) if session else self._sessions() as current:
+            yield current
 
     def _row(self, session: Session, tenant: str, ticket_id: str) -> RedactionVault | None:
         return session.scalars(

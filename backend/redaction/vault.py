@@ -79,17 +79,22 @@ class StreamRestorer:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
         self._pending = ""
+        # What was released so far as the model wrote it (placeholders): what is stored, never
+        # cut inside a placeholder, so restoring it on read gives the same text.
+        self.released = ""
 
     def feed(self, chunk: str) -> str:
         """Restored text that is final; a possible placeholder at the end is kept back."""
         text = self._pending + chunk
         cut = self._cut(text)
         self._pending = text[cut:]
+        self.released += text[:cut]
         return self.vault.restore(text[:cut])
 
     def flush(self) -> str:
         """The rest, at the end of the stream."""
         text, self._pending = self._pending, ""
+        self.released += text
         return self.vault.restore(text)
 
     def _cut(self, text: str) -> int:

@@ -1,5 +1,6 @@
-"""A streamed draft on its way to the agent: restored chunk by chunk on the worker, kept on
-the draft row while it grows, and followed through GET /api/v1/drafts/<id>/events."""
+"""A streamed draft on its way to the agent: cut whole placeholder by placeholder on the
+worker, kept on the draft row with its placeholders while it grows, and followed (restored)
+through GET /api/v1/drafts/<id>/events."""
 
 from __future__ import annotations
 
@@ -27,8 +28,6 @@ from backend.models import Draft
 from backend.redaction import RedactedText, Vault
 from backend.types import DraftText, Source, Ticket, VerifiedDraft
 
-PLACEHOLDER_PIECES = ("<PER", "SON_1>", "PERSON")
-
 
 def jane() -> Vault:
     vault = Vault()
@@ -47,7 +46,7 @@ class Clock:
 # --- the worker's side: restore and throttle --------------------------------------------
 
 
-def test_when_a_placeholder_is_split_across_chunks_then_the_agent_sees_it_restored_whole() -> None:
+def test_when_a_placeholder_is_split_across_chunks_then_it_is_written_and_restored_whole() -> None:
     writes: list[str] = []
     stream = RestoredStream(jane(), writes.append, interval=0.0)
 
@@ -55,12 +54,18 @@ def test_when_a_placeholder_is_split_across_chunks_then_the_agent_sees_it_restor
         stream(chunk)
     stream.flush()
 
+    # stored with its placeholders (nothing personal at rest), never half a placeholder
     assert writes == [
+        "Hi ",
+        "Hi <PERSON_1>, E-104 is",
+        "Hi <PERSON_1>, E-104 is a Wi-Fi handshake failure.",
+    ]
+    assert [jane().restore(write) for write in writes] == [
         "Hi ",
         "Hi Jane Roe, E-104 is",
         "Hi Jane Roe, E-104 is a Wi-Fi handshake failure.",
     ]
-    assert not any(piece in write for write in writes for piece in PLACEHOLDER_PIECES)
+    assert stream.text == "Hi Jane Roe, E-104 is a Wi-Fi handshake failure."
 
 
 def test_when_chunks_come_fast_then_the_row_is_written_at_most_every_interval() -> None:
@@ -85,7 +90,7 @@ def test_when_an_attempt_is_reset_then_the_text_is_cleared_at_once_and_starts_ag
     stream.reset()
     stream("Hello <PER")
     stream.flush()  # a dangling half placeholder is written as it came
-    assert writes == ["Dear Jane Roe, E-1", "", "Hello <PER"]
+    assert writes == ["Dear <PERSON_1>, E-1", "", "Hello <PER"]
 
 
 def test_when_the_text_so_far_is_withheld_then_it_is_taken_back_and_nothing_more_is_shown() -> None:
@@ -103,8 +108,8 @@ def test_when_the_text_so_far_is_withheld_then_it_is_taken_back_and_nothing_more
     stream.flush()
 
     # the empty text goes on being written: each write renews the worker's lease
-    assert writes == ["Dear Jane Roe, restart the pump.", "", "", ""]
-    assert asked == [
+    assert writes == ["Dear <PERSON_1>, restart the pump.", "", "", ""]
+    assert asked == [  # the gate is asked about the restored text (and redacts it itself)
         "Dear Jane Roe, restart the pump.",
         "Dear Jane Roe, restart the pump. You can stop taking",
     ]
@@ -178,7 +183,7 @@ def streamed_draft(
     return outcome, written, done
 
 
-def test_when_a_worker_streams_a_draft_then_the_row_grows_restored_and_ends_with_the_draft(
+def test_when_a_worker_streams_a_draft_then_the_row_grows_redacted_and_reads_restored(
     indexed_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     chunks = ["Hi <PER", "SON_1>, E-104 is a Wi-Fi", " handshake failure."]
@@ -187,12 +192,14 @@ def test_when_a_worker_streams_a_draft_then_the_row_grows_restored_and_ends_with
     assert outcome == "ready"
     assert written == [
         "Hi ",
-        "Hi Jane Roe, E-104 is a Wi-Fi",
-        "Hi Jane Roe, E-104 is a Wi-Fi handshake failure.",
+        "Hi <PERSON_1>, E-104 is a Wi-Fi",
+        "Hi <PERSON_1>, E-104 is a Wi-Fi handshake failure.",
     ]
-    assert not any(piece in text for text in written for piece in PLACEHOLDER_PIECES)
     assert done.partial_text is None
-    assert done.text == "Hi Jane Roe, E-104 is a Wi-Fi handshake failure. [1]"
+    assert done.text == "Hi <PERSON_1>, E-104 is a Wi-Fi handshake failure. [1]"
+    read = indexed_app.test_client().get(f"/api/v1/drafts/{done.id}").get_json()
+    assert read["text"] == "Hi Jane Roe, E-104 is a Wi-Fi handshake failure. [1]"
+    assert read["restored"] is True
 
 
 def test_when_the_gate_flags_the_ticket_itself_then_nothing_is_streamed_before_review(
@@ -246,7 +253,7 @@ def test_when_the_draft_strays_into_advice_while_streaming_then_it_is_taken_back
     # N-1 is a Wi-Fi question: the ticket passes the gate
     outcome, written, done = streamed_draft(monkeypatch, "N-1", chunks)
 
-    shown = "Hi Jane Roe, E-104 is a Wi-Fi fault."
+    shown = "Hi <PERSON_1>, E-104 is a Wi-Fi fault."
     assert outcome == "ready"
     assert written == [shown, "", "", ""]
     assert done.gate["domains"] == ["medical"]
@@ -361,25 +368,26 @@ def test_when_a_draft_streams_then_events_carry_deltas_a_reset_and_the_ready_dra
     row, _ = store.request("demo", "N-1", "test")
     claim = store.claim(row.id)
     assert claim is not None
-    store.write_partial(claim, "Hi Jane")
+    services.vault_store().save("demo", "N-1", jane())
+    store.write_partial(claim, "Hi <PERSON_1>")
     response = client.get(f"/api/v1/drafts/{row.id}/events", buffered=False)
     assert response.status_code == 200
     assert response.mimetype == "text/event-stream"
     with closing(response):
         frames = iter(response.response)
         seen = [next(frames).decode()]
-        for step in ["Hi Jane Roe, E-104 is", "", "Hello Jane"]:
+        for step in ["Hi <PERSON_1>, E-104 is", "", "Hello <PERSON_1>"]:
             store.write_partial(claim, step)
             seen.append(next(frames).decode())
-        store.complete(claim, VerifiedDraft("Hello Jane. [1]", (), (), (), "m", "m-1"), {})
+        store.complete(claim, VerifiedDraft("Hello <PERSON_1>. [1]", (), (), (), "m", "m-1"), {})
         seen.append(next(frames).decode())
         assert list(frames) == []  # the stream ends after the final event
 
     assert events("".join(seen)) == [
-        ("delta", {"text": "Hi Jane"}),
-        ("delta", {"text": " Roe, E-104 is"}),
+        ("delta", {"text": "Hi Jane Roe"}),
+        ("delta", {"text": ", E-104 is"}),
         ("reset", {}),
-        ("delta", {"text": "Hello Jane"}),
+        ("delta", {"text": "Hello Jane Roe"}),
         ("ready", client.get(f"/api/v1/drafts/{row.id}").get_json()),
     ]
 
@@ -391,14 +399,15 @@ def test_when_a_client_polls_a_streaming_draft_then_it_gets_the_text_so_far_unti
     row, _ = store.request("demo", "N-1", "test")
     claim = store.claim(row.id)
     assert claim is not None
-    store.write_partial(claim, "Hi Jane Roe, E-104 is")
+    services.vault_store().save("demo", "N-1", jane())
+    store.write_partial(claim, "Hi <PERSON_1>, E-104 is")
     polled = client.get(f"/api/v1/drafts/{row.id}").get_json()
     assert (polled["status"], polled["partial_text"], polled["text"]) == (
         "running",
         "Hi Jane Roe, E-104 is",
         None,
     )
-    store.complete(claim, VerifiedDraft("Hi Jane Roe.", (), (), (), "t", "m"), {})
+    store.complete(claim, VerifiedDraft("Hi <PERSON_1>.", (), (), (), "t", "m"), {})
     done = client.get(f"/api/v1/drafts/{row.id}").get_json()
     assert (done["status"], done["partial_text"], done["text"]) == ("ready", None, "Hi Jane Roe.")
 
