@@ -99,6 +99,11 @@ SCHEMAS: dict[str, Any] = {
                 "description": "while running with a streaming model: the text written so far "
                 "(placeholders restored, citation markers not yet checked); null otherwise",
             },
+            "restored": {
+                "type": "boolean",
+                "description": "false once the ticket's placeholder vault has expired: text and "
+                "partial_text then show placeholders such as <PERSON_1>, not the values",
+            },
             "customer_context": {
                 "oneOf": [_ref("CustomerContext"), {"type": "null"}],
                 "description": "who is asking, shown to the agent and never sent to a model; "
