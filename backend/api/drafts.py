@@ -174,6 +174,8 @@ def gate_json(draft: Draft) -> dict[str, Any]:
         "jurisdiction": gate.get("jurisdiction"),
         "rules": gate.get("rules", []),
         "held": gate.get("held", []),
+        "languages": gate.get("languages", {}),
+        "notes": gate.get("notes", []),
         "insertable": draft.status == "ready" and draft.gate_status not in review.GATED,
         "reason": None,
         "urgent": urgent,  # someone may be in danger: the instruction comes first

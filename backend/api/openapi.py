@@ -153,6 +153,17 @@ SCHEMAS: dict[str, Any] = {
                 "description": "why a domain is gated whatever the text says, e.g. 'policy for "
                 "legal is missing: policies/legal.yaml not found' (fail closed)",
             },
+            "languages": {
+                "type": "object",
+                "additionalProperties": STRING,
+                "description": "ISO 639-1 language detected per text judged ('ticket', "
+                "'draft'); absent when a text is too short to tell",
+            },
+            "notes": {
+                **STRINGS,
+                "description": "what the agent should know about the decision itself, e.g. "
+                "a language the policies were not measured on (unsupported_language: warn)",
+            },
             "insertable": {"type": "boolean"},
             "reason": NULLABLE_STRING,
             "urgent": {
@@ -184,7 +195,8 @@ SCHEMAS: dict[str, Any] = {
             "score": {"type": ["number", "null"], "description": "the rule's score, if it has one"},
             "detail": {
                 **NULLABLE_STRING,
-                "description": "why, in words: 'classifier: medical 0.82 ≥ 0.50 on the ticket'",
+                "description": "why, in words: 'the ticket is about medical (0.91) and asks for a "
+                "personal judgement (0.88): 0.80 ≥ threshold 0.50'",
             },
         },
     },

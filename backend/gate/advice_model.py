@@ -90,9 +90,16 @@ SERVICE_OBJECTS = phrases(
         "status",
     ]
 )
-HEAD_WORDS = 64  # texts are judged on their opening: cost grows with length
+# A draft is embedded on its opening words (embedding cost grows with length); a ticket
+# whole, because drafting has embedded it for retrieval already and passes that vector in.
+HEAD_WORDS = 64
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 CUES = ("asks", "judgement", "advice_request", "first_person", "directive", "service", "length")
+
+
+def embedded_text(text: str, role: str) -> str:
+    """The part of a ticket or draft the model embeds (see ``HEAD_WORDS``)."""
+    return text if role == "ticket" else head(text)
 
 
 def head(text: str, words: int = HEAD_WORDS) -> str:

@@ -53,6 +53,8 @@ def decision_json(decision: GateDecision) -> dict[str, Any]:
         "rules": rules,
         "jurisdiction": decision.jurisdiction,
         "policy_versions": dict(decision.policy_versions),
+        "languages": dict(decision.languages),
+        "notes": list(decision.notes),
         **held,
     }
 

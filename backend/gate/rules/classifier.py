@@ -32,9 +32,10 @@ class ClassifierRule(Rule):
     legal assessment or coverage judgement, or a draft giving one — versus an account,
     service or logistics request). The rule's score is the product of the two probabilities,
     and it fires at ``threshold`` or above. ``domain`` defaults to the policy's. ``model`` is
-    a weights file relative to the policy file, made by ``precedent gate train``; a text is
-    embedded on its opening words (the model's ``head_words``), as it was trained, while
-    its cue features read all of it. ``ignore`` phrases are blanked out before it is read.
+    a weights file relative to the policy file, made by ``precedent gate train``. As in
+    training, a ticket is embedded whole (drafting passes in the vector it made for
+    retrieval) and a draft on its opening words; the cue features read all of each text.
+    ``ignore`` phrases are blanked out before the model reads the text.
 
     Example::
 
@@ -104,7 +105,7 @@ class ClassifierRule(Rule):
         assert self.model is not None, "validate() loads the model"
         if self.ignore is not None and self.ignore.search(text.value):
             text = text.without(self.ignore)
-        words = int(self.model.meta.get("head_words", 64))
+        words = self.model.meta.get("draft_head_words") if text.source == "draft" else None
         return self.model.scores(text.vector(words), text.value)
 
     def explain(self, scores: AdviceScores, source: str) -> str:

@@ -22,7 +22,7 @@ from backend.gate.advice_model import (
     AdviceModel,
     Array,
     cue_features,
-    head,
+    embedded_text,
 )
 from backend.gate.training.fit import fit_network
 from backend.gate.training.sources import Example
@@ -39,7 +39,7 @@ def embed_examples(
     progress: Progress | None = None,
 ) -> Array:
     """One vector per row, embedding only texts the on-disk cache does not hold yet."""
-    texts = [head(r.text) for r in rows]
+    texts = [embedded_text(r.text, r.role) for r in rows]
     keys = [hashlib.sha256(t.encode()).hexdigest()[:24] for t in texts]
     cache = _load_cache(cache_dir, embedder.name)
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
@@ -104,7 +104,7 @@ def train(rows: Sequence[Example], features: Array, embedder: str) -> AdviceMode
         "embedder": embedder,
         "labels": list(LABELS),
         "cues": list(CUES),
-        "head_words": HEAD_WORDS,
+        "draft_head_words": HEAD_WORDS,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": counts,
     }

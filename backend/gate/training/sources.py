@@ -186,15 +186,19 @@ def _reddit(path: Path) -> Iterator[Example]:
 
 
 def _own_examples(path: Path) -> Iterator[Example]:
+    """The policies' own examples: tickets that ask and drafts that give, per domain, and
+    service tickets and replies that do neither."""
     for domain in ("legal", "medical", "financial", "insurance"):
-        file = path / "examples" / domain / "positives.txt"
-        if file.is_file():
-            for line in read_examples(file):
-                yield Example("precedent_examples", line, line, "ticket", domain, 1, domain)
-    negatives = path / "examples" / "support" / "negatives.txt"
-    if negatives.is_file():
-        for line in read_examples(negatives):
-            yield Example("precedent_examples", line, line, "ticket", "other", 0, "support")
+        yield from _lines(path / "examples" / domain / "positives.txt", "ticket", domain, 1)
+        yield from _lines(path / "examples" / domain / "drafts.txt", "draft", domain, 1)
+    yield from _lines(path / "examples" / "support" / "negatives.txt", "ticket", "other", 0)
+    yield from _lines(path / "examples" / "support" / "replies.txt", "draft", "other", 0)
+
+
+def _lines(file: Path, role: str, domain: str, act: int) -> Iterator[Example]:
+    if file.is_file():
+        for line in read_examples(file):
+            yield Example("precedent_examples", line, line, role, domain, act, domain)
 
 
 _LEGAL = "legalbench_learned_hands/learned_hands_union_dedup.csv"
