@@ -64,6 +64,12 @@ class RetryableError(PrecedentError):
         self.retry_after = retry_after
 
 
+class DatabaseUnavailable(RetryableError):
+    """The database could not be reached or dropped the connection (mapped in backend/api)."""
+
+    code = "database_unavailable"
+
+
 class ConnectorRateLimited(RetryableError):
     code = "connector_rate_limited"
 

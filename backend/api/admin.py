@@ -4,18 +4,20 @@ the compliance policies in force against the files on disk."""
 from __future__ import annotations
 
 import hmac
-from datetime import date
-from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from backend import review, services
+from backend.api.bodies import known_id, parse_body
 from backend.api.reviews import bearer_token, reviewer_json
+from backend.api.shapes import NewCredential, NewReviewer
 from backend.auth import current_tenant
 from backend.db import db
 from backend.drafts import ensure_tenant
-from backend.errors import Forbidden, InputError, NotFound
+from backend.errors import Conflict, Forbidden, NotFound
 from backend.models import Reviewer
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
@@ -26,7 +28,8 @@ def require_admin() -> None:
     expected = current_app.config["ADMIN_TOKEN"]
     if not expected:
         raise Forbidden("the admin API is disabled: set PRECEDENT_ADMIN_TOKEN to enable it")
-    if not hmac.compare_digest(bearer_token(), expected):
+    # as bytes: compare_digest refuses str with characters beyond ASCII
+    if not hmac.compare_digest(bearer_token().encode(), str(expected).encode()):
         raise Forbidden("wrong admin token")
 
 
@@ -40,24 +43,38 @@ def list_reviewers() -> Response:
 
 @bp.post("/reviewers")
 def add_reviewer() -> tuple[Response, int]:
-    body = _json_object()
-    name, email = _text(body, "name"), _text(body, "email")
-    with db.session() as session:
-        tenant = ensure_tenant(session, current_tenant())
-        reviewer, token = review.add_reviewer(session, tenant.id, name, email)
-        return jsonify(reviewer=reviewer_json(reviewer), token=token), 201
+    body = parse_body(NewReviewer)
+    try:
+        with db.session() as session:
+            tenant = ensure_tenant(session, current_tenant())
+            _refuse_known_email(session, tenant.id, body.email)
+            reviewer, token = review.add_reviewer(session, tenant.id, body.name, body.email)
+            return jsonify(reviewer=reviewer_json(reviewer), token=token), 201
+    except IntegrityError:  # the same e-mail added by a request running at the same time
+        raise _duplicate(body.email) from None
+
+
+def _refuse_known_email(session: Session, tenant_id: int, email: str) -> None:
+    known = session.scalars(
+        select(Reviewer.id).where(Reviewer.tenant_id == tenant_id, Reviewer.email == email.lower())
+    ).first()
+    if known is not None:
+        raise _duplicate(email, known)
+
+
+def _duplicate(email: str, reviewer_id: int | None = None) -> Conflict:
+    which = f"reviewer {reviewer_id}" if reviewer_id else "a reviewer"
+    return Conflict(
+        f"{which} already has the e-mail {email.lower()}; to give them a new token run "
+        f"'precedent reviewers rotate {email.lower()}'",
+        "reviewer_exists",
+    )
 
 
 @bp.post("/reviewers/<int:reviewer_id>/credentials")
 def add_credential(reviewer_id: int) -> tuple[Response, int]:
-    body = _json_object()
-    jurisdictions = body.get("jurisdictions")
-    if not isinstance(jurisdictions, list) or not all(isinstance(j, str) for j in jurisdictions):
-        raise InputError('jurisdictions must be a list such as ["US-CA", "US-*"]')
-    try:
-        expires_on = date.fromisoformat(_text(body, "expires_on"))
-    except ValueError:
-        raise InputError("expires_on must be a date such as 2027-12-31") from None
+    body = parse_body(NewCredential)
+    known_id(reviewer_id, "reviewer")
     with db.session() as session:
         tenant = ensure_tenant(session, current_tenant())
         reviewer = session.get(Reviewer, reviewer_id)
@@ -66,10 +83,10 @@ def add_credential(reviewer_id: int) -> tuple[Response, int]:
         review.add_credential(
             session,
             reviewer,
-            _text(body, "domain"),
-            jurisdictions,
-            _text(body, "licence_id"),
-            expires_on,
+            body.domain,
+            list(body.jurisdictions),
+            body.licence_id,
+            body.expires_on,
         )
         return jsonify(reviewer=reviewer_json(reviewer)), 201
 
@@ -81,17 +98,3 @@ def policy_status() -> Response:
     if store is None:
         return jsonify(enabled=False, status="ok", files=[], missing=[], problems=[])
     return jsonify(enabled=True, **store.status().to_json())
-
-
-def _json_object() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InputError("send a JSON object")
-    return body
-
-
-def _text(body: dict[str, Any], key: str) -> str:
-    value = body.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise InputError(f"{key} is required and must be a non-empty string")
-    return value.strip()

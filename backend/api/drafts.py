@@ -6,31 +6,32 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, jsonify, stream_with_context, url_for
 from kombu.exceptions import OperationalError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import review, safety, services
 from backend.api import error_response
+from backend.api.bodies import parse_body
 from backend.api.draft_events import Pace, draft_events
+from backend.api.shapes import DraftRequest
 from backend.auth import current_actor, current_tenant
 from backend.auth.identity import require_app_identity
 from backend.db import db
-from backend.errors import DraftNotFound, InputError
+from backend.errors import DraftNotFound
 from backend.models import Draft, Tenant
 from backend.predraft import pick_up
 from backend.redaction.at_rest import restored
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/v1/drafts")
 log = logging.getLogger(__name__)
-MAX_TICKET_ID = 200
 bp.before_request(require_app_identity)  # app token, Freshdesk secret, or the open default
 
 
 @bp.post("")
 def request_draft() -> tuple[Response, int]:
-    ticket_id = _ticket_id(request.get_json(silent=True))
+    ticket_id = parse_body(DraftRequest).ticket_id
     tenant = current_tenant()
     services.get().connector.get_ticket(tenant, ticket_id)  # 404 now, not a failed job later
     draft = pick_up(tenant, ticket_id, current_actor())  # pre-drafted by a webhook
@@ -109,19 +110,6 @@ def _enqueue(draft_id: str) -> None:
     from backend.tasks import draft as draft_task
 
     draft_task.delay(draft_id)
-
-
-def _ticket_id(body: Any) -> str:
-    if not isinstance(body, dict):
-        raise InputError('send a JSON object such as {"ticket_id": "TW-20001"}')
-    ticket_id = body.get("ticket_id")
-    if isinstance(ticket_id, int) and not isinstance(ticket_id, bool):
-        ticket_id = str(ticket_id)
-    if not isinstance(ticket_id, str) or not ticket_id.strip():
-        raise InputError("ticket_id is required and must be a non-empty string")
-    if len(ticket_id) > MAX_TICKET_ID:
-        raise InputError(f"ticket_id is longer than {MAX_TICKET_ID} characters")
-    return ticket_id.strip()
 
 
 def draft_json(draft: Draft, tenant: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 
 from backend import services
+from backend.api import RETRY_AFTER_SECONDS
 from backend.db import db
 
 bp = Blueprint("health", __name__, url_prefix="/api/v1")
@@ -29,7 +30,10 @@ def health() -> tuple[Response, int]:
     reachable = all(c["ok"] for c in checks.values())
     checks["policies"] = _policies()
     ok = reachable and checks["policies"]["ok"]
-    return jsonify(status="ok" if ok else "degraded", checks=checks), 200 if reachable else 503
+    response = jsonify(status="ok" if ok else "degraded", checks=checks)
+    if not reachable:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, 200 if reachable else 503
 
 
 def _check(probe: Callable[[], str]) -> dict[str, object]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
 from backend import services
+from backend.api.bodies import parse_body
 from backend.api.drafts import iso, tenant_draft
+from backend.api.shapes import OutcomeReport
 from backend.auth import current_actor, current_agent, current_tenant
 from backend.auth.identity import require_app_identity
 from backend.db import db
@@ -21,7 +23,8 @@ bp.before_request(require_app_identity)
 
 @bp.post("/<draft_id>/outcome")
 def report_outcome(draft_id: str) -> tuple[Response, int]:
-    report = outcomes.sidebar_report(request.get_json(silent=True), current_agent())
+    body = parse_body(OutcomeReport).model_dump(exclude_none=True)
+    report = outcomes.sidebar_report(body, current_agent())
     with db.session() as session:
         draft = outcomes.hold(session, tenant_draft(session, draft_id))
         if draft.status != "ready":

@@ -13,9 +13,11 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.orm import Session, object_session
 
 from backend import review, safety, services
+from backend.api.bodies import known_id, parse_body
 from backend.api.drafts import citation_json, iso
+from backend.api.shapes import Decision
 from backend.db import db
-from backend.errors import InputError, Unauthorized
+from backend.errors import Unauthorized
 from backend.models import Reviewer, ReviewItem
 from backend.redaction.at_rest import TicketTexts, restored
 
@@ -45,6 +47,7 @@ def list_reviews() -> Response:
 
 @bp.get("/<int:item_id>")
 def read_review(item_id: int) -> Response:
+    known_id(item_id, "review")
     with db.session() as session:
         reviewer = current_reviewer(session)
         item = review.item_for(session, reviewer, item_id)
@@ -63,18 +66,17 @@ def read_review(item_id: int) -> Response:
 @bp.post("/<int:item_id>/decision")
 def decide(item_id: int) -> Response:
     """The reviewer's edit and note are stored redacted with the ticket's placeholders."""
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise InputError('send a JSON object such as {"action": "approve", "note": "…"}')
+    decision = parse_body(Decision)
+    known_id(item_id, "review")
     with db.session() as session:
         reviewer = current_reviewer(session)
         texts = item_texts(session, review.tenant_item(session, reviewer.tenant_id, item_id))
-        text, note = payload.get("text"), str(payload.get("note") or "")
+        text, note = decision.text, decision.note or ""
         refusal = review.decide(
             session,
             reviewer,
             item_id,
-            str(payload.get("action", "")),
+            decision.action,
             texts.redact(note) if note else note,
             texts.redact(text) if isinstance(text, str) else text,
         )

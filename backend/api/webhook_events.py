@@ -31,6 +31,8 @@ KINDS = {
     "ticket_updated": "comment_added",
     "zen:event-type:ticket.comment_added": "comment_added",
 }
+MAX_AUTHOR = 200  # the outcome's agent column
+EXAMPLE = '{"event": "ticket_created", "ticket_id": "1"}'
 CUSTOMER_ROLES = ("end-user", "end_user", "customer", "requester", "contact")
 
 
@@ -44,7 +46,7 @@ class WebhookEvent:
 
 def parse_event(body: Any) -> WebhookEvent:
     if not isinstance(body, dict):
-        raise InputError('send a JSON object such as {"event": "ticket_created", "ticket_id": "1"}')
+        raise InputError(f"send a JSON object such as {EXAMPLE}")
     name = body.get("type") if isinstance(body.get("event"), dict) else body.get("event")
     name = str(name or "")
     detail = body.get("detail")
@@ -87,22 +89,34 @@ def _comment(raw: Any, ticket_id: str) -> HelpdeskComment | None:
     if not isinstance(body, str) or not body.strip():
         raise InputError("comment.body is required and must be a non-empty string")
     public = raw.get("public", raw.get("is_public", True))
-    author = raw.get("author_id") or (raw.get("author") or {}).get("id")
     return HelpdeskComment(
         ticket_id=ticket_id,
         comment_id=_id(raw.get("id"), "comment.id"),
         body=body,
         public=public not in (False, "false", "False", 0, "0"),
-        author=str(author) if author else None,
+        author=_author(raw),
         created_at=_moment(raw.get("created_at")),
     )
 
 
-def _id(value: Any, name: str) -> str:
+def _author(raw: dict[str, Any]) -> str | None:
+    """``author_id``, or ``author`` as an id or as an object with an ``id`` (event bodies)."""
+    author = raw.get("author")
+    nested = author.get("id") if isinstance(author, dict) else None
+    found = raw.get("author_id") or nested or (author if not isinstance(author, dict) else None)
+    if found is None or found == "":
+        return None
+    name = "comment.author_id" if raw.get("author_id") else "comment.author"
+    return _id(found, name, MAX_AUTHOR)
+
+
+def _id(value: Any, name: str, limit: int = 64) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or not value.strip() or len(value) > 64:
-        raise InputError(f"{name} is required: a string or number of at most 64 characters")
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        error = InputError(f"{name} is required: a string or number of at most {limit} characters")
+        error.fields["field"] = name
+        raise error
     return value.strip()
 
 

@@ -9,7 +9,6 @@ before the body is even parsed; nothing is processed.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 
@@ -18,13 +17,14 @@ from kombu.exceptions import OperationalError
 
 from backend import audit, services
 from backend.api import error_response
-from backend.api.webhook_events import WebhookEvent, parse_event
+from backend.api.bodies import read_json
+from backend.api.webhook_events import EXAMPLE, WebhookEvent, parse_event
 from backend.auth.identity import audit_rejection, settings_store
 from backend.auth.webhooks import verify_freshdesk_webhook, verify_zendesk_webhook
 from backend.connectors.settings import HelpdeskSettings
 from backend.db import db
 from backend.drafts import ensure_tenant
-from backend.errors import ConfigError, InputError, Unauthorized
+from backend.errors import ConfigError, Unauthorized
 from backend.learning.helpdesk import record_comment
 from backend.predraft import request_predraft
 
@@ -60,10 +60,7 @@ def _receive(tenant: str, platform: str, verify: Verify) -> tuple[Response, int]
         details = {"reason": exc.message, "platform": platform}
         audit_rejection(tenant, actor, "webhook.rejected", f"webhook:{platform}", details)
         raise
-    try:
-        event = parse_event(json.loads(raw))
-    except ValueError:
-        raise InputError("the webhook body is not JSON") from None
+    event = parse_event(read_json(raw, EXAMPLE))
     if event.kind == "ticket_created":
         return _predraft(tenant, actor, event)
     return _accepted(tenant, actor, event, _outcome(tenant, actor, event))

@@ -54,7 +54,7 @@ def test_when_the_same_ticket_is_requested_twice_then_one_draft_is_made(
             {"data": "not json", "content_type": "application/json"},
             400,
             "bad_input",
-            'send a JSON object such as {"ticket_id": "TW-20001"}',
+            'the body is not JSON: send a JSON object such as {"ticket_id": "TW-20001"}',
         ),
         (
             {"json": {"ticket": "N-1"}},
