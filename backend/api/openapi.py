@@ -50,11 +50,6 @@ SCHEMAS: dict[str, Any] = {
             }
         },
     },
-    "DraftRequest": {
-        "type": "object",
-        "required": ["ticket_id"],
-        "properties": {"ticket_id": {"type": "string", "maxLength": 200}},
-    },
     "Citation": {
         "type": "object",
         "properties": {
@@ -217,15 +212,6 @@ SCHEMAS: dict[str, Any] = {
             "instruction": {**STRING, "description": "urgent items only: the safety instruction"},
         },
     },
-    "Decision": {
-        "type": "object",
-        "required": ["action"],
-        "properties": {
-            "action": {"enum": ["approve", "edit_and_approve", "reject"]},
-            "note": STRING,
-            "text": {"type": "string", "description": "edited draft, for edit_and_approve"},
-        },
-    },
     "Reviewer": {
         "type": "object",
         "properties": {
@@ -337,8 +323,9 @@ SCHEMAS: dict[str, Any] = {
 }
 
 DRAFT_ID = {"name": "draft_id", "in": "path", "required": True, "schema": STRING}
-ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-REVIEWER_ID = {"name": "reviewer_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ROW_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": ROW_ID}
+REVIEWER_ID = {"name": "reviewer_id", "in": "path", "required": True, "schema": ROW_ID}
 TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": STRING}
 
 PATHS: dict[str, Any] = {
@@ -542,15 +529,7 @@ REVIEW_PATHS: dict[str, Any] = {
             operationId="addReviewer",
             requestBody={
                 "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["name", "email"],
-                            "properties": {"name": STRING, "email": STRING},
-                        }
-                    }
-                },
+                "content": {"application/json": {"schema": _ref("NewReviewer")}},
             },
             responses={
                 "201": _json(
@@ -561,6 +540,7 @@ REVIEW_PATHS: dict[str, Any] = {
                     "Added",
                 ),
                 "400": _error("Missing name or e-mail"),
+                "409": _error("A reviewer already has this e-mail (code reviewer_exists)"),
             },
         ),
     },
@@ -583,7 +563,7 @@ REVIEW_PATHS: dict[str, Any] = {
             parameters=[REVIEWER_ID],
             requestBody={
                 "required": True,
-                "content": {"application/json": {"schema": _ref("Credential")}},
+                "content": {"application/json": {"schema": _ref("NewCredential")}},
             },
             responses={
                 "201": _json(
@@ -599,6 +579,7 @@ REVIEW_PATHS: dict[str, Any] = {
 
 def document() -> dict[str, Any]:
     from backend.api import openapi_helpdesk as helpdesk
+    from backend.api import shapes
 
     return {
         "openapi": "3.1.0",
@@ -609,9 +590,11 @@ def document() -> dict[str, Any]:
             "anything to a customer: drafts are for an agent to edit and send.",
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": helpdesk.with_app_security({**PATHS, **REVIEW_PATHS, **helpdesk.PATHS}),
+        "paths": _unavailable(
+            helpdesk.with_app_security({**PATHS, **REVIEW_PATHS, **helpdesk.PATHS})
+        ),
         "components": {
-            "schemas": {**SCHEMAS, **helpdesk.SCHEMAS},
+            "schemas": {**SCHEMAS, **helpdesk.SCHEMAS, **shapes.openapi_schemas()},
             "securitySchemes": {
                 **helpdesk.SECURITY_SCHEMES,
                 "reviewerToken": {
@@ -627,6 +610,29 @@ def document() -> dict[str, Any]:
             },
         },
     }
+
+
+UNAVAILABLE = _error(
+    "The database (or, where said, the job queue) cannot be reached: try again after "
+    "Retry-After seconds (code database_unavailable)"
+)
+BAD_BODY = "The body is not JSON, is nested more than 32 levels, or a field is wrong (error.field)"
+
+
+def _unavailable(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation may answer 503 while the database is down; each body may be refused."""
+    return {
+        path: {method: _with_errors(op) for method, op in ops.items()}
+        for path, ops in paths.items()
+    }
+
+
+def _with_errors(operation: dict[str, Any]) -> dict[str, Any]:
+    responses = dict(operation["responses"])
+    responses.setdefault("503", UNAVAILABLE)
+    if "requestBody" in operation:
+        responses.setdefault("400", _error(BAD_BODY))
+    return {**operation, "responses": responses}
 
 
 @bp.get("/openapi.json")

@@ -7,22 +7,6 @@ from typing import Any
 from backend.api.openapi import DRAFT_ID, NULLABLE_STRING, STRING, _error, _json, _ref
 
 SCHEMAS: dict[str, Any] = {
-    "OutcomeReport": {
-        "type": "object",
-        "description": "What the agent sent and/or their verdict; at least one field",
-        "properties": {
-            "sent_text": {"type": "string", "maxLength": 100000},
-            "sent_type": {"enum": ["public", "internal", "publicReply", "internalNote", None]},
-            "action": {"enum": ["accepted", "edited", "rejected", "escalated"]},
-            "rating": {"enum": ["up", "down"]},
-            "agent": {
-                "type": "string",
-                "description": "unverified: ignored when an app token names the agent; "
-                "otherwise (Freshdesk app, embedded default) the outcome's agent stays null "
-                "and this name is kept only as claimed_agent in the audit log",
-            },
-        },
-    },
     "Outcome": {
         "type": "object",
         "properties": {
