@@ -39,8 +39,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from backend.drafting.providers import (
     REMOTE_KINDS,
     SCOPES,
@@ -50,9 +48,9 @@ from backend.drafting.providers import (
     TenantProfile,
 )
 from backend.errors import ConfigError
-from backend.gate import marked
-from backend.gate.marked import MarkedMap
-from backend.gate.schema import Field, Problem, check
+from backend.yamlfile.marked import MarkedMap
+from backend.yamlfile.report import parse_mapping, rendered, summary
+from backend.yamlfile.schema import Field, Problem, check
 
 KINDS = ("offline", *REMOTE_KINDS)
 ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -126,8 +124,7 @@ class ProvidersFileError(ConfigError):
     code = "bad_providers_file"
 
     def __init__(self, problems: list[str]) -> None:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"{problems[0]}{more}")
+        super().__init__(summary(problems))
         self.problems = problems
 
 
@@ -146,7 +143,8 @@ def load_providers(path: str | Path) -> ProviderRegistry:
 
 
 def parse_providers(text: str, name: str) -> ProviderRegistry:
-    data = _structure(text, name)
+    expected = f"expected a mapping with the keys: {_keys()}"
+    data = parse_mapping(text, name, expected, ProvidersFileError)
     problems = check(data, TOP_SCHEMA)
     if problems:
         raise ProvidersFileError([p.render(name) for p in problems])
@@ -154,22 +152,8 @@ def parse_providers(text: str, name: str) -> ProviderRegistry:
     tenants = _named(data, "tenants", _tenant_problems, _tenant, problems)
     problems += _unknown_providers(data)
     if problems:
-        raise ProvidersFileError([p.render(name) for p in sorted(problems, key=_position)])
+        raise ProvidersFileError(rendered(problems, name))
     return ProviderRegistry(providers, tenants, name)
-
-
-def _structure(text: str, name: str) -> MarkedMap:
-    try:
-        data = marked.load(text)
-    except yaml.MarkedYAMLError as exc:
-        where = exc.problem_mark or exc.context_mark
-        at = f"{where.line + 1}:{where.column + 1}" if where else "1:1"
-        raise ProvidersFileError([f"{name}:{at} not valid YAML: {exc.problem}"]) from None
-    except yaml.YAMLError as exc:
-        raise ProvidersFileError([f"{name}:1:1 not valid YAML: {exc}"]) from None
-    if not isinstance(data, MarkedMap):
-        raise ProvidersFileError([f"{name}:1:1 expected a mapping with the keys: {_keys()}"])
-    return data
 
 
 def _named(
@@ -275,13 +259,8 @@ def _labelled(label: str, problems: list[Problem]) -> list[Problem]:
 
 def _section(data: MarkedMap, key: str) -> MarkedMap:
     value = data.get(key)
-    empty: MarkedMap = marked.load("{}")
-    return value if isinstance(value, MarkedMap) else empty
+    return value if isinstance(value, MarkedMap) else MarkedMap.empty()
 
 
 def _keys() -> str:
     return ", ".join(TOP_SCHEMA)
-
-
-def _position(problem: Problem) -> tuple[int, int]:
-    return problem.where.line, problem.where.column

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.gate import jurisdictions
-from backend.gate.marked import MarkedList, MarkedMap, Where
-from backend.gate.schema import Field, Problem, check
+from backend.yamlfile.marked import MarkedList, MarkedMap, Where
+from backend.yamlfile.schema import Field, Problem, check
 
 EXAMPLES = Field(dict)
 LISTS = {"should_flag": Field(list, item=dict), "should_pass": Field(list, item=dict)}

@@ -8,7 +8,7 @@ applies.
 
 from __future__ import annotations
 
-import difflib
+from backend.yamlfile.report import close_matches, did_you_mean
 
 US_STATES = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
@@ -48,16 +48,15 @@ def problem(code: object) -> str | None:
     text = str(code).strip()
     what = f"unknown jurisdiction '{code}'" if text else "a jurisdiction must not be empty"
     message = f"{what}. Valid forms are: {FORMS}"
-    close = _suggestions(text)
-    return f"{message}. Did you mean: {', '.join(close)}?" if close else message
+    return did_you_mean(message, _suggestions(text))
 
 
 def _suggestions(text: str) -> list[str]:
     """Close spellings; without a very close one, the country of an unlisted subdivision
     comes first (``DE-BY``: ``EU-DE``)."""
     codes = sorted(known())
-    close = difflib.get_close_matches(text.upper(), codes, n=3, cutoff=0.6)
-    strong = difflib.get_close_matches(text.upper(), codes, n=1, cutoff=0.8)
+    close = close_matches(text.upper(), codes, n=3, cutoff=0.6)
+    strong = close_matches(text.upper(), codes, n=1, cutoff=0.8)
     country = ticket_jurisdiction(text) if text and not strong else ""
     return list(dict.fromkeys([country, *close] if country else close))[:3]
 

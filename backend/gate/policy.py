@@ -1,7 +1,8 @@
 """Policy files: loaded in three stages, every problem reported with file:line:column.
 
-1. structure: YAML syntax, a mapping at the top, no duplicate keys (``marked``);
-2. schema: the policy's keys, then each rule's keys against its type's schema (``schema``);
+1. structure: YAML syntax, a mapping at the top, no duplicate keys (``yamlfile.marked``);
+2. schema: the policy's keys, then each rule's keys against its type's schema
+   (``yamlfile.schema``);
 3. each rule's own ``validate()``: regular expressions compile, example files exist.
 
 All problems in a file are collected before anything is raised, so one run of
@@ -15,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from backend.gate import examples_schema, jurisdictions, language, marked
+from backend.gate import examples_schema, jurisdictions, language
 from backend.gate.examples_schema import EXAMPLES, Example, read_examples
-from backend.gate.marked import MarkedList, MarkedMap, Where
 from backend.gate.rules import COMMON, LoadContext, Rule, rule_types
-from backend.gate.schema import Field, PolicyError, Problem, check, describe
+from backend.gate.schema import PolicyError
+from backend.yamlfile.marked import MarkedList, MarkedMap, Where
+from backend.yamlfile.report import parse_mapping, rendered
+from backend.yamlfile.schema import Field, Problem, check, describe
 
 DOMAINS = ("financial", "insurance", "legal", "medical", "safety")
 
@@ -80,7 +81,7 @@ def load_policy(path: Path, context: LoadContext) -> Policy:
     context.domain = data.get("domain") if isinstance(data.get("domain"), str) else None
     rules = _rules(data.get("rules"), context, problems)
     if problems:
-        raise PolicyError([p.render(str(path)) for p in sorted(problems, key=_position)])
+        raise PolicyError(rendered(problems, str(path)))
     flag, passing = read_examples(data.get("examples"))
     return Policy(
         name=path.stem,
@@ -100,7 +101,7 @@ def load_policy(path: Path, context: LoadContext) -> Policy:
 
 def _structure(path: Path) -> MarkedMap:
     try:
-        data = marked.load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PolicyError([f"{path}: file not found"]) from None
     except OSError as exc:
@@ -109,16 +110,8 @@ def _structure(path: Path) -> MarkedMap:
         raise PolicyError(
             [f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]
         ) from None
-    except yaml.MarkedYAMLError as exc:
-        where = exc.problem_mark or exc.context_mark
-        at = f"{where.line + 1}:{where.column + 1}" if where else "1:1"
-        raise PolicyError([f"{path}:{at} not valid YAML: {exc.problem}"]) from None
-    except yaml.YAMLError as exc:
-        raise PolicyError([f"{path}:1:1 not valid YAML: {exc}"]) from None
-    if not isinstance(data, MarkedMap):
-        keys = ", ".join(sorted(POLICY_SCHEMA))
-        raise PolicyError([f"{path}:1:1 a policy is a mapping with the keys: {keys}"])
-    return data
+    expected = f"a policy is a mapping with the keys: {', '.join(sorted(POLICY_SCHEMA))}"
+    return parse_mapping(text, str(path), expected, PolicyError)
 
 
 def _rules(nodes: Any, context: LoadContext, problems: list[Problem]) -> list[Rule]:
@@ -160,10 +153,6 @@ def _rule(
         for key, message in rule.validate(context)
     ]
     return rule
-
-
-def _position(problem: Problem) -> tuple[int, int]:
-    return problem.where.line, problem.where.column
 
 
 def _content_hash(paths: list[Path]) -> str:

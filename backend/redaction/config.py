@@ -1,7 +1,8 @@
 """``policies/redaction.yaml``: what to redact, how sure to be, and what must survive.
 
-Loaded with a ``SafeLoader`` subclass that keeps each node's position and rejects duplicate
-keys, so every message names ``file:line:column``, what was wrong and the valid choices::
+Loaded with the YAML toolkit (``backend.yamlfile``), which keeps each node's position and
+records duplicate keys, so every message names ``file:line:column``, what was wrong and the
+valid choices; the first problem found is raised::
 
     entities:
       PHONE_NUMBER: {threshold: 0.4, context: [phone, call]}
@@ -23,6 +24,8 @@ from typing import Any
 import yaml
 
 from backend.errors import InputError
+from backend.yamlfile import marked
+from backend.yamlfile.marked import MarkedList, MarkedMap, Where
 
 ENTITIES = (
     "BR_CPF",
@@ -88,46 +91,12 @@ class RedactionConfig:
         return self.allow_list + tuple(self.tenants.get(tenant, ()))
 
 
-class _Marked(dict[Any, Any]):
-    """A mapping that remembers where each key and value was written."""
+class _Invalid(Exception):
+    """A problem at a position; ``parse_config`` names the file."""
 
-    key_marks: dict[Any, yaml.Mark]
-    value_marks: dict[Any, yaml.Mark]
-
-
-class _MarkedList(list[Any]):
-    item_marks: list[yaml.Mark]
-
-
-class MarkedLoader(yaml.SafeLoader):
-    """Keeps node positions on mappings and lists; rejects duplicate keys."""
-
-    def construct_marked_map(self, node: yaml.MappingNode) -> _Marked:
-        self.flatten_mapping(node)
-        result = _Marked()
-        result.key_marks, result.value_marks = {}, {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if key in result.key_marks:
-                first = result.key_marks[key].line + 1
-                raise _problem(
-                    key_node.start_mark, f"duplicate key '{key}' (first at line {first})"
-                )
-            result[key] = self.construct_object(value_node, deep=True)
-            result.key_marks[key], result.value_marks[key] = (
-                key_node.start_mark,
-                value_node.start_mark,
-            )
-        return result
-
-    def construct_marked_seq(self, node: yaml.SequenceNode) -> _MarkedList:
-        result = _MarkedList(self.construct_object(item, deep=True) for item in node.value)
-        result.item_marks = [item.start_mark for item in node.value]
-        return result
-
-
-MarkedLoader.add_constructor("tag:yaml.org,2002:map", MarkedLoader.construct_marked_map)
-MarkedLoader.add_constructor("tag:yaml.org,2002:seq", MarkedLoader.construct_marked_seq)
+    def __init__(self, where: Where | None, message: str) -> None:
+        super().__init__(message)
+        self.where, self.message = where, message
 
 
 def load_config(path: str | Path) -> RedactionConfig:
@@ -140,21 +109,33 @@ def load_config(path: str | Path) -> RedactionConfig:
 
 
 def parse_config(text: str, name: str) -> RedactionConfig:
-    loader = MarkedLoader(text)
-    loader.name = name
     try:
-        data = loader.get_single_data()
+        return _build(_structure(text, name), name)
+    except _Invalid as exc:
+        if exc.where is None:
+            raise RedactionPolicyError(exc.message) from exc.__cause__
+        at = f"{exc.where.line}:{exc.where.column}"
+        raise RedactionPolicyError(f"{name}:{at}: {exc.message}") from exc.__cause__
+
+
+def _structure(text: str, name: str) -> MarkedMap:
+    try:
+        data = marked.load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise _problem(mark, f"not valid YAML: {exc.problem or exc.context}") from exc
-    finally:
-        loader.dispose()
-    if not isinstance(data, _Marked):
+        where = Where.of(mark) if mark else None
+        raise _Invalid(where, f"not valid YAML: {exc.problem or exc.context}") from exc
+    duplicate = marked.first_duplicate(data)
+    if duplicate is not None:
+        first = duplicate.first.line
+        message = f"duplicate key '{duplicate.key}' (first at line {first})"
+        raise _Invalid(duplicate.where, message)
+    if not isinstance(data, MarkedMap):
         raise RedactionPolicyError(f"{name}:1:1: expected a mapping with keys {_list(TOP_KEYS)}")
-    return _build(data, name)
+    return data
 
 
-def _build(data: _Marked, name: str) -> RedactionConfig:
+def _build(data: MarkedMap, name: str) -> RedactionConfig:
     _check_keys(data, TOP_KEYS)
     if "entities" not in data:
         raise RedactionPolicyError(f"{name}:1:1: missing required key 'entities'")
@@ -168,117 +149,115 @@ def _build(data: _Marked, name: str) -> RedactionConfig:
     )
 
 
-def _entity_names(entities: _Marked) -> list[str]:
+def _entity_names(entities: MarkedMap) -> list[str]:
     _check_keys(entities, ENTITIES, "entity")
     return list(entities)
 
 
-def _entity_rule(entities: _Marked, entity: str) -> EntityRule:
+def _entity_rule(entities: MarkedMap, entity: str) -> EntityRule:
     rule = entities[entity]
     if rule is None:  # "PERSON:" alone takes the defaults
         rule = _empty()
-    if not isinstance(rule, _Marked):
-        raise _problem(entities.value_marks[entity], f"entity '{entity}': expected a mapping")
+    if not isinstance(rule, MarkedMap):
+        raise _Invalid(entities.value_where[entity], f"entity '{entity}': expected a mapping")
     _check_keys(rule, ENTITY_KEYS, where=f" for entity '{entity}'")
     threshold = rule.get("threshold", 0.5)
     if isinstance(threshold, bool) or not isinstance(threshold, int | float):
         threshold = -1.0
     if not 0 < threshold <= 1:
-        mark = rule.value_marks.get("threshold", entities.value_marks[entity])
-        raise _problem(mark, f"entity '{entity}': threshold must be a number above 0 and at most 1")
+        where = rule.value_where.get("threshold", entities.value_where[entity])
+        raise _Invalid(
+            where, f"entity '{entity}': threshold must be a number above 0 and at most 1"
+        )
     return EntityRule(float(threshold), _strings(rule, "context"))
 
 
-def _tenant(tenants: _Marked, tenant: str) -> tuple[str, ...]:
+def _tenant(tenants: MarkedMap, tenant: str) -> tuple[str, ...]:
     body = tenants[tenant]
-    if not isinstance(body, _Marked):
-        raise _problem(tenants.value_marks[tenant], f"tenant '{tenant}': expected a mapping")
+    if not isinstance(body, MarkedMap):
+        raise _Invalid(tenants.value_where[tenant], f"tenant '{tenant}': expected a mapping")
     _check_keys(body, TENANT_KEYS, where=f" for tenant '{tenant}'")
     return _strings(body, "allow_list")
 
 
-def _protect_rules(data: _Marked) -> list[ProtectRule]:
+def _protect_rules(data: MarkedMap) -> list[ProtectRule]:
     if "protect" not in data:
         return []
     items = data["protect"]
-    if not isinstance(items, _MarkedList):
-        raise _problem(data.value_marks["protect"], "'protect' must be a list of rules")
+    if not isinstance(items, MarkedList):
+        raise _Invalid(data.value_where["protect"], "'protect' must be a list of rules")
     rules, names = [], set()
-    for item, mark in zip(items, items.item_marks, strict=True):
-        if not isinstance(item, _Marked):
-            raise _problem(mark, "a protect rule is a mapping with keys " + _list(PROTECT_KEYS))
-        rule = _protect_rule(item, mark)
+    for item, where in zip(items, items.item_where, strict=True):
+        if not isinstance(item, MarkedMap):
+            raise _Invalid(where, "a protect rule is a mapping with keys " + _list(PROTECT_KEYS))
+        rule = _protect_rule(item, where)
         if rule.name in names:
-            raise _problem(mark, f"protect rule '{rule.name}' is defined twice")
+            raise _Invalid(where, f"protect rule '{rule.name}' is defined twice")
         names.add(rule.name)
         rules.append(rule)
     return rules
 
 
-def _protect_rule(item: _Marked, mark: yaml.Mark) -> ProtectRule:
+def _protect_rule(item: MarkedMap, where: Where) -> ProtectRule:
     _check_keys(item, PROTECT_KEYS, where=" in a protect rule")
     name, pattern = item.get("name"), item.get("pattern")
     if not isinstance(name, str) or not isinstance(pattern, str):
-        raise _problem(mark, "a protect rule needs a 'name' and a 'pattern' (both text)")
+        raise _Invalid(where, "a protect rule needs a 'name' and a 'pattern' (both text)")
     flags = 0
-    for flag, flag_mark in _flag_items(item):
+    for flag, flag_where in _flag_items(item):
         if flag not in FLAGS:
             valid = _list(FLAGS)
-            raise _problem(flag_mark, f"rule '{name}': unknown flag '{flag}'. Valid flags: {valid}")
+            raise _Invalid(
+                flag_where, f"rule '{name}': unknown flag '{flag}'. Valid flags: {valid}"
+            )
         flags |= FLAGS[flag]
     try:
         return ProtectRule(name, re.compile(pattern, flags))
     except re.error as exc:
-        raise _problem(item.value_marks["pattern"], f"rule '{name}': bad pattern ({exc})") from exc
+        raise _Invalid(item.value_where["pattern"], f"rule '{name}': bad pattern ({exc})") from exc
 
 
-def _flag_items(item: _Marked) -> list[tuple[Any, yaml.Mark]]:
+def _flag_items(item: MarkedMap) -> list[tuple[Any, Where]]:
     if "flags" not in item:
         return []
     flags = item["flags"]
-    if not isinstance(flags, _MarkedList):
-        raise _problem(item.value_marks["flags"], "'flags' must be a list, e.g. [ignorecase]")
-    return list(zip(flags, flags.item_marks, strict=True))
+    if not isinstance(flags, MarkedList):
+        raise _Invalid(item.value_where["flags"], "'flags' must be a list, e.g. [ignorecase]")
+    return list(zip(flags, flags.item_where, strict=True))
 
 
-def _mapping(data: _Marked, key: str) -> _Marked:
+def _mapping(data: MarkedMap, key: str) -> MarkedMap:
     if key not in data:
         return _empty()
     value = data[key]
-    if not isinstance(value, _Marked):
-        raise _problem(data.value_marks[key], f"'{key}' must be a mapping")
+    if not isinstance(value, MarkedMap):
+        raise _Invalid(data.value_where[key], f"'{key}' must be a mapping")
     return value
 
 
-def _strings(data: _Marked, key: str) -> tuple[str, ...]:
+def _strings(data: MarkedMap, key: str) -> tuple[str, ...]:
     if key not in data:
         return ()
     values = data[key]
-    ok = isinstance(values, _MarkedList) and all(isinstance(v, str) and v for v in values)
+    ok = isinstance(values, MarkedList) and all(isinstance(v, str) and v for v in values)
     if not ok:
-        raise _problem(data.value_marks[key], f"'{key}' must be a list of words")
+        raise _Invalid(data.value_where[key], f"'{key}' must be a list of words")
     return tuple(values)
 
 
-def _check_keys(data: _Marked, valid: tuple[str, ...], noun: str = "key", where: str = "") -> None:
+def _check_keys(
+    data: MarkedMap, valid: tuple[str, ...], noun: str = "key", where: str = ""
+) -> None:
     for key in data:
         if key not in valid:
             plural = "entities" if noun == "entity" else noun + "s"
             message = f"unknown {noun} '{key}'{where}. Valid {plural} are: {_list(valid)}"
-            raise _problem(data.key_marks[key], message)
+            raise _Invalid(data.key_where[key], message)
 
 
 def _list(values: tuple[str, ...] | Mapping[str, int]) -> str:
     return ", ".join(sorted(values))
 
 
-def _empty() -> _Marked:
-    empty = _Marked()
-    empty.key_marks, empty.value_marks = {}, {}
-    return empty
-
-
-def _problem(mark: yaml.Mark | None, message: str) -> RedactionPolicyError:
-    if mark is None:
-        return RedactionPolicyError(message)
-    return RedactionPolicyError(f"{mark.name}:{mark.line + 1}:{mark.column + 1}: {message}")
+def _empty() -> MarkedMap:
+    return MarkedMap.empty()

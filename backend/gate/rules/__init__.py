@@ -30,10 +30,10 @@ import numpy as np
 
 from backend.gate import jurisdictions
 from backend.gate.questions import asks
-from backend.gate.schema import Field
 from backend.redaction import RedactedText, Redactor, seal
 from backend.registry import Registry
 from backend.retrieval import Embedder, Vectors
+from backend.yamlfile.schema import Field
 
 Source = Literal["ticket", "draft"]
 READS = ("both", "draft", "ticket")

@@ -8,7 +8,7 @@ from typing import Any
 from backend.gate.rules import Found, Rule, Text, rule_types
 from backend.gate.rules.entities import KINDS, recogniser
 from backend.gate.rules.terms import TERMS, compile_terms, negated
-from backend.gate.schema import Field
+from backend.yamlfile.schema import Field
 
 
 def _window_problem(value: Any) -> str | None:

@@ -8,7 +8,7 @@ from typing import Any
 from backend.gate.questions import asks_judgement, is_question, requests_advice, sentence_of
 from backend.gate.rules import Found, Rule, Text, rule_types
 from backend.gate.rules.terms import TERMS, compile_terms
-from backend.gate.schema import Field
+from backend.yamlfile.schema import Field
 
 PHRASINGS = ("question", "judgement")
 

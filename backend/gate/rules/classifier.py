@@ -11,7 +11,7 @@ from typing import Any
 
 from backend.gate.advice_model import LABELS, AdviceModel, AdviceScores
 from backend.gate.rules import Found, LoadContext, Rule, Text, rule_types
-from backend.gate.schema import Field
+from backend.yamlfile.schema import Field
 
 DOMAIN_LABELS = tuple(label for label in LABELS if label != "other")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from backend.gate.rules import Found, Rule, Text, rule_types
 from backend.gate.rules.terms import compile_terms
-from backend.gate.schema import Field
+from backend.yamlfile.schema import Field
 
 DRUGS = """
 acetaminophen paracetamol ibuprofen naproxen aspirin diclofenac celecoxib tramadol codeine

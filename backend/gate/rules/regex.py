@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from backend.gate.rules import Found, LoadContext, Rule, Text, rule_types
-from backend.gate.schema import Field
+from backend.yamlfile.schema import Field
 
 FLAGS = {
     "ascii": re.ASCII,

@@ -17,9 +17,9 @@ import numpy as np
 
 from backend.gate.rules import Found, LoadContext, Rule, Text, rule_types
 from backend.gate.rules.terms import compile_terms
-from backend.gate.schema import Field
 from backend.redaction import Vault
 from backend.retrieval import Vectors
+from backend.yamlfile.schema import Field
 
 
 def _between(low: float, high: float, key: str) -> Any:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from backend.gate.rules import Found, LoadContext, Rule, Text, rule_types
-from backend.gate.schema import Field
+from backend.yamlfile.schema import Field
 
 NEGATORS = frozenset(
     "not no never without nor isn't aren't don't doesn't didn't won't cannot can't".split()

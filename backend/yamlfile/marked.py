@@ -1,4 +1,4 @@
-"""Stage 1 of policy loading: YAML that keeps where every value was written.
+"""YAML that keeps where every value was written (stage 1 of loading any of our YAML files).
 
 PyYAML's ``SafeLoader`` forgets positions once it has built Python objects, and it silently
 keeps the last of two equal keys. ``MarkedLoader`` builds ``MarkedMap`` / ``MarkedList``
@@ -8,6 +8,7 @@ duplicate key so that it can be reported instead of quietly overwritten.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from yaml.error import Mark
 
 @dataclass(frozen=True)
 class Where:
-    """A position in a policy file, 1-based as editors show it."""
+    """A position in a YAML file, 1-based as editors show it."""
 
     line: int
     column: int
@@ -42,6 +43,14 @@ class MarkedMap(dict[str, Any]):
     value_where: dict[str, Where]
     duplicates: list[Duplicate]
 
+    @classmethod
+    def empty(cls, where: Where | None = None) -> MarkedMap:
+        """An empty mapping, standing for a section the file left out."""
+        result = cls()
+        result.where, result.key_where, result.value_where = where or Where(1, 1), {}, {}
+        result.duplicates = []
+        return result
+
     def at(self, key: str) -> Where:
         """Where the value of ``key`` was written (the mapping itself when it is missing)."""
         return self.value_where.get(key, self.where)
@@ -60,9 +69,7 @@ class MarkedLoader(yaml.SafeLoader):
 
 def _construct_map(loader: MarkedLoader, node: yaml.MappingNode) -> MarkedMap:
     loader.flatten_mapping(node)
-    result = MarkedMap()
-    result.where, result.key_where, result.value_where = Where.of(node.start_mark), {}, {}
-    result.duplicates = []
+    result = MarkedMap.empty(Where.of(node.start_mark))
     for key_node, value_node in node.value:
         key = str(loader.construct_object(key_node, deep=True))
         where = Where.of(key_node.start_mark)
@@ -88,3 +95,17 @@ MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _c
 def load(text: str) -> Any:
     """Parse one YAML document; raises ``yaml.YAMLError`` on a syntax error."""
     return yaml.load(text, Loader=MarkedLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def first_duplicate(data: Any) -> Duplicate | None:
+    """The duplicate key written first anywhere in ``data``, or None when there is none."""
+    found = list(_duplicates(data))
+    return min(found, key=lambda d: (d.where.line, d.where.column)) if found else None
+
+
+def _duplicates(data: Any) -> Iterator[Duplicate]:
+    if isinstance(data, MarkedMap):
+        yield from data.duplicates
+    if isinstance(data, dict | list):
+        for child in data.values() if isinstance(data, dict) else data:
+            yield from _duplicates(child)
