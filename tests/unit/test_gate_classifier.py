@@ -96,7 +96,9 @@ def test_when_the_model_was_trained_with_another_embedder_then_it_must_be_retrai
 def test_when_the_model_flags_then_the_hit_says_which_text_and_score_against_threshold(
     shipped: PolicySet,
 ) -> None:
-    ticket = seal("My 3 year old has had a fever of 39.8 since Sunday, should I give her more ibuprofen?")
+    ticket = seal(
+        "My 3 year old has had a fever of 39.8 since Sunday, should I give her more ibuprofen?"
+    )
     decision = evaluate(shipped, ticket)
     hit = next(h for h in decision.hits if h.rule == "medical-judgement")
     assert hit.detail is not None
@@ -120,7 +122,11 @@ def test_when_the_model_flags_then_the_hit_says_which_text_and_score_against_thr
             "You can upload it under Documents > Upload in your client portal.",
             (),
         ),
-        ("My landlord is keeping my whole deposit for normal wear. Do I have a case?", None, ("legal",)),
+        (
+            "My landlord is keeping my whole deposit for normal wear. Do I have a case?",
+            None,
+            ("legal",),
+        ),
         (
             "I'm 58, should I move my 401k into bonds now or leave it in the index fund?",
             None,
