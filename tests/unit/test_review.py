@@ -16,7 +16,6 @@ from sqlalchemy.orm import sessionmaker
 from backend import create_app, migrate, review, services
 from backend.db import db
 from backend.errors import Conflict
-from backend.gate.decision import GateDecision
 from backend.models import AuditEvent, Draft, ReviewItem
 from backend.types import VerifiedDraft
 from tests.conftest import app_config
@@ -57,8 +56,9 @@ def gated_draft(decision: dict[str, object] = DECISION) -> str:
     draft, _ = store.request("demo", "N-3", "agent:test")
     claim = store.claim(draft.id)
     assert claim is not None
-    text = VerifiedDraft("It is covered under your policy.", (), (), (), "t", "m")
-    store.complete(claim, text, {}, GateDecision.from_json(decision))
+    store.complete(
+        claim, VerifiedDraft("It is covered under your policy.", (), (), (), "t", "m"), {}, decision
+    )
     return draft.id
 
 
