@@ -78,6 +78,9 @@ SETTINGS: dict[str, Setting] = {
     "DEFAULT_TENANT": Setting(str, "demo", "tenant used when no helpdesk identifies one"),
     "DRAFT_LEASE_SECONDS": Setting(int, 120, "after this long a silent running draft is retried"),
     "DRAFT_MAX_ATTEMPTS": Setting(int, 5, "attempts before a draft is marked failed"),
+    "WORKER_SHUTDOWN_SECONDS": Setting(
+        int, 20, "a stopping worker's wait for the drafts in hand before it cancels them"
+    ),
     "DRAFT_EVENTS_SECONDS": Setting(
         int, 60, "longest a draft's event stream stays open; the sidebar then polls"
     ),
@@ -148,6 +151,7 @@ def validate(config: dict[str, Any]) -> None:
     for name in (
         "DRAFT_LEASE_SECONDS",
         "DRAFT_MAX_ATTEMPTS",
+        "WORKER_SHUTDOWN_SECONDS",
         "DRAFT_EVENTS_SECONDS",
         "INFERENCE_THREADS",
         "VAULT_TTL_HOURS",

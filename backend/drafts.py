@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Update, or_, select, update
+from sqlalchemy import ColumnElement, Update, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from backend import audit, review
 from backend.db import rows_changed
+from backend.gate.decision import GateDecision
 from backend.models import Citation, Draft, Tenant, utcnow
 from backend.types import VerifiedDraft
 
@@ -186,7 +187,7 @@ class DraftStore:
         claim: Claim,
         result: VerifiedDraft,
         timings: dict[str, float],
-        gate: dict[str, Any] | None = None,
+        gate: GateDecision | None = None,
         context: dict[str, Any] | None = None,
     ) -> None:
         """Store text, citations, context and the gate's routing in one transaction."""
@@ -216,7 +217,7 @@ class DraftStore:
             session.add_all(_citation_rows(claim.draft_id, result))
             draft = session.get(Draft, claim.draft_id)
             assert draft is not None  # we just updated it
-            review.route(session, draft, gate or {})
+            review.route(session, draft, gate)
             details = {**_ready_details(result, timings), "gate": draft.gate_status}
             self._audit(session, claim, "draft.ready", details)
 
@@ -263,16 +264,33 @@ class DraftStore:
 
     def stale(self, queued_for: timedelta) -> list[str]:
         """Drafts that need a new task: queued too long, or running on an expired lease."""
-        now = utcnow()
         with self._sessions() as session:
-            return list(
-                session.scalars(
-                    select(Draft.id).where(
-                        or_(
-                            (Draft.status == "queued") & (Draft.updated_at < now - queued_for),
-                            (Draft.status == "running") & (Draft.lease_expires_at < now),
-                        )
-                    )
+            return list(session.scalars(select(Draft.id).where(_stale(queued_for))))
+
+    def reclaim(self, queued_for: timedelta) -> list[str]:
+        """The stale drafts this caller must send a new task for, each put back to queued.
+
+        A compare-and-set per draft: of many workers sweeping at once only one gets each
+        draft, and it is not stale again for ``queued_for``. A worker that still holds the
+        expired lease can no longer write (its claim wants the draft running).
+        """
+        return [
+            draft_id for draft_id in self.stale(queued_for) if self._requeue(draft_id, queued_for)
+        ]
+
+    def _requeue(self, draft_id: str, queued_for: timedelta) -> bool:
+        with self._sessions() as session:
+            return bool(
+                rows_changed(
+                    session,
+                    update(Draft)
+                    .where(Draft.id == draft_id, _stale(queued_for))
+                    .values(
+                        status="queued",
+                        partial_text=None,
+                        lease_expires_at=None,
+                        updated_at=utcnow(),
+                    ),
                 )
             )
 
@@ -285,6 +303,14 @@ class DraftStore:
         tenant = ensure_tenant(session, claim.tenant)
         details = {"ticket_id": claim.ticket_id, "attempt": claim.attempt, **details}
         audit.record(session, tenant.id, "worker", action, _subject(claim.draft_id), details)
+
+
+def _stale(queued_for: timedelta) -> ColumnElement[bool]:
+    now = utcnow()
+    return or_(
+        (Draft.status == "queued") & (Draft.updated_at < now - queued_for),
+        (Draft.status == "running") & (Draft.lease_expires_at < now),
+    )
 
 
 def _subject(draft_id: str) -> str:

@@ -11,7 +11,11 @@ from celery import Celery, Task
 from flask import Flask
 from kombu.entity import Queue
 
-RECOVERY_INTERVAL_SECONDS = 30.0
+from backend import worker
+
+# A pool process loads its models (backend/tasks.py) before it reports itself up; Celery's
+# 4 s default kills it first on a busy machine, and then each replacement, for ever.
+PROCESS_START_SECONDS = 120.0
 
 # Every queue and which tasks go where, in one place. A worker consumes all of them unless
 # started with -Q, so a deployment can give drafting its own workers.
@@ -31,6 +35,7 @@ def celery_init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
+    _stop_after, kill_after = worker.draft_time_limits(app.config["DRAFT_LEASE_SECONDS"])
     celery_app.conf.update(
         broker_url=app.config["BROKER_URL"],
         broker_transport_options=_transport_options(app),
@@ -39,13 +44,16 @@ def celery_init_app(app: Flask) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        worker_proc_alive_timeout=PROCESS_START_SECONDS,
         worker_hijack_root_logger=False,
         task_default_queue="drafts",
         task_queues=[Queue(name) for name in QUEUES],  # type: ignore[no-untyped-call]
         task_routes=ROUTES,
         imports=["backend.tasks"],
+        task_annotations={"backend.tasks.draft": {"time_limit": kill_after}},
         beat_schedule=beat_schedule(app.config["SYNC_MINUTES"]),
     )
+    celery_app.steps["worker"].update((worker.StaleDraftRecovery, worker.ShutdownGrace))
     celery_app.set_default()
     celery_app.flask_app = app  # for worker signals, which run outside any task
     app.extensions["celery"] = celery_app
@@ -53,13 +61,11 @@ def celery_init_app(app: Flask) -> Celery:
 
 
 def beat_schedule(sync_minutes: int) -> dict[str, dict[str, object]]:
-    """Periodic tasks; the helpdesk sync only when SYNC_MINUTES is above 0."""
-    schedule: dict[str, dict[str, object]] = {
-        "recover-stale-drafts": {
-            "task": "backend.tasks.recover_stale_drafts",
-            "schedule": RECOVERY_INTERVAL_SECONDS,
-        }
-    }
+    """Periodic tasks: the helpdesk sync when SYNC_MINUTES is above 0.
+
+    Stale drafts need no scheduler: every worker sweeps for them (backend/worker.py).
+    """
+    schedule: dict[str, dict[str, object]] = {}
     if sync_minutes > 0:
         schedule["sync-helpdesks"] = {
             "task": "backend.tasks.sync_helpdesks",

@@ -9,10 +9,10 @@ from typing import Any
 
 from celery import current_app as current_celery_app
 from celery import shared_task
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import worker_process_init
 from flask import current_app
 
-from backend import pipeline, services
+from backend import pipeline, services, worker
 from backend.db import db
 from backend.errors import Conflict, RetryableError
 from backend.redaction import Vault
@@ -24,8 +24,10 @@ SYNC_RETRIES = 10  # after that the next scheduled sync carries on from the save
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
 def draft(self: Any, draft_id: str) -> str:
+    stop_after, _kill_after = worker.draft_time_limits(current_app.config["DRAFT_LEASE_SECONDS"])
     try:
-        return pipeline.process_draft(draft_id, services.draft_store(), services.get())
+        with worker.deadline(stop_after):
+            return pipeline.process_draft(draft_id, services.draft_store(), services.get())
     except RetryableError as exc:
         # Back off with jitter; the draft row itself counts attempts and gives up.
         delay = exc.retry_after or min(60.0, 2.0**self.request.retries)
@@ -34,13 +36,13 @@ def draft(self: Any, draft_id: str) -> str:
 
 @shared_task(ignore_result=True)
 def recover_stale_drafts() -> int:
-    """Send a task again for drafts whose message or worker was lost."""
+    """Send a task again for drafts whose message or worker was lost (see backend/worker.py)."""
     lease = timedelta(seconds=current_app.config["DRAFT_LEASE_SECONDS"])
-    stale = services.draft_store().stale(queued_for=lease)
+    stale = services.draft_store().reclaim(queued_for=lease)
     for draft_id in stale:
         draft.delay(draft_id)
     if stale:
-        log.info("re-sent %d stale draft(s)", len(stale))
+        log.info("re-sent %d stale draft(s): %s", len(stale), ", ".join(stale))
     return len(stale)
 
 
@@ -83,11 +85,6 @@ def sync_helpdesk(self: Any, tenant: str) -> int:
     indexed = sum(p.sources for p in pages)
     log.info("synced tenant '%s': %d pages, %d sources indexed", tenant, len(pages), indexed)
     return indexed
-
-
-@worker_ready.connect
-def _recover_on_start(sender: Any = None, **_: Any) -> None:
-    sender.app.send_task("backend.tasks.recover_stale_drafts")
 
 
 @worker_process_init.connect

@@ -71,17 +71,29 @@ def settings_env(settings: dict[str, str]) -> dict[str, str]:
 class Worker:
     """A real ``precedent worker`` process (its own process group, so it can be killed)."""
 
-    def __init__(self, settings: dict[str, str], log: Path) -> None:
+    def __init__(self, settings: dict[str, str], log: Path, args: tuple[str, ...] = ()) -> None:
         self.log = log
         self._output = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "worker", "--loglevel=INFO"],
+            [sys.executable, "-m", "backend.cli", "worker", "--loglevel=INFO", *args],
             cwd=ROOT,
             env=settings_env(settings),
             stdout=self._output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+    def children(self) -> list[int]:
+        """Pids of the worker's child processes (its pool, and beat when embedded)."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended while we looked
+                continue
+            if int(fields[1]) == self.process.pid:
+                found.append(int(stat.parent.name))
+        return found
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -100,11 +112,12 @@ class Worker:
 
 
 @pytest.fixture
-def start_worker(tmp_path: Path) -> Iterator[Callable[[dict[str, str]], Worker]]:
+def start_worker(tmp_path: Path) -> Iterator[Callable[..., Worker]]:
+    """``start(settings, *args)``: a worker with extra ``precedent worker`` arguments."""
     workers: list[Worker] = []
 
-    def start(settings: dict[str, str]) -> Worker:
-        worker = Worker(settings, tmp_path / f"worker-{len(workers)}.log")
+    def start(settings: dict[str, str], *args: str) -> Worker:
+        worker = Worker(settings, tmp_path / f"worker-{len(workers)}.log", args)
         workers.append(worker)
         return worker
 

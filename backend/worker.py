@@ -1,0 +1,125 @@
+"""What keeps drafting going without a scheduler: every worker recovers, times out and stops.
+
+- Recovery: each worker reclaims stale drafts (a running draft whose lease ran out, or one
+  queued longer than a lease) when it starts and then on a timer in its main process, so a
+  draft whose worker died is re-sent although no ``--beat`` process is alive.
+- Time limits, sized from the lease: a draft attempt is stopped after two leases (and handed
+  back to the queue, counting an attempt); its process is killed after three.
+- Shutdown: a worker told to stop waits ``WORKER_SHUTDOWN_SECONDS`` for the drafts in hand,
+  then cancels them (their leases hand them to other workers) and, if still stuck, exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+from billiard.process import active_children  # type: ignore[import-untyped]
+from celery import bootsteps
+from celery.signals import worker_shutting_down
+from flask import Flask
+
+from backend.errors import RetryableError
+
+log = logging.getLogger(__name__)
+FORCE_AFTER_SECONDS = 5.0  # after the grace period, how long a cold shutdown may take
+
+
+class DraftTimedOut(RetryableError):
+    code = "draft_timed_out"
+
+
+def recovery_interval(lease_seconds: int) -> float:
+    """Seconds between a worker's sweeps: a dead worker's draft waits at most lease + this."""
+    return min(15.0, max(1.0, lease_seconds / 4))
+
+
+def draft_time_limits(lease_seconds: int) -> tuple[int, int]:
+    """(stop, kill) seconds for one draft attempt: two leases, then three."""
+    return 2 * lease_seconds, 3 * lease_seconds
+
+
+@contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Raise DraftTimedOut in this (pool) process once ``seconds`` have passed."""
+
+    def expire(_signum: int, _frame: FrameType | None) -> None:
+        raise DraftTimedOut(f"the draft took longer than {seconds} s and was stopped")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def sweep(flask_app: Flask) -> None:
+    """Re-send the stale drafts this worker reclaims; never raises (it runs on a timer)."""
+    from backend import tasks
+
+    try:
+        with flask_app.app_context():
+            tasks.recover_stale_drafts()
+    except Exception as exc:  # the database or broker is down: the next sweep tries again
+        log.warning("stale draft sweep failed: %s: %s", type(exc).__name__, exc)
+
+
+class StaleDraftRecovery(bootsteps.StartStopStep):  # type: ignore[misc]
+    """Worker bootstep: a sweep at start, then one every ``recovery_interval``."""
+
+    requires = ("celery.worker.components:Timer",)
+
+    def __init__(self, worker: Any, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        self.tref: Any = None
+
+    def start(self, worker: Any) -> None:
+        flask_app = worker.app.flask_app
+        interval = recovery_interval(flask_app.config["DRAFT_LEASE_SECONDS"])
+        sweep(flask_app)
+        self.tref = worker.timer.call_repeatedly(interval, sweep, (flask_app,))
+
+    def stop(self, worker: Any) -> None:
+        if self.tref is not None:
+            self.tref.cancel()
+
+
+class ShutdownGrace(bootsteps.Step):  # type: ignore[misc]
+    """Worker bootstep: from the first stop signal on, WORKER_SHUTDOWN_SECONDS to exit."""
+
+    def __init__(self, worker: Any, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        grace = worker.app.flask_app.config["WORKER_SHUTDOWN_SECONDS"]
+        started = threading.Event()
+
+        def on_shutdown(**_: Any) -> None:
+            if not started.is_set():
+                started.set()
+                threading.Thread(target=_stop_after, args=(grace,), daemon=True).start()
+
+        worker_shutting_down.connect(on_shutdown, weak=False, dispatch_uid="shutdown-grace")
+
+
+def _stop_after(grace_seconds: float, exit_now: Callable[[int], None] = os._exit) -> None:
+    time.sleep(grace_seconds)
+    log.warning(
+        "worker still busy %.0f s after the stop signal: cancelling the drafts in hand "
+        "(they go to other workers when their lease runs out)",
+        grace_seconds,
+    )
+    os.kill(os.getpid(), signal.SIGQUIT)  # Celery's cold shutdown
+    time.sleep(FORCE_AFTER_SECONDS)
+    log.error("worker did not stop in time: killing its processes and exiting")
+    for child in active_children():
+        if child.pid:
+            os.kill(child.pid, signal.SIGKILL)
+    exit_now(1)
