@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
 from backend.connectors import Connector
 from backend.connectors.context import context_json
@@ -38,6 +38,8 @@ from backend.drafting.stream import RestoredStream, recent_paragraphs
 from backend.drafting.verify import verify
 from backend.drafts import DraftStore, LeaseLost
 from backend.errors import PrecedentError, RetryableError
+from backend.gate.decision import GateDecision
+from backend.gate.protocol import Gate
 from backend.redaction import KnownValue, RedactedText, Redactor, Vault, requester_values
 from backend.redaction.store import VaultStore
 from backend.retrieval import Embedder, Reranker, SearchIndex, Vectors
@@ -49,25 +51,10 @@ CONTEXT_SKIPPED = "context_skipped"
 RERANK_SKIPPED = "rerank_skipped"
 
 
-class Gate(Protocol):
-    """Flags drafts that may give legal, medical, financial or insurance advice."""
-
-    def evaluate(
-        self,
-        ticket: RedactedText,
-        draft: RedactedText | None,
-        jurisdiction: str,
-        ticket_vector: Vectors | None = None,
-    ) -> dict[str, Any]:
-        """``{"domains": [...], "rules": [...], "jurisdiction", "policy_versions"}``; no draft:
-        the ticket alone."""
-        ...
-
-
 @dataclass(frozen=True)
 class Drafted:
     result: VerifiedDraft  # restored: what the agent sees; never stored
-    gate: dict[str, Any]  # the gate's decision; empty when no gate is configured
+    gate: GateDecision | None  # the gate's decision; None when no gate is configured
     timings: dict[str, float]
     context: dict[str, Any] | None = None  # for the agent only; None when skipped
     redacted_text: str = ""  # the text with the ticket's placeholders: what is stored
@@ -197,7 +184,7 @@ def ticket_flagged(
     """Whether the gate flags the ticket before any draft exists."""
     if services.gate is None:
         return False
-    return bool(services.gate.evaluate(question, None, ticket.jurisdiction, vector)["domains"])
+    return services.gate.evaluate(question, None, ticket.jurisdiction, vector).gated
 
 
 def draft_flagged(
@@ -224,7 +211,7 @@ def draft_flagged(
         # A copy of the vault: a value cut off mid-stream ("Maria Lo") must not become one of
         # the ticket's placeholders, which restore the finished draft.
         draft = services.redactor.redact(recent, copy.deepcopy(vault), known, ticket.tenant)
-        hit = bool(services.gate.evaluate(no_ticket, draft, ticket.jurisdiction)["domains"])
+        hit = services.gate.evaluate(no_ticket, draft, ticket.jurisdiction).gated
         passed = text_so_far
         return hit
 
@@ -239,9 +226,9 @@ def gate(
     vault: Vault,
     known: list[KnownValue],
     ticket: Ticket,
-) -> dict[str, Any]:
+) -> GateDecision | None:
     if services.gate is None:
-        return {}
+        return None
     # The draft is redacted again: the gate may embed it, and nothing personal reaches a model.
     redacted_draft = services.redactor.redact(draft.text, vault, known, ticket.tenant)
     return services.gate.evaluate(question, redacted_draft, ticket.jurisdiction, vector)

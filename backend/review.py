@@ -19,6 +19,7 @@ from backend.db import rows_changed
 from backend.drafting.verify import MARKER
 from backend.errors import Conflict, Forbidden, InputError, NotFound
 from backend.gate import jurisdictions as vocabulary
+from backend.gate.decision import GateDecision
 from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
 from backend.review_tokens import new_token
 from backend.review_tokens import reviewer_for_token as reviewer_for_token  # callers' name
@@ -68,13 +69,16 @@ def eligibility(reviewer: Reviewer, item: ReviewItem, today: date) -> list[str]:
     return problems
 
 
-def route(session: Session, draft: Draft, decision: dict[str, Any]) -> ReviewItem | None:
+def route(session: Session, draft: Draft, decision: GateDecision | None) -> ReviewItem | None:
     """Record the gate decision on the draft; open a review item when a domain was hit.
 
     A safety decision is urgent: marked so on the draft, and audited as an escalation too.
+    No decision (no gate configured) leaves the draft clear.
     """
-    draft.gate = {**decision, "urgent": safety.is_urgent(decision.get("domains") or [])}
-    if not decision.get("domains"):
+    stored = decision.to_json() if decision else {}
+    domains = list(decision.domains) if decision else []
+    draft.gate = {**stored, "urgent": safety.is_urgent(domains)}
+    if decision is None or not decision.gated:
         draft.gate_status = "clear"
         return None
     draft.gate_status = "review_required"
@@ -82,8 +86,8 @@ def route(session: Session, draft: Draft, decision: dict[str, Any]) -> ReviewIte
         tenant_id=draft.tenant_id,
         draft_id=draft.id,
         status="pending",
-        domains=list(decision["domains"]),
-        jurisdiction=vocabulary.ticket_jurisdiction(decision.get("jurisdiction") or ""),
+        domains=domains,
+        jurisdiction=vocabulary.ticket_jurisdiction(decision.jurisdiction),
     )
     session.add(item)
     session.flush()
@@ -98,8 +102,8 @@ def route(session: Session, draft: Draft, decision: dict[str, Any]) -> ReviewIte
             "draft_id": draft.id,
             "domains": item.domains,
             "jurisdiction": item.jurisdiction,
-            "rules": [r.get("rule") for r in decision.get("rules", [])],
-            "policy_versions": decision.get("policy_versions", {}),
+            "rules": [entry["rule"] for entry in stored["rules"]],  # one per matched span
+            "policy_versions": dict(decision.policy_versions),
             "eligible_reviewers": len(eligible),
         },
     )
@@ -269,7 +273,7 @@ def mark_inserted(session: Session, draft: Draft, actor: str) -> Conflict | None
             actor,
             "draft.insert_refused",
             f"draft:{draft.id}",
-            {"gate_status": draft.gate_status, "domains": draft.gate.get("domains", [])},
+            {"gate_status": draft.gate_status, "domains": list(domains_of(draft))},
         )
         return Conflict(gate_reason(session, draft), draft.gate_status)
     draft.inserted_at = utcnow()
@@ -284,15 +288,27 @@ def mark_inserted(session: Session, draft: Draft, actor: str) -> Conflict | None
     return None
 
 
+def decision_of(draft: Draft) -> GateDecision | None:
+    """The gate decision stored with ``draft``; None before it is drafted or without a gate."""
+    return GateDecision.from_json(draft.gate or {})
+
+
+def domains_of(draft: Draft) -> tuple[str, ...]:
+    """The domains the gate hit for ``draft`` (none when it stores no decision)."""
+    decision = decision_of(draft)
+    return decision.domains if decision else ()
+
+
 def gate_reason(session: Session, draft: Draft) -> str:
     """The sentence an agent reads on the banner and in a 409."""
-    domains = " and ".join(draft.gate.get("domains", [])) or "regulated"
-    where = draft.gate.get("jurisdiction") or "this jurisdiction"
+    decision = decision_of(draft)
+    domains = " and ".join(domains_of(draft)) or "regulated"
+    where = (decision.jurisdiction if decision else "") or "this jurisdiction"
     if draft.gate_status == "rejected":
         return f"A reviewer rejected this draft ({domains} advice, {where}); do not use it."
     names = reviewer_names(session, draft)
-    if safety.is_urgent(draft.gate.get("domains", [])):
-        return safety.reason(draft.gate.get("domains", []), where, names)
+    if safety.is_urgent(domains_of(draft)):
+        return safety.reason(list(domains_of(draft)), where, names)
     who = ", ".join(names) if names else "no reviewer is credentialed for it yet"
     return (
         f"This draft may give {domains} advice for {where}; a reviewer credentialed for "

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from backend import audit
 from backend.errors import ConfigError
+from backend.gate.decision import GateDecision
 from backend.models import ReviewItem
 
 SAFETY = "safety"
@@ -83,7 +84,7 @@ def reason(domains: list[str], where: str, eligible: list[str]) -> str:
 
 
 def record_escalation(
-    session: Session, item: ReviewItem, decision: Mapping[str, Any], eligible: int
+    session: Session, item: ReviewItem, decision: GateDecision, eligible: int
 ) -> None:
     """Audit a safety item as it is routed: which rules, where, and whether anyone can review."""
     audit.record(
@@ -96,9 +97,7 @@ def record_escalation(
             "draft_id": item.draft_id,
             "domains": list(item.domains),
             "jurisdiction": item.jurisdiction,
-            "rules": sorted(
-                {str(r.get("rule")) for r in decision.get("rules", []) if r.get("domain") == SAFETY}
-            ),
+            "rules": sorted({hit.rule for hit in decision.hits if hit.domain == SAFETY}),
             "eligible_reviewers": eligible,
         },
     )

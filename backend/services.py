@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
@@ -88,7 +87,13 @@ def _reranker(config: Any, vendors: RetrievalVendors | None) -> Reranker | None:
 def _redactor(config: Any) -> Redactor:
     cls = redactors.get(config["REDACTOR"])
     if config["REDACTOR"] == "presidio":  # the only one with settings of its own
-        return cls(config_path=config["REDACTION_POLICY"], model=config["SPACY_MODEL"])  # type: ignore[call-arg]
+        from backend.redaction.tenant_terms import in_data_dir
+
+        return cls(  # type: ignore[call-arg]
+            config_path=config["REDACTION_POLICY"],
+            model=config["SPACY_MODEL"],
+            terms=in_data_dir(config["DATA_DIR"]),
+        )
     return cls()
 
 
@@ -135,18 +140,11 @@ def _providers(registry: ProviderRegistry | None, fallback: Drafter) -> DrafterC
 def _gate(config: Any, embedder: Embedder) -> PolicyGate | None:
     if not config["POLICIES_DIR"]:
         return None
-    from backend.config import required_policies
     from backend.gate.pipeline_gate import PolicyGate
     from backend.policy_audit import PolicyAuditor
 
-    return PolicyGate(
-        Path(config["POLICIES_DIR"]),
-        embedder,
-        Path(config["DATA_DIR"]) / "gate-cache",
-        config["POLICY_CHECK_SECONDS"],
-        required=required_policies(config),
-        listeners=[PolicyAuditor(config["DATABASE_URL"], config["DEFAULT_TENANT"])],
-    )
+    auditor = PolicyAuditor(config["DATABASE_URL"], config["DEFAULT_TENANT"])
+    return PolicyGate.from_settings(config, embedder, listeners=[auditor])
 
 
 def policy_store() -> PolicyStore | None:

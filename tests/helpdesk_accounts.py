@@ -17,6 +17,7 @@ from backend import services
 from backend.auth import app_tokens
 from backend.auth.webhooks import zendesk_signature
 from backend.connectors.settings import HelpdeskSettings, HelpdeskSettingsStore
+from backend.gate.decision import GateDecision
 from backend.types import VerifiedDraft
 
 AUDIENCE = "https://precedent.acme.test/apps/zendesk/sidebar#installation-360001"
@@ -106,7 +107,8 @@ def ready_draft(
     draft, _ = store.request(tenant, ticket_id, "agent:test")
     claim = store.claim(draft.id)
     assert claim is not None
-    store.complete(claim, VerifiedDraft(text, (), (), (), "t", "m"), {}, gate or {})
+    decision = GateDecision.from_json(gate or {})  # as a draft row stores it
+    store.complete(claim, VerifiedDraft(text, (), (), (), "t", "m"), {}, decision)
     return draft.id
 
 

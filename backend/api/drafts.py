@@ -20,6 +20,7 @@ from backend.auth import current_actor, current_tenant
 from backend.auth.identity import require_app_identity
 from backend.db import db
 from backend.errors import DraftNotFound
+from backend.gate.decision import GateDecision
 from backend.models import Draft, Tenant
 from backend.predraft import pick_up
 from backend.redaction.at_rest import restored
@@ -150,25 +151,29 @@ def draft_json(draft: Draft, tenant: str) -> dict[str, Any]:
 
 
 def gate_json(draft: Draft) -> dict[str, Any]:
-    gate = draft.gate or {}
-    urgent = safety.is_urgent(gate.get("domains", []))
+    decision = review.decision_of(draft)
+    urgent = safety.is_urgent(decision.domains if decision else ())
     state: dict[str, Any] = {}
     if draft.gate_status in review.GATED or urgent:
         with db.session() as session:
             state = _review_state(session, draft, urgent)
     return {
         "status": draft.gate_status,
-        "domains": gate.get("domains", []),
-        "jurisdiction": gate.get("jurisdiction"),
-        "rules": gate.get("rules", []),
-        "held": gate.get("held", []),
-        "languages": gate.get("languages", {}),
-        "notes": gate.get("notes", []),
+        **decision_fields(decision),
         "insertable": draft.status == "ready" and draft.gate_status not in review.GATED,
         "reason": None,
         "urgent": urgent,  # someone may be in danger: the instruction comes first
         **state,
     }
+
+
+def decision_fields(decision: GateDecision | None) -> dict[str, Any]:
+    """What the sidebar shows of the gate's decision; empty fields before there is one."""
+    if decision is None:
+        return dict(domains=[], jurisdiction=None, rules=[], held=[], languages={}, notes=[])
+    stored = decision.to_json()
+    keys = ("domains", "jurisdiction", "rules", "languages", "notes")
+    return {key: stored[key] for key in keys} | {"held": list(decision.held)}
 
 
 def _review_state(session: Session, draft: Draft, urgent: bool) -> dict[str, Any]:

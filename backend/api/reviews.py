@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, object_session
 
 from backend import review, safety, services
 from backend.api.bodies import known_id, parse_body
-from backend.api.drafts import citation_json, iso
+from backend.api.drafts import citation_json, decision_fields, iso
 from backend.api.shapes import Decision
 from backend.db import db
 from backend.errors import Unauthorized
@@ -137,5 +137,5 @@ def item_json(item: ReviewItem, detail: bool = False) -> dict[str, Any]:
             "citations": [citation_json(c) for c in item.draft.citations],
             "restored": restored(text),  # False once the ticket's vault has expired
         }
-        body["rules"] = item.draft.gate.get("rules", [])
+        body["rules"] = decision_fields(review.decision_of(item.draft))["rules"]
     return body

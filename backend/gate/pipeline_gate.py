@@ -1,13 +1,14 @@
-"""The gate as the pipeline sees it: policies from a folder, decisions as plain JSON."""
+"""The gate the pipeline uses: policies from a folder, hot-reloaded, judging redacted text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from backend.config import required_policies
 from backend.gate import jurisdictions
-from backend.gate.decision import GateDecision, RuleHit, Span
+from backend.gate.decision import GateDecision
 from backend.gate.store import Listener, PolicyStore
 from backend.redaction import RedactedText
 from backend.retrieval import Embedder, Vectors
@@ -31,45 +32,33 @@ class PolicyGate:
     ) -> None:
         self.store = PolicyStore(directory, embedder, cache_dir, check_every, required, listeners)
 
+    @classmethod
+    def from_settings(
+        cls, config: Mapping[str, Any], embedder: Embedder, listeners: Iterable[Listener] = ()
+    ) -> PolicyGate:
+        """The gate the settings describe: ``POLICIES_DIR``, ``DATA_DIR``,
+        ``POLICY_CHECK_SECONDS`` and ``REQUIRED_POLICIES``."""
+        return cls(
+            Path(config["POLICIES_DIR"]),
+            embedder,
+            Path(config["DATA_DIR"]) / "gate-cache",
+            config["POLICY_CHECK_SECONDS"],
+            required=required_policies(config),
+            listeners=listeners,
+        )
+
     def evaluate(
         self,
         ticket: RedactedText,
         draft: RedactedText | None,
         jurisdiction: str,
         ticket_vector: Vectors | None = None,
-    ) -> dict[str, Any]:
+    ) -> GateDecision:
         vectors = {"ticket": ticket_vector} if ticket_vector is not None else None
         where = jurisdictions.ticket_jurisdiction(jurisdiction)  # DE → EU-DE on the review item
-        return decision_json(self.store.evaluate(ticket, draft, where, vectors=vectors))
+        return self.store.evaluate(ticket, draft, where, vectors=vectors)
 
 
 def decision_json(decision: GateDecision) -> dict[str, Any]:
-    """One flat entry per matched span (then one per hit without spans), as pages show them."""
-    rules = [_entry(hit, span) for hit in decision.hits for span in hit.spans or ()]
-    rules += [_entry(hit, None) for hit in decision.hits if not hit.spans]
-    held = {"held": list(decision.held)} if decision.held else {}
-    return {
-        "domains": list(decision.domains),
-        "rules": rules,
-        "jurisdiction": decision.jurisdiction,
-        "policy_versions": dict(decision.policy_versions),
-        "languages": dict(decision.languages),
-        "notes": list(decision.notes),
-        **held,
-    }
-
-
-def _entry(hit: RuleHit, span: Span | None) -> dict[str, Any]:
-    """Which text, the rule id and type, the matched span, and the score and why if known."""
-    return {
-        "rule": hit.rule,
-        "policy": hit.policy,
-        "domain": hit.domain,
-        "type": hit.type,
-        "source": span.source if span else None,
-        "start": span.start if span else None,
-        "end": span.end if span else None,
-        "text": span.text if span else "",
-        "score": hit.score,
-        "detail": hit.detail,
-    }
+    """The decision as a draft row stores it (``GateDecision.to_json``)."""
+    return decision.to_json()

@@ -243,7 +243,7 @@ def _audit(
             "ticket_id": draft.ticket_id,
             "agent": outcome.agent,
             "gate_status": draft.gate_status,
-            "domains": (draft.gate or {}).get("domains", []),
+            "domains": list(review.domains_of(draft)),
             "similarity": outcome.similarity,
             "threshold": BYPASS_SIMILARITY,
             **claimed,

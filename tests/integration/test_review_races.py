@@ -22,6 +22,7 @@ from sqlalchemy import select
 from backend import audit, create_app, migrate, review, services
 from backend.db import db
 from backend.drafts import ensure_tenant
+from backend.gate.decision import GateDecision
 from backend.models import AuditEvent, Draft, Outcome, ReviewItem
 from backend.predraft import pick_up
 from backend.types import VerifiedDraft
@@ -63,7 +64,8 @@ def gated_draft(ticket: str) -> tuple[str, int]:
     draft, _ = store.request("demo", ticket, "agent:test")
     claim = store.claim(draft.id)
     assert claim is not None
-    store.complete(claim, VerifiedDraft(TEXT, (), (), (), "t", "m"), {}, GATED)
+    decision = GateDecision.from_json(GATED)
+    store.complete(claim, VerifiedDraft(TEXT, (), (), (), "t", "m"), {}, decision)
     with db.session() as session:
         item_id = session.scalars(select(ReviewItem.id).where(ReviewItem.draft_id == draft.id))
         return draft.id, item_id.one()

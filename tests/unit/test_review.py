@@ -16,6 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from backend import create_app, migrate, review, services
 from backend.db import db
 from backend.errors import Conflict
+from backend.gate.decision import GateDecision
 from backend.models import AuditEvent, Draft, ReviewItem
 from backend.types import VerifiedDraft
 from tests.conftest import app_config
@@ -56,9 +57,8 @@ def gated_draft(decision: dict[str, object] = DECISION) -> str:
     draft, _ = store.request("demo", "N-3", "agent:test")
     claim = store.claim(draft.id)
     assert claim is not None
-    store.complete(
-        claim, VerifiedDraft("It is covered under your policy.", (), (), (), "t", "m"), {}, decision
-    )
+    text = VerifiedDraft("It is covered under your policy.", (), (), (), "t", "m")
+    store.complete(claim, text, {}, GateDecision.from_json(decision))
     return draft.id
 
 
@@ -198,7 +198,7 @@ def test_a_rejected_draft_stays_blocked_and_an_edit_replaces_the_text(
         claim,
         VerifiedDraft("Claims are decided by the insurer.", (), (), (), "t", "m"),
         {},
-        DECISION,
+        GateDecision.from_json(DECISION),
     )
     items = client.get("/api/v1/reviews", headers=bearer(ana)).get_json()["reviews"]
     response = client.post(
