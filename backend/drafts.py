@@ -224,13 +224,14 @@ class DraftStore:
     def release(self, claim: Claim, code: str, message: str) -> bool:
         """After a temporary failure: back to queued, or failed once attempts are used up.
 
-        Returns True when the draft should be tried again.
+        Returns True when the draft should be tried again; False too when another worker
+        took it over meanwhile (it is theirs to finish, and nothing is audited).
         """
         if claim.attempt >= self.max_attempts:
             self.fail(claim, code, f"{message} (gave up after {claim.attempt} attempts)")
             return False
         with self._sessions() as session:
-            rows_changed(
+            written = rows_changed(
                 session,
                 self._owned(session, claim).values(
                     status="queued",
@@ -241,6 +242,8 @@ class DraftStore:
                     updated_at=utcnow(),
                 ),
             )
+            if not written:
+                return False
             self._audit(session, claim, "draft.retrying", {"error": code, "message": message})
         return True
 

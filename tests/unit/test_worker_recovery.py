@@ -7,11 +7,19 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from backend import services
+from backend.db import db
 from backend.drafts import DraftStore, LeaseLost
 from backend.jobs import beat_schedule
+from backend.models import AuditEvent
 from backend.worker import DraftTimedOut, deadline, draft_time_limits, recovery_interval
+
+
+def actions() -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
 def store(lease: int) -> DraftStore:
@@ -34,6 +42,19 @@ def test_when_two_workers_sweep_an_expired_lease_then_one_of_them_reclaims_the_d
         short.heartbeat(dead)  # type: ignore[arg-type]
     again = short.claim(draft.id)
     assert again is not None and again.attempt == 2
+
+
+def test_when_a_timed_out_attempt_lets_go_of_a_reclaimed_draft_then_nothing_is_written(
+    app: Flask,
+) -> None:
+    short = store(lease=1)
+    draft, _ = short.request("demo", "N-1", "agent")
+    stuck = short.claim(draft.id)
+    time.sleep(1.1)
+    short.reclaim(queued_for=timedelta(hours=1))
+    assert stuck is not None
+    assert short.release(stuck, "draft_timed_out", "too slow") is False
+    assert actions() == ["draft.requested"]
 
 
 def test_when_a_live_lease_or_a_fresh_queued_draft_is_swept_then_nothing_is_reclaimed(
