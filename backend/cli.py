@@ -89,8 +89,8 @@ def start_worker_process() -> None:
     "--beat/--no-beat",
     default=False,
     show_default=True,
-    help="Also run the scheduler: re-sends drafts whose worker died, and syncs helpdesks "
-    "every PRECEDENT_SYNC_MINUTES.",
+    help="Also run the scheduler of helpdesk syncs (every PRECEDENT_SYNC_MINUTES); one is "
+    "enough. Drafts whose worker died need none: every worker reclaims them.",
 )
 @click.option(
     "--queues",
