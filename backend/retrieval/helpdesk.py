@@ -90,14 +90,14 @@ def article_records(
     articles: tuple[Article, ...], redactor: Redactor, tenant: str
 ) -> list[IndexRecord]:
     """One entry per heading section, linked to the article's own page and anchor."""
-    records = []
-    for article in articles:
-        document = Document(article_source_id(article), split_html(article.body, article.title))
-        for record, section in zip(
-            doc_records([document], redactor, "", tenant), document.sections, strict=True
-        ):
-            url = f"{article.url}#{section.anchor}" if section.anchor else article.url
-            records.append(replace(record, url=url, updated_at=article.updated_at))
+    documents = [Document(article_source_id(a), split_html(a.body, a.title)) for a in articles]
+    sections = [(a, s) for a, d in zip(articles, documents, strict=True) for s in d.sections]
+    records = []  # one doc_records call per page: the page's titles are learned at once
+    for record, (article, section) in zip(
+        doc_records(documents, redactor, "", tenant), sections, strict=True
+    ):
+        url = f"{article.url}#{section.anchor}" if section.anchor else article.url
+        records.append(replace(record, url=url, updated_at=article.updated_at))
     return records
 
 

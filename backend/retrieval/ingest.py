@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from backend.connectors.files import Document, ResolvedTicket
-from backend.redaction import RedactedText, Redactor, Vault, requester_values
+from backend.redaction import LearnsTerms, RedactedText, Redactor, Vault, requester_values
 from backend.retrieval import Embedder, IndexRecord, SearchIndex, Vectors
 from backend.retrieval.chunking import Section
 from backend.retrieval.vendors import RetrievalVendors
@@ -71,11 +71,20 @@ def _ticket_record(
 def doc_records(
     documents: Sequence[Document], redactor: Redactor, base_url: str = "", tenant: str = ""
 ) -> list[IndexRecord]:
+    """One record per section; the titles' brand and product words are learned first, so the
+    tenant's own terms are kept in the titles and sections redacted here (and in tickets)."""
+    if isinstance(redactor, LearnsTerms):
+        redactor.learn_terms(tenant, {doc.source_id: _titles(doc) for doc in documents})
     return [
         _doc_record(doc, section, redactor, base_url, tenant)
         for doc in documents
         for section in doc.sections
     ]
+
+
+def _titles(doc: Document) -> list[str]:
+    titles = [t for s in doc.sections for t in (s.title, *s.heading_path)]
+    return list(dict.fromkeys(titles))
 
 
 def _doc_record(
