@@ -51,6 +51,7 @@ def deadline(seconds: int) -> Iterator[None]:
     """Raise DraftTimedOut in this (pool) process once ``seconds`` have passed."""
 
     def expire(_signum: int, _frame: FrameType | None) -> None:
+        log.warning("draft attempt stopped: still running after %d s", seconds)
         raise DraftTimedOut(f"the draft took longer than {seconds} s and was stopped")
 
     previous = signal.signal(signal.SIGALRM, expire)
