@@ -2,15 +2,19 @@
 canary values are ingested and drafted through the real ``cohere`` SDK (embed, rerank, chat
 streamed and not) and the real ``openai`` SDK (chat streamed and not), each against the
 project's local recording server; no request body holds a canary value, its digits alone or
-its lower-cased form, in any field (documents, system prompt, tools)."""
+its lower-cased form, in any field (documents, system prompt, tools), nor in the compliance
+gate's own embedding requests (tickets and drafts it embeds through the vendor embedder)."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from flask import Flask
 
 from backend import create_app, migrate, pipeline, services
@@ -23,6 +27,7 @@ from tests.provider_server import ProviderServer, Received, Reply
 from tests.unit.test_cohere_retrieval import embed_reply, rerank_reply
 
 REPLY = "Hi <PERSON_1>, I have looked into this and refunded the duplicate charge."
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
 RETENTION = """\
     api_key_env: VENDOR_TEST_KEY
     timeout_seconds: 2
@@ -70,6 +75,29 @@ providers:
 tenants:
   demo: {{provider: {chat}, scopes: [pii]}}
 """
+
+
+def vendor_policies(folder: Path) -> Path:
+    """The shipped policies as a tenant on a vendor embedder runs them.
+
+    Their ``classifier`` rules are left out: the advice model was trained on the MiniLM
+    embedder's vectors, so with a Cohere embedder it is a load error (and a failed policy holds
+    every draft, which is not streamed). Every other rule stays, and the similarity rule reads
+    drafts as well as tickets, so the gate embeds both through the vendor and the check below
+    covers the gate's requests too.
+    """
+    shutil.copytree(POLICIES, folder)
+    for path in sorted(folder.glob("*.yaml")):
+        policy = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "rules" in policy:
+            rules = [r for r in policy["rules"] if r["type"] != "classifier"]
+            policy["rules"] = [_reads_both(r) for r in rules]
+            path.write_text(yaml.safe_dump(policy, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def _reads_both(rule: dict[str, Any]) -> dict[str, Any]:
+    return {**rule, "reads": "both"} if rule["type"] == "similarity" else rule
 
 
 def seeded_cases() -> list[canary.Case]:
@@ -132,7 +160,7 @@ def canary_app(tmp_path: Path, vendor: RecordingVendor, chat: str) -> Iterator[F
         "EMBEDDER": "cohere",
         "EMBED_PROVIDER": "cohere-eu",
         "RERANKER": "cohere",
-        "POLICIES_DIR": "",  # the gate is not what this test is about
+        "POLICIES_DIR": str(vendor_policies(tmp_path / "policies")),
     }
     app = create_app(app_config(tmp_path / "var", **settings))
     migrate.upgrade(app.config["DATABASE_URL"])
@@ -167,6 +195,9 @@ def assert_no_canary(vendor: RecordingVendor, chat_path: str) -> None:
     leaks += [(name, "", name) for name in NAMES if name.lower() in sent.lower()]
     assert leaks == []
     assert "<PERSON_1>" in sent
+    # the gate's own requests were among those checked: it embedded the draft it judged
+    embedded = [t for r in vendor.requests if r.path == "/v2/embed" for t in r.body["texts"]]
+    assert any("refunded the duplicate charge" in text for text in embedded)
 
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])
@@ -178,6 +209,8 @@ def test_when_canary_tickets_and_articles_are_drafted_then_no_request_holds_a_ca
 ) -> None:
     for _ in canary_app(tmp_path, vendor, chat):
         draft(streamed)
+        gate = services.get().gate
+        assert gate is not None and gate.store.status().problems() == []  # every policy in force
     chats = [r.body for r in vendor.requests if r.path == chat_path]
     assert len(chats) == 1 and bool(chats[0].get("stream")) is streamed
     assert_no_canary(vendor, chat_path)
