@@ -16,8 +16,8 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import Any
 
@@ -110,7 +110,7 @@ class ShutdownGrace(bootsteps.Step):  # type: ignore[misc]
         worker_shutting_down.connect(on_shutdown, weak=False, dispatch_uid="shutdown-grace")
 
 
-def _stop_after(grace_seconds: float, exit_now: Callable[[int], None] = os._exit) -> None:
+def _stop_after(grace_seconds: float) -> None:
     time.sleep(grace_seconds)
     log.warning(
         "worker still busy %.0f s after the stop signal: cancelling the drafts in hand "
@@ -121,6 +121,6 @@ def _stop_after(grace_seconds: float, exit_now: Callable[[int], None] = os._exit
     time.sleep(FORCE_AFTER_SECONDS)
     log.error("worker did not stop in time: killing its processes and exiting")
     for child in active_children():
-        if child.pid:
+        with suppress(ProcessLookupError):  # it may have ended meanwhile
             os.kill(child.pid, signal.SIGKILL)
-    exit_now(1)
+    os._exit(1)
