@@ -6,8 +6,9 @@ Only what says something about a person's life: a full calendar date ("4/5/1992"
 ``policies/redaction.yaml`` (they are log data in tickets), weekdays and relative dates
 ("next week") are not taken. Two kinds of date beat that protection: any date written after
 a birth cue ("DOB 1979-08-23", "born 1983-11-07", "date of birth: 23 Aug 1979"), and an ISO
-date with no time whose year lies more than ``LOG_YEARS`` back: logs in a ticket are recent,
-a date that old is a birthday or a life event.
+date, with or without its time, whose year lies more than ``LOG_YEARS`` back: logs in a ticket
+are recent, a date that old is a birthday or a life event ("1970-09-24 09:34:31" as much as
+"1970-09-24"). The Unix epoch (1970-01-01), a zeroed clock in a log, stays.
 """
 
 from __future__ import annotations
@@ -40,8 +41,12 @@ BIRTH_CUE = (
 OLD_ISO_DATE = "old-iso-date"
 
 
+ISO_TIME = r"[T \t][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}|[ \t]?UTC)?"
+EPOCH = "1970-01-01"
+
+
 def _old(value: str) -> bool:
-    return int(value[:4]) <= datetime.date.today().year - LOG_YEARS
+    return int(value[:4]) <= datetime.date.today().year - LOG_YEARS and value[:10] != EPOCH
 
 
 class CalendarDateRecognizer(RegexRecognizer):
@@ -62,7 +67,10 @@ class CalendarDateRecognizer(RegexRecognizer):
         ),
         Rule(
             OLD_ISO_DATE,
-            re.compile(rf"(?<![\w./:-])(?P<date>{YEAR}-[01]\d-[0-3]\d)(?![\w:-]|\.\d|[T ]\d)"),
+            re.compile(
+                rf"(?<![\w./:-])(?P<date>{YEAR}-[01]\d-[0-3]\d(?:{ISO_TIME})?)"
+                r"(?![\w:-]|\.\d|[T ]\d)"
+            ),
             0.9,
             "date",
             _old,

@@ -31,6 +31,8 @@ def redact(redactor: PresidioRedactor, text: str) -> str:
         ("Date of birth: 4 March 1961", "Date of birth: <DATE_TIME_1>"),
         ("geboren am 17.09.1974", "geboren am <DATE_TIME_1>"),
         ("The insurer has 1958-02-11 on file.", "The insurer has <DATE_TIME_1> on file."),
+        # with its time too: no log in a ticket is that old
+        ("Registered 1970-09-24 09:34:31 at the clinic", "Registered <DATE_TIME_1> at the clinic"),
         # international phones
         ("Call +44 7700 900587 please", "Call <PHONE_NUMBER_1> please"),
         ("WhatsApp +4915123456789", "WhatsApp <PHONE_NUMBER_1>"),
@@ -84,6 +86,7 @@ def test_when_a_personal_value_is_written_so_then_it_is_redacted_with_its_label(
         "Error 0x80070005 in version 4.2.1, invoice INV-77812 for $49.99.",
         "SKU TW-B2-118 and ticket #48213",
         "The app shows E1042 since 9:12 pm UTC.",
+        "last_seen: 1970-01-01 00:00:00 (a zeroed clock)",
     ],
 )
 def test_when_a_text_holds_only_ids_and_log_times_then_it_is_unchanged(
