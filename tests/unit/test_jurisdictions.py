@@ -70,7 +70,7 @@ def test_when_the_gate_is_asked_about_a_de_ticket_then_its_decision_says_eu_de(
     app: Flask,
 ) -> None:
     decision = services.get().gate.evaluate(seal("Can I withhold rent?"), None, "DE")
-    assert decision["jurisdiction"] == "EU-DE"
+    assert decision.jurisdiction == "EU-DE"
 
 
 def reviewer_with(client: FlaskClient, name: str, where: list[str]) -> tuple[int, str]:
