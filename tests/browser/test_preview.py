@@ -261,9 +261,11 @@ def test_an_emergency_ticket_shows_the_safety_instruction_first_in_the_sidebar_a
         text=True,
     )
     token = added.stdout.strip().splitlines()[-1]
+    # The emergency also asks a medical question, so the item needs a clinician's licence
+    # (which covers safety too); a safety-only licence does not cover the medical domain.
     licence = [
         "--domain",
-        "safety",
+        "medical",
         "--jurisdiction",
         "GB",
         "--licence",
