@@ -72,6 +72,13 @@ test("notices: gaps first, a default line for a flag no note explains", () => {
   assert.equal(notices[1].body, "Closest ticket is old");
 });
 
+test("notices: the gate's own notes are shown too", () => {
+  const note = "The ticket is in Italian; the legal policies were not measured on it, so their decision may be wrong: read it with care.";
+  const notices = draftNotices({ notes: [], flags: [], gate: { notes: [note] } });
+  assert.deepEqual(notices.map((n) => [n.tone, n.title, n.body]), [["info", "Note", note]]);
+  assert.deepEqual(draftNotices({ notes: [], flags: [], gate: null }), []);
+});
+
 test("customer facts keep what has a value and skip the plan twice", () => {
   const c = customerFacts({ organization: "Acme", plan: "Pro", fields: { tier: "Pro", region_code: "EU" }, tags: ["vip"], prior_tickets: { count: 2, recent: [{ id: 7, status: "solved" }] } });
   assert.deepEqual(c.facts, [["Organisation", "Acme"], ["Plan", "Pro"], ["Region code", "EU"], ["Prior tickets", "2"]]);

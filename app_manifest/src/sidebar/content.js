@@ -38,16 +38,19 @@ export function classifyNote(note) {
 }
 
 /**
- * The notices above a draft: its notes, plus a default one for a weak-evidence or
- * knowledge-gap flag no note explains; gaps first, then warnings, then the rest.
+ * The notices above a draft: its notes and the gate's notes, plus a default one for a
+ * weak-evidence or knowledge-gap flag no note explains; gaps first, then warnings, then the rest.
  * @param {any} draft
  * @returns {Notice[]}
  */
 export function draftNotices(draft) {
   /** @type {unknown[]} */
   const notes = Array.isArray(draft.notes) ? draft.notes : [];
+  // What the gate says about its own decision (a language it was not measured on).
+  /** @type {unknown[]} */
+  const gateNotes = draft.gate && Array.isArray(draft.gate.notes) ? draft.gate.notes : [];
   const flags = Array.isArray(draft.flags) ? draft.flags : [];
-  const list = notes.map(classifyNote);
+  const list = notes.concat(gateNotes).map(classifyNote);
   for (const flag of ["weak_evidence", "knowledge_gap"]) {
     /** @type {Tone} */
     const tone = flag === "knowledge_gap" ? "gap" : "warn";
