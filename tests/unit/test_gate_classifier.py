@@ -13,25 +13,13 @@ import numpy as np
 import pytest
 import yaml
 
-from backend.gate import Loader, PolicyError, PolicySet, evaluate, load_policies
+from backend.gate import Loader, PolicyError, PolicySet, evaluate
 from backend.gate.advice_model import CUES, LABELS, AdviceModel
 from backend.gate.training import balanced, train
 from backend.gate.training.sources import Example, read_sources
 from backend.redaction import seal
-from backend.retrieval import Embedder, embedders
-
-POLICIES = Path(__file__).resolve().parents[2] / "policies"
-
-
-@pytest.fixture(scope="module")
-def embedder() -> Embedder:
-    made: Embedder = embedders.get("minilm-onnx")(threads=1)  # type: ignore[call-arg]
-    return made
-
-
-@pytest.fixture(scope="module")
-def shipped(embedder: Embedder) -> PolicySet:
-    return load_policies(POLICIES, embedder)
+from backend.retrieval import Embedder
+from tests.unit.conftest import POLICIES
 
 
 def write_policy(folder: Path, rule: dict[str, Any], domain: str = "medical") -> Path:

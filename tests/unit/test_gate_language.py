@@ -11,21 +11,10 @@ import yaml
 from backend.gate import Loader, PolicyError, PolicySet, evaluate, load_policies
 from backend.gate.language import detect
 from backend.redaction import seal
-from backend.retrieval import Embedder, embedders
+from backend.retrieval import Embedder
+from tests.unit.conftest import POLICIES
 
-POLICIES = Path(__file__).resolve().parents[2] / "policies"
 FRENCH_ORDER = "Bonjour, ma commande n'est toujours pas arrivée, pouvez-vous vérifier le suivi ?"
-
-
-@pytest.fixture(scope="module")
-def embedder() -> Embedder:
-    made: Embedder = embedders.get("minilm-onnx")(threads=1)  # type: ignore[call-arg]
-    return made
-
-
-@pytest.fixture(scope="module")
-def shipped(embedder: Embedder) -> PolicySet:
-    return load_policies(POLICIES, embedder)
 
 
 @pytest.mark.parametrize(
