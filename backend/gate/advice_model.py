@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backend.gate.questions import JUDGEMENTS, REQUESTS, asks, phrases
+from backend.gate.rules import head
 
 LABELS = ("legal", "medical", "financial", "insurance", "other")
 Array = npt.NDArray[np.float32]
@@ -93,19 +94,12 @@ SERVICE_OBJECTS = phrases(
 # A draft is embedded on its opening words (embedding cost grows with length); a ticket
 # whole, because drafting has embedded it for retrieval already and passes that vector in.
 HEAD_WORDS = 64
-WORD = re.compile(r"\w+(?:['’]\w+)*")
 CUES = ("asks", "judgement", "advice_request", "first_person", "directive", "service", "length")
 
 
 def embedded_text(text: str, role: str) -> str:
     """The part of a ticket or draft the model embeds (see ``HEAD_WORDS``)."""
-    return text if role == "ticket" else head(text)
-
-
-def head(text: str, words: int = HEAD_WORDS) -> str:
-    """The first ``words`` words of ``text`` (all of it when shorter)."""
-    starts = [m.start() for m in WORD.finditer(text)]
-    return text if len(starts) <= words else text[: starts[words]].rstrip()
+    return text if role == "ticket" else head(text, HEAD_WORDS)
 
 
 def cue_features(text: str) -> Array:
@@ -139,9 +133,6 @@ class AdviceScores:
         return self.domain.get(domain, 0.0) * act
 
 
-HEADS = ("domain", "ask", "give")
-
-
 class AdviceModel:
     """Three heads over ``[vector, cues]``: the subject among ``LABELS``, asks, gives.
 
@@ -152,7 +143,6 @@ class AdviceModel:
         self.weights = weights
         self.meta = meta
         self.embedder: str = meta["embedder"]
-        self.dimensions = int(weights["domain_w1"].shape[0]) - len(CUES)
 
     @classmethod
     def load(cls, path: Path) -> AdviceModel:

@@ -57,8 +57,3 @@ class PolicyGate:
         vectors = {"ticket": ticket_vector} if ticket_vector is not None else None
         where = jurisdictions.ticket_jurisdiction(jurisdiction)  # DE → EU-DE on the review item
         return self.store.evaluate(ticket, draft, where, vectors=vectors)
-
-
-def decision_json(decision: GateDecision) -> dict[str, Any]:
-    """The decision as a draft row stores it (``GateDecision.to_json``)."""
-    return decision.to_json()

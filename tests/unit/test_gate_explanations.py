@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from backend.gate.decision import GateDecision, RuleHit, Span
-from backend.gate.pipeline_gate import decision_json
 
 WHY = "classifier: medical 0.82 ≥ 0.50 on the ticket"
 
@@ -19,7 +18,7 @@ def test_when_hits_carry_a_score_and_a_detail_then_each_entry_says_which_text_an
         ),
         "US-CA",
     )
-    rules = decision_json(decision)["rules"]
+    rules = decision.to_json()["rules"]
     assert [
         (r["source"], r["rule"], r["type"], r["text"], r["score"], r["detail"]) for r in rules
     ] == [

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -38,6 +38,15 @@ from backend.yamlfile.schema import Field
 Source = Literal["ticket", "draft"]
 READS = ("both", "draft", "ticket")
 WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def head(text: str, words: int) -> str:
+    """The first ``words`` words of ``text`` (all of it when shorter).
+
+    A prefix of a redacted text cut between words is still redacted.
+    """
+    starts = [m.start() for m in WORD.finditer(text)]
+    return text if len(starts) <= words else text[: starts[words]].rstrip()
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,8 @@ class Text:
         self._embed = embed
         self._heads: dict[int, Vectors] = {}
         self._word_starts: list[int] | None = None
+        # What rules work out once per text and share (the advice model's scores).
+        self.memo: dict[Hashable, Any] = {}
 
     def word_index(self, offset: int) -> int:
         """The number of words that start before ``offset``."""
@@ -93,10 +104,7 @@ class Text:
         """
         if head_words is not None and self.word_count() > head_words:
             if head_words not in self._heads:
-                assert self._word_starts is not None
-                cut = self._word_starts[head_words]
-                # A prefix of a redacted text cut between words is still redacted.
-                self._heads[head_words] = self._embedded(seal(self.value[:cut].rstrip()))
+                self._heads[head_words] = self._embedded(seal(head(self.value, head_words)))
             return self._heads[head_words]
         if self._vector is None:
             self._vector = self._embedded(self.redacted)

@@ -106,7 +106,12 @@ class ClassifierRule(Rule):
         if self.ignore is not None and self.ignore.search(text.value):
             text = text.without(self.ignore)
         words = self.model.meta.get("draft_head_words") if text.source == "draft" else None
-        return self.model.scores(text.vector(words), text.value)
+        # Every policy's classifier reads the same model: score each text once.
+        key = ("advice-model", id(self.model), words)
+        if key not in text.memo:
+            text.memo[key] = self.model.scores(text.vector(words), text.value)
+        scores: AdviceScores = text.memo[key]
+        return scores
 
     def explain(self, scores: AdviceScores, source: str) -> str:
         act = ("asks for", scores.asks) if source == "ticket" else ("gives", scores.gives)
