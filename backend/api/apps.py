@@ -17,6 +17,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from backend import audit
+from backend.api.app_session import app_token_seconds
 from backend.auth import app_tokens
 from backend.auth.identity import audit_rejection, helpdesks_connected, settings_store
 from backend.auth.zendesk_signin import SignInRefused, zendesk_sign_in
@@ -47,9 +48,8 @@ def zendesk_signed_sidebar() -> ResponseReturnValue:
         return _refused(exc.tenant, exc.message)
     agent = signed.claims.user_id or "unknown"
     try:
-        ttl = int(current_app.config["APP_TOKEN_MINUTES"]) * 60
         token = app_tokens.issue(
-            str(current_app.config["SECRET_KEY"]), signed.tenant, agent, ttl=ttl
+            str(current_app.config["SECRET_KEY"]), signed.tenant, agent, ttl=app_token_seconds()
         )
     except ConfigError as exc:  # the server still runs on the development secret
         return _refused(signed.tenant, exc.message)

@@ -160,7 +160,7 @@ def gate_json(draft: Draft) -> dict[str, Any]:
     return {
         "status": draft.gate_status,
         **decision_fields(decision),
-        "insertable": draft.status == "ready" and draft.gate_status not in review.GATED,
+        "insertable": draft.status == "ready" and draft.gate_status in review.INSERTABLE,
         "reason": None,
         "urgent": urgent,  # someone may be in danger: the instruction comes first
         **state,

@@ -113,8 +113,10 @@ def item_json(item: ReviewItem, detail: bool = False) -> dict[str, Any]:
     created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
     session = object_session(item)
     assert session is not None  # read inside the request's session
-    texts = item_texts(session, item)
-    note = texts.restore(item.note) if item.note else item.note
+    # The vault is opened only when there is something to restore: a pending item in the
+    # queue has no note and shows no draft.
+    texts = item_texts(session, item) if item.note or detail else None
+    note = texts.restore(item.note) if texts is not None and item.note else item.note
     body: dict[str, Any] = {
         "id": item.id,
         "draft_id": item.draft_id,
@@ -130,7 +132,7 @@ def item_json(item: ReviewItem, detail: bool = False) -> dict[str, Any]:
     }
     if item.urgent:
         body["instruction"] = safety.instruction(current_app.config, item.draft.tenant.slug)
-    if detail:
+    if texts is not None and detail:
         text = texts.restore(item.draft.text or "")
         body["draft"] = {
             "text": text,

@@ -43,17 +43,18 @@ DEFAULT_DATA = Path("../shared/data")
 def train_command(data: Path, policies_dir: Path, out: Path, limit: int) -> None:
     """Retrain the advice model (subject and act heads) and write weights + manifest.
 
-    Takes a few minutes the first time (every text is embedded once; vectors are cached
-    under the data folder's sibling var/gate-train) and seconds after that.
+    Takes about ten minutes the first time on two cores (every text is embedded once and
+    the vectors are cached under $PRECEDENT_DATA_DIR/gate-train) and under a minute after.
     """
     from backend import services
     from backend.cli import app
 
-    app()  # the configured embedder: the model records its name and must be read by it
+    # The configured embedder: the model records its name and must be read by it.
+    cache = Path(app().config["DATA_DIR"]) / "gate-train"
     embedder: Embedder = services.get().embedder
     rows = read_sources(data if data.is_dir() else None, policies_dir, limit)
     click.echo(f"{len(rows)} examples from {len({r.source for r in rows})} sources", err=True)
-    vectors = embed_examples(rows, embedder, Path("var/gate-train"), _progress)
+    vectors = embed_examples(rows, embedder, cache, _progress)
     click.echo(err=True)
     model = train(rows, feature_matrix(rows, vectors), embedder.name)
     model.save(out)
