@@ -317,13 +317,13 @@ def demo(ctx: click.Context, port: int, load_only: bool) -> None:
 
 def _register_command_groups() -> None:
     from backend.apps.cli import app as helpdesk_apps
-    from backend.cli_audit import audit
-    from backend.cli_reviewers import reviewers
+    from backend.audit.cli import audit
     from backend.connectors.cli import helpdesk
     from backend.drafting.cli import providers
     from backend.gate.cli import gate, policies
     from backend.redaction.cli import redact
     from backend.retrieval import helpdesk_cli as helpdesk_ingest
+    from backend.review.cli import reviewers
 
     for group in (audit, reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk):
         cli.add_command(group)

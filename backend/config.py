@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from backend import production, safety
+from backend import production
 from backend.errors import ConfigError
+from backend.review import safety
 
 ENV_PREFIX = "PRECEDENT_"
 RENEW_MINUTES = 10  # how often the sidebar renews its app token (backend/static/zendesk.js)

@@ -57,7 +57,7 @@ class Draft(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # clear | review_required | approved | rejected; see backend/review.py
+    # clear | review_required | approved | rejected; see backend/review/
     gate_status: Mapped[str] = mapped_column(String(20), default="clear")
     gate: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     inserted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from backend import audit
 from backend.db import db
-from backend.drafts import ensure_tenant
 from backend.gate import PolicyAlert
 from backend.models import AuditEvent, Tenant
+from backend.tenants import ensure_tenant
 
 log = logging.getLogger(__name__)
 

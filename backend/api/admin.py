@@ -16,9 +16,9 @@ from backend.api.reviews import bearer_token, reviewer_json
 from backend.api.shapes import NewCredential, NewReviewer
 from backend.auth import current_tenant
 from backend.db import db
-from backend.drafts import ensure_tenant
 from backend.errors import Conflict, Forbidden, NotFound
 from backend.models import Reviewer
+from backend.tenants import ensure_tenant
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 

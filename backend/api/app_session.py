@@ -23,9 +23,9 @@ from backend import audit
 from backend.auth import app_tokens
 from backend.auth.identity import IDENTITY, Identity, audit_rejection, require_app_identity
 from backend.db import db
-from backend.drafts import ensure_tenant
 from backend.errors import InputError, Unauthorized
 from backend.models import HelpdeskConnection, Tenant
+from backend.tenants import ensure_tenant
 
 bp = Blueprint("app_session", __name__, url_prefix="/api/v1/app")
 bp.before_request(require_app_identity)

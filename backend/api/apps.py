@@ -22,8 +22,8 @@ from backend.auth import app_tokens
 from backend.auth.identity import audit_rejection, helpdesks_connected, settings_store
 from backend.auth.zendesk_signin import SignInRefused, zendesk_sign_in
 from backend.db import db
-from backend.drafts import ensure_tenant
 from backend.errors import ConfigError
+from backend.tenants import ensure_tenant
 
 bp = Blueprint("apps", __name__, url_prefix="/apps")
 SUBJECT = "app:zendesk-sidebar"

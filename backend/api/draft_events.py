@@ -1,7 +1,7 @@
 """A draft's progress as server-sent events, read by polling its row.
 
 No broker or pub/sub is involved: the worker writes the text so far to the draft row
-(``partial_text``, see backend/drafts.py) and this stream compares each read with what it
+(``partial_text``, see backend/drafts/) and this stream compares each read with what it
 last sent, so it works the same on the embedded and the production profile and behind any
 number of web processes. Events::
 

@@ -11,7 +11,7 @@ from kombu.exceptions import OperationalError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import review, safety, services
+from backend import review, services
 from backend.api import error_response
 from backend.api.bodies import parse_body
 from backend.api.draft_events import Pace, draft_events
@@ -19,11 +19,12 @@ from backend.api.shapes import DraftRequest
 from backend.auth import current_actor, current_tenant
 from backend.auth.identity import require_app_identity
 from backend.db import db
+from backend.drafts.predraft import pick_up
 from backend.errors import DraftNotFound
 from backend.gate.decision import GateDecision
 from backend.models import Draft, Tenant
-from backend.predraft import pick_up
 from backend.redaction.at_rest import restored
+from backend.review import safety
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/v1/drafts")
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.orm import Session, object_session
 
-from backend import review, safety, services
+from backend import review, services
 from backend.api.bodies import known_id, parse_body
 from backend.api.drafts import citation_json, decision_fields, iso
 from backend.api.shapes import Decision
@@ -20,6 +20,7 @@ from backend.db import db
 from backend.errors import Unauthorized
 from backend.models import Reviewer, ReviewItem
 from backend.redaction.at_rest import TicketTexts, restored
+from backend.review import safety
 
 bp = Blueprint("reviews", __name__, url_prefix="/api/v1/reviews")
 

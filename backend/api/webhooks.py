@@ -23,10 +23,10 @@ from backend.auth.identity import audit_rejection, settings_store
 from backend.auth.webhooks import verify_freshdesk_webhook, verify_zendesk_webhook
 from backend.connectors.settings import HelpdeskSettings
 from backend.db import db
-from backend.drafts import ensure_tenant
+from backend.drafts.predraft import request_predraft
 from backend.errors import ConfigError, Unauthorized
 from backend.learning.helpdesk import record_comment
-from backend.predraft import request_predraft
+from backend.tenants import ensure_tenant
 
 bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks")
 log = logging.getLogger(__name__)

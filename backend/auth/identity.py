@@ -34,9 +34,9 @@ from backend.auth.freshdesk_app import APP_SECRET_HEADER, verify_freshdesk_app
 from backend.auth.webhooks import header_value
 from backend.connectors.settings import HelpdeskSettingsStore
 from backend.db import db
-from backend.drafts import ensure_tenant
 from backend.errors import ConfigError, Unauthorized
 from backend.models import HelpdeskConnection, Tenant
+from backend.tenants import ensure_tenant
 
 IDENTITY = "precedent_identity"  # key in flask.g
 THROTTLE = "precedent_refusals"  # key in app.extensions

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from backend import jsonl
 from backend.connectors import connectors
 from backend.connectors.folders import doc_files
 from backend.errors import ConfigError, InputError, TicketNotFound
@@ -71,7 +72,7 @@ class FilesConnector:
         ``{"organization": "…", "plan": "…", "fields": {…}, "recent_tickets": [{"id",
         "subject", "status", "created_at"}]}`` — what a helpdesk would know about the requester.
         """
-        for number, row in jsonl_rows(self._inbox, self._inbox.name):
+        for number, row in jsonl.rows(self._inbox, self._inbox.name):
             if str(row.get("id")) == ticket.id and isinstance(row.get("customer"), dict):
                 return _customer(row["customer"], ticket, f"{self._inbox.name}:{number}")
         return None
@@ -99,7 +100,7 @@ class FilesConnector:
         name = self._inbox.name
         if not self._inbox.exists() or self._inbox.is_dir():
             raise ConfigError(f"open-tickets file not found: {name} (PRECEDENT_FILES_INBOX)")
-        for number, row in jsonl_rows(self._inbox, name):
+        for number, row in jsonl.rows(self._inbox, name):
             yield _ticket(tenant, row, f"{name}:{number}")
 
 
@@ -194,30 +195,9 @@ def _export_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             for number, row in enumerate(csv.DictReader(handle), start=2):
                 yield number, dict(row)
     elif path.suffix.lower() in {".jsonl", ".ndjson"}:
-        yield from jsonl_rows(path)
+        yield from jsonl.rows(path)
     else:
         raise InputError(f"{path}: unsupported file type '{path.suffix}'; use .csv or .jsonl")
-
-
-def jsonl_rows(path: Path, label: str = "") -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line; errors name the file (``label`` if
-    given: a server's file is named without its folder) and line."""
-    label = label or str(path)
-    try:
-        handle = path.open(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"file not found: {label}") from None
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{label}:{number}: not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise InputError(f"{label}:{number}: expected a JSON object per line")
-            yield number, row
 
 
 def _check_columns(

@@ -20,10 +20,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from backend.db import db
-from backend.drafts import ensure_tenant
 from backend.errors import ConfigError, InputError
 from backend.models import HelpdeskConnection, Tenant, utcnow
 from backend.redaction.store import fernet_key
+from backend.tenants import ensure_tenant
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 Platform = Literal["zendesk", "freshdesk"]

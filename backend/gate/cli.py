@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
+from backend import jsonl
 from backend.clitools import Group
-from backend.connectors.files import jsonl_rows
 from backend.errors import InputError, PrecedentError
 from backend.gate.decision import GateDecision
 from backend.gate.examples import run_examples
@@ -181,7 +181,7 @@ FIELDS = {"id": (str, int), "ticket": (str,), "draft": (str,), "jurisdiction": (
 
 def read_items(file: Path) -> Iterator[dict[str, Any]]:
     """The input lines, checked; errors name the file and line."""
-    for number, item in jsonl_rows(file):
+    for number, item in jsonl.rows(file):
         yield _item(file, number, item)
 
 

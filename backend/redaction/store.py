@@ -18,9 +18,9 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from backend.drafts import ensure_tenant
 from backend.models import RedactionVault, Tenant, utcnow
 from backend.redaction.vault import Vault
+from backend.tenants import ensure_tenant
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 PLACEHOLDER = re.compile(r"^<(?P<type>[A-Z][A-Z_]*)_(?P<n>\d+)>$")

@@ -29,7 +29,6 @@ from backend.connectors import Connector, connectors
 from backend.connectors.files import Document, ResolvedTicket
 from backend.connectors.settings import HelpdeskSettingsStore
 from backend.db import db, rows_changed
-from backend.drafts import ensure_tenant
 from backend.errors import Conflict, ConnectorError
 from backend.models import HelpdeskConnection, SyncCursor, SyncLease, Tenant, utcnow
 from backend.redaction import Redactor
@@ -37,6 +36,7 @@ from backend.retrieval import Embedder, IndexRecord, SearchIndex
 from backend.retrieval.chunking import split_html
 from backend.retrieval.ingest import doc_records, ingest, ticket_records
 from backend.retrieval.vendors import RetrievalVendors
+from backend.tenants import ensure_tenant
 from backend.types import Article, Page, Ticket
 
 log = logging.getLogger(__name__)

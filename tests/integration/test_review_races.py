@@ -21,10 +21,10 @@ from sqlalchemy import select
 
 from backend import audit, create_app, migrate, review, services
 from backend.db import db
-from backend.drafts import ensure_tenant
+from backend.drafts.predraft import pick_up
 from backend.gate.decision import GateDecision
 from backend.models import AuditEvent, Draft, Outcome, ReviewItem
-from backend.predraft import pick_up
+from backend.tenants import ensure_tenant
 from backend.types import VerifiedDraft
 from tests.conftest import app_config
 

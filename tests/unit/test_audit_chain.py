@@ -24,8 +24,8 @@ from backend import audit, create_app, migrate
 from backend.audit import checkpoints
 from backend.cli import cli
 from backend.db import db
-from backend.drafts import ensure_tenant
 from backend.models import AuditEvent
+from backend.tenants import ensure_tenant
 from tests.conftest import app_config
 
 

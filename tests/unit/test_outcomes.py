@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from backend import review
 from backend.db import db
-from backend.drafts import ensure_tenant
 from backend.learning.outcomes import BYPASS_SIMILARITY, derive_action, measure, plain
 from backend.models import AuditEvent, Outcome
+from backend.tenants import ensure_tenant
 from tests.helpdesk_accounts import app_token, connect_helpdesks, ready_draft, signed
 
 DRAFT = "Restart the router and switch to the 2.4 GHz band [1]. It reconnects in a minute [2]."

@@ -276,7 +276,7 @@ def test_the_real_gate_routes_a_medical_question_and_an_eligible_reviewer_releas
     indexed_app: Flask,
 ) -> None:
     from backend import pipeline, review
-    from backend.drafts import ensure_tenant
+    from backend.tenants import ensure_tenant
 
     client = indexed_app.test_client()
     draft_id = client.post("/api/v1/drafts", json={"ticket_id": "N-4"}).get_json()["id"]

@@ -13,10 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from backend import create_app, migrate, pipeline, safety, services
+from backend import create_app, migrate, pipeline, services
 from backend.db import db
 from backend.errors import ConfigError
 from backend.models import AuditEvent
+from backend.review import safety
 from tests.conftest import app_config, load_fixture_corpus
 from tests.unit.test_review import ADMIN, DECISION, bearer, gated_draft, reviewer
 

@@ -9,11 +9,12 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import review, review_tokens
+from backend import review
 from backend.db import db
-from backend.drafts import ensure_tenant
 from backend.errors import NotFound
 from backend.models import Reviewer
+from backend.review import tokens as review_tokens
+from backend.tenants import ensure_tenant
 
 
 @click.group()

@@ -20,13 +20,14 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Update, or_, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from backend import audit, review
 from backend.db import rows_changed
 from backend.gate.decision import GateDecision
 from backend.models import Citation, Draft, Tenant, utcnow
+from backend.tenants import ensure_tenant
 from backend.types import VerifiedDraft
 
 log = logging.getLogger(__name__)
@@ -45,20 +46,6 @@ class Claim:
     tenant: str
     ticket_id: str
     attempt: int
-
-
-def ensure_tenant(session: Session, slug: str) -> Tenant:
-    """The tenant's row, created on first use (by one of two first requests arriving at once)."""
-    found = select(Tenant).where(Tenant.slug == slug)
-    tenant = session.scalars(found).first()
-    if tenant is None:
-        try:
-            with session.begin_nested():
-                session.add(Tenant(slug=slug, name=slug))
-        except IntegrityError:  # another transaction created it first; use theirs
-            pass
-        tenant = session.scalars(found).one()
-    return tenant
 
 
 class DraftStore:

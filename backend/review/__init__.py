@@ -14,15 +14,16 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend import audit, safety
+from backend import audit
 from backend.db import rows_changed
 from backend.drafting.verify import MARKER
 from backend.errors import Conflict, Forbidden, InputError, NotFound
 from backend.gate import jurisdictions as vocabulary
 from backend.gate.decision import GateDecision
 from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
-from backend.review_tokens import new_token
-from backend.review_tokens import reviewer_for_token as reviewer_for_token  # callers' name
+from backend.review import safety
+from backend.review.tokens import new_token
+from backend.review.tokens import reviewer_for_token as reviewer_for_token  # callers' name
 
 DOMAINS = ("legal", "medical", "financial", "insurance", "safety")
 ACTIONS = ("approve", "edit_and_approve", "reject")
@@ -44,7 +45,7 @@ def jurisdiction_covers(pattern: str, jurisdiction: str) -> bool:
 
 
 def credential_problem(credential: Credential, domain: str, jurisdiction: str, today: date) -> str:
-    """Why this credential cannot review, or "" when it can (safety: see backend/safety.py)."""
+    """Why this credential cannot review, or "" when it can (safety: see backend/review/safety.py)."""
     if not safety.covers(credential.domain, domain):
         return f"no {domain} credential"
     if credential.expires_on < today:
