@@ -211,6 +211,7 @@ class Outcome(Base):
     agent: Mapped[str | None] = mapped_column(String(200))
     action: Mapped[str | None] = mapped_column(String(16))  # accepted|edited|rejected|escalated
     rating: Mapped[str | None] = mapped_column(String(8))  # up | down
+    reason: Mapped[str | None] = mapped_column(String(16))  # why down: learning/outcomes.py
     sent_type: Mapped[str | None] = mapped_column(String(16))  # public | internal
     sent_text: Mapped[str | None] = mapped_column(Text)
     comment_id: Mapped[str | None] = mapped_column(String(64))  # the helpdesk's comment id

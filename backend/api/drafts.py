@@ -89,13 +89,24 @@ def follow_draft(draft_id: str) -> Response:
 
 @bp.post("/<draft_id>/insert")
 def insert_draft(draft_id: str) -> Response:
-    """The agent puts the draft into the composer: 409 while it awaits or failed review."""
+    """The agent puts the draft into the composer: 409 while it awaits or failed review.
+
+    Idempotent: once inserted (and still insertable), a repeat records nothing and answers
+    as the first insert did, so a double click or a retried request fills one composer.
+    """
     with db.session() as session:
         draft = tenant_draft(session, draft_id)
-        refusal = review.mark_inserted(session, draft, current_actor())
+        session.refresh(draft, with_for_update=True)  # a concurrent first insert lands first
+        done = already_inserted(draft)
+        refusal = None if done else review.mark_inserted(session, draft, current_actor())
     if refusal:
         raise refusal
     return read_draft(draft_id)
+
+
+def already_inserted(draft: Draft) -> bool:
+    insertable = draft.status == "ready" and draft.gate_status in review.INSERTABLE
+    return insertable and draft.inserted_at is not None
 
 
 def tenant_draft(session: Session, draft_id: str) -> Draft:

@@ -25,6 +25,10 @@ SCHEMAS: dict[str, Any] = {
                 "agent said rejected or escalated",
             },
             "rating": {"enum": ["up", "down", None]},
+            "reason": {
+                "enum": ["wrong_facts", "wrong_tone", "missing_info", "not_needed", None],
+                "description": "why a thumbs-down: only with rating down",
+            },
             "sent_type": {"enum": ["public", "internal", None]},
             "edit_distance": {
                 "type": ["integer", "null"],

@@ -43,6 +43,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "agent": outcome.agent,
         "action": outcome.action,
         "rating": outcome.rating,
+        "reason": outcome.reason,
         "sent_type": outcome.sent_type,
         "edit_distance": outcome.edit_distance,
         "similarity": outcome.similarity,

@@ -49,6 +49,9 @@ class OutcomeReport(Body):
     sent_type: Literal["public", "internal", "publicReply", "internalNote"] | None = None
     action: Literal["accepted", "edited", "rejected", "escalated"] | None = None
     rating: Literal["up", "down"] | None = None
+    reason: Literal["wrong_facts", "wrong_tone", "missing_info", "not_needed"] | None = Field(
+        default=None, description="why the draft was not helpful; only with rating down"
+    )
     agent: Annotated[str, StringConstraints(max_length=200)] | None = Field(
         default=None,
         description="unverified: ignored when an app token names the agent; otherwise "

@@ -21,6 +21,9 @@ Nothing personal is stored: the draft holds the ticket's placeholders, so the di
 measured against it restored, and the sent text is stored redacted with the ticket's vault
 (backend/redaction/at_rest.py); values the vault did not know yet are added to it.
 
+A thumbs-down may say why (``REASONS``: wrong facts, wrong tone, missing info, not needed);
+a reason comes only with ``rating: "down"``.
+
 Gate bypass: the draft was gated and not approved (review required, or rejected) and the
 sent text is at least ``BYPASS_SIMILARITY`` similar to it. Such an outcome is flagged and
 written to the audit log as ``gate.bypass``.
@@ -46,6 +49,7 @@ from backend.redaction.at_rest import TicketTexts
 ACTIONS = ("accepted", "edited", "rejected", "escalated")
 KEPT_ACTIONS = ("rejected", "escalated")  # the agent's word; accepted / edited are measured
 RATINGS = ("up", "down")
+REASONS = ("wrong_facts", "wrong_tone", "missing_info", "not_needed")  # why a thumbs-down
 SENT_TYPES = {  # what the apps send -> what we store
     "public": "public",
     "publicReply": "public",
@@ -77,6 +81,7 @@ class Report:
     sent_type: str | None = None
     action: str | None = None
     rating: str | None = None
+    reason: str | None = None  # with rating "down" only
     agent: str | None = None  # named by a verified credential
     claimed_agent: str | None = None  # reported by an unverified caller; audit only
     comment_id: str | None = None
@@ -111,6 +116,9 @@ def sidebar_report(body: Any, agent: str | None) -> Report:
     sent_text = _optional_text(body, "sent_text", MAX_TEXT)
     action = _choice(body, "action", ACTIONS)
     rating = _choice(body, "rating", RATINGS)
+    reason = _choice(body, "reason", REASONS)
+    if reason is not None and rating != "down":
+        raise InputError(f"reason '{reason}' explains a thumbs-down: send it with rating 'down'")
     if sent_text is None and action is None and rating is None:
         raise InputError("send at least one of sent_text, action or rating")
     return Report(
@@ -119,6 +127,7 @@ def sidebar_report(body: Any, agent: str | None) -> Report:
         sent_type=sent_type(body.get("sent_type")),
         action=action,
         rating=rating,
+        reason=reason,
         agent=agent,
         claimed_agent=None if agent else _optional_text(body, "agent", 200),
         sent_at=utcnow() if sent_text is not None else None,
@@ -171,6 +180,7 @@ def record(
         agent=report.agent,
         action=derive_action(report.action, measured),
         rating=report.rating,
+        reason=report.reason,
         sent_type=report.sent_type,
         sent_text=sent_text,
         comment_id=report.comment_id,
@@ -228,6 +238,7 @@ def _audit(
         "agent": outcome.agent,
         "action": outcome.action,
         "rating": outcome.rating,
+        "reason": outcome.reason,
         "sent_type": outcome.sent_type,
         "edit_distance": outcome.edit_distance,
         "similarity": outcome.similarity,
