@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -40,6 +41,7 @@ class Tenant(Base):
 
 class Draft(Base):
     __tablename__ = "drafts"
+    __table_args__ = (Index("ix_drafts_tenant_completed", "tenant_id", "completed_at"),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     ticket_id: Mapped[str] = mapped_column(String(200), index=True)
@@ -68,6 +70,12 @@ class Draft(Base):
     # the text so far while a model streams it; None once finished. This and ``text`` hold the
     # ticket's placeholders, restored on read (backend/redaction/at_rest.py)
     partial_text: Mapped[str | None] = mapped_column(Text)
+    # how the ticket is sliced in the insights (backend/types.py Dimensions); "" when unknown
+    team: Mapped[str] = mapped_column(String(200), default="")
+    brand: Mapped[str] = mapped_column(String(200), default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    ticket_type: Mapped[str] = mapped_column(String(200), default="")
+    jurisdiction: Mapped[str] = mapped_column(String(16), default="")
     citations: Mapped[list[Citation]] = relationship(
         back_populates="draft", order_by="Citation.marker", cascade="all, delete-orphan"
     )

@@ -28,7 +28,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from backend.connectors import Connector
@@ -40,6 +40,7 @@ from backend.drafts import DraftStore, LeaseLost
 from backend.errors import PrecedentError, RetryableError
 from backend.gate.decision import GateDecision
 from backend.gate.protocol import Gate
+from backend.learning.dimensions import draft_dimensions
 from backend.redaction import KnownValue, RedactedText, Redactor, Vault, requester_values
 from backend.redaction.store import VaultStore
 from backend.retrieval import Embedder, Reranker, SearchIndex, Vectors
@@ -58,6 +59,7 @@ class Drafted:
     timings: dict[str, float]
     context: dict[str, Any] | None = None  # for the agent only; None when skipped
     redacted_text: str = ""  # the text with the ticket's placeholders: what is stored
+    dimensions: dict[str, str] = field(default_factory=dict)  # team, brand, ...: insights
 
     def stored(self) -> VerifiedDraft:
         """The draft as the database keeps it: placeholders, restored only on read."""
@@ -96,7 +98,14 @@ def process_draft(draft_id: str, store: DraftStore, services: Services) -> str:
             checkpoint=lambda: store.heartbeat(claim),
             partial=lambda text: store.write_partial(claim, text),
         )
-        store.complete(claim, drafted.stored(), drafted.timings, drafted.gate, drafted.context)
+        store.complete(
+            claim,
+            drafted.stored(),
+            drafted.timings,
+            drafted.gate,
+            drafted.context,
+            drafted.dimensions,
+        )
         return "ready"
     except LeaseLost:
         log.warning("draft %s was taken over by another worker; result dropped", draft_id)
@@ -165,7 +174,8 @@ def draft_reply(
     if context is None:  # said in the draft, so the agent knows nothing was looked up
         restored = replace(restored, flags=(*restored.flags, CONTEXT_SKIPPED))
     restored = retrieval_noted(restored, vendors, rerank_failed)
-    return Drafted(restored, decision, timer.timings, context, verified.text)
+    dimensions = draft_dimensions(ticket)
+    return Drafted(restored, decision, timer.timings, context, verified.text, dimensions)
 
 
 def customer_context(connector: Connector, ticket: Ticket) -> dict[str, Any] | None:

@@ -25,6 +25,22 @@ class Requester:
 
 
 @dataclass(frozen=True)
+class Dimensions:
+    """How a ticket is sliced in the insights: the helpdesk's own names, empty when unknown.
+
+    ``team`` is the group (Zendesk group, Freshdesk group), ``brand`` the Zendesk brand or
+    Freshdesk product, ``ticket_type`` the ticket type (or, in Zendesk, its form when no type
+    is set); ``location`` comes from a custom field the tenant's settings name. The ticket's
+    jurisdiction is ``Ticket.jurisdiction``.
+    """
+
+    team: str = ""
+    brand: str = ""
+    location: str = ""
+    ticket_type: str = ""
+
+
+@dataclass(frozen=True)
 class Ticket:
     tenant: str
     id: str
@@ -37,6 +53,7 @@ class Ticket:
     created_at: str = ""
     status: str = ""  # the helpdesk's own word: open, solved, closed, ...
     url: str = ""  # where an agent opens the ticket
+    dimensions: Dimensions = field(default_factory=Dimensions)
 
     def customer_text(self) -> str:
         """What the customer wrote: subject, first message and their public follow-ups."""

@@ -24,6 +24,7 @@ from backend.types import (
     Article,
     Comment,
     CustomerContext,
+    Dimensions,
     Page,
     Requester,
     Ticket,
@@ -123,6 +124,12 @@ def _ticket(tenant: str, row: dict[str, Any], where: str) -> Ticket:
             jurisdiction=ticket_jurisdiction(str(row.get("jurisdiction") or "")),
             tags=tuple(row.get("tags") or ()),
             created_at=str(row.get("created_at") or ""),
+            dimensions=Dimensions(
+                team=str(row.get("team") or ""),
+                brand=str(row.get("brand") or ""),
+                location=str(row.get("location") or ""),
+                ticket_type=str(row.get("type") or ""),
+            ),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{where}: ticket is missing or has a malformed field ({exc})") from None

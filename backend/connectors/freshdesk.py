@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -18,10 +18,20 @@ import requests
 
 from backend.connectors import connectors
 from backend.connectors.context import custom_fields, plan_of, summaries
+from backend.connectors.dimensions import Names, mapped_fields
 from backend.connectors.http import check, transport_errors
 from backend.connectors.settings import HelpdeskSettings, SettingsLookup
 from backend.errors import ConfigError, ConnectorError, NotFound, PrecedentError, TicketNotFound
-from backend.types import Article, Comment, CustomerContext, Page, Requester, Ticket, TicketSummary
+from backend.types import (
+    Article,
+    Comment,
+    CustomerContext,
+    Dimensions,
+    Page,
+    Requester,
+    Ticket,
+    TicketSummary,
+)
 
 STATUS = {2: "open", 3: "pending", 4: "resolved", 5: "closed"}
 RESOLVED = (4, 5)
@@ -30,6 +40,7 @@ PUBLISHED = 2  # solution article status; 1 is draft
 MAX_PAGES = 300  # Freshdesk stops listing after page 300: restart from the last update
 BEGINNING = "1970-01-01T00:00:00Z"
 COMPANY_FIELDS = ("account_tier", "health_score", "industry", "renewal_date")
+NAMED = {"group": "/api/v2/groups/", "product": "/api/v2/products/"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,8 @@ class _Account:
     session: requests.Session
     name: str  # "Freshdesk acme.freshdesk.com": for messages, never a credential
     base_url: str  # https://acme.freshdesk.com
+    settings: HelpdeskSettings
+    names: Names  # group and product names by id
 
 
 @connectors.register("freshdesk")
@@ -63,7 +76,7 @@ class FreshdeskConnector:
         path = f"/api/v2/tickets/{ticket_id}"
         raw = self._get(account, path, {"include": "requester"}, missing).json()
         conversations = list(self._get_all(account, f"{path}/conversations", {}, missing))
-        return _ticket(tenant, account, raw, conversations)
+        return replace(_ticket(tenant, account, raw, conversations), **_dimensions(account, raw))
 
     def list_open_tickets(self, tenant: str, limit: int = 100) -> list[Ticket]:
         account = self._account(tenant)
@@ -135,8 +148,15 @@ class FreshdeskConnector:
 
     def _account(self, tenant: str) -> _Account:
         if tenant not in self._accounts:
-            self._accounts[tenant] = _connect(self._settings(tenant))
+            names = Names(lambda kind, ident: self._name(tenant, kind, ident))
+            self._accounts[tenant] = _connect(self._settings(tenant), names)
         return self._accounts[tenant]
+
+    def _name(self, tenant: str, kind: str, ident: str) -> str:
+        account = self._account(tenant)
+        missing = NotFound(f"{account.name}: {kind} {ident} was not found")
+        found: dict[str, Any] = self._get(account, NAMED[kind] + ident, {}, missing).json()
+        return str(found.get("name") or "")
 
     def _since(self, since: datetime | None) -> dict[str, str]:
         return {
@@ -216,7 +236,7 @@ class FreshdeskConnector:
         return response
 
 
-def _connect(settings: HelpdeskSettings) -> _Account:
+def _connect(settings: HelpdeskSettings, names: Names) -> _Account:
     if settings.platform != "freshdesk":
         raise ConfigError(
             f"tenant '{settings.tenant}' is connected to {settings.platform}, not Freshdesk"
@@ -227,7 +247,7 @@ def _connect(settings: HelpdeskSettings) -> _Account:
     session = requests.Session()
     session.auth = (settings.api_token, "X")  # Freshdesk: API key as user, any password
     session.headers["Content-Type"] = "application/json"
-    return _Account(session, f"Freshdesk {host}", f"https://{host}")
+    return _Account(session, f"Freshdesk {host}", f"https://{host}", settings, names)
 
 
 def _ticket(
@@ -300,3 +320,16 @@ def _article(account: _Account, raw: dict[str, Any], folder: str) -> Article:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _dimensions(account: _Account, raw: dict[str, Any]) -> dict[str, Any]:
+    """Team (group), brand (product), type and the mapped custom fields of a ticket."""
+    fields = custom_fields(raw.get("custom_fields"))
+    location, jurisdiction = mapped_fields(account.settings, fields)
+    dimensions = Dimensions(
+        team=account.names("group", raw.get("group_id")),
+        brand=account.names("product", raw.get("product_id")),
+        location=location,
+        ticket_type=str(raw.get("type") or ""),
+    )
+    return {"dimensions": dimensions, **({"jurisdiction": jurisdiction} if jurisdiction else {})}

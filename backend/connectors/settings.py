@@ -46,6 +46,10 @@ class HelpdeskSettings:
     app_audience: str = ""  # the ``aud`` those JWTs must carry
     app_secret: str = ""  # Freshdesk: the installation secret the app's requests carry
     webhook_secret: str = ""  # Zendesk webhook signing secret / Freshdesk shared header
+    # Which ticket custom field holds the customer's location / jurisdiction (insights and
+    # the gate): a Zendesk field id ("360012345") or a Freshdesk field name ("cf_store").
+    location_field: str = ""
+    jurisdiction_field: str = ""
 
     def __post_init__(self) -> None:
         if self.platform not in PLATFORMS:

@@ -7,9 +7,9 @@ task retries later rather than a worker sleeping.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -22,6 +22,7 @@ from zenpy.lib.exception import APIException, RecordNotFoundException, ZenpyExce
 
 from backend.connectors import connectors
 from backend.connectors.context import custom_fields, plan_of, summaries
+from backend.connectors.dimensions import Names, mapped_fields
 from backend.connectors.http import raising_hook, transport_errors
 from backend.connectors.settings import HelpdeskSettings, SettingsLookup
 from backend.errors import (
@@ -32,9 +33,19 @@ from backend.errors import (
     PrecedentError,
     TicketNotFound,
 )
-from backend.types import Article, Comment, CustomerContext, Page, Requester, Ticket, TicketSummary
+from backend.types import (
+    Article,
+    Comment,
+    CustomerContext,
+    Dimensions,
+    Page,
+    Requester,
+    Ticket,
+    TicketSummary,
+)
 
 RESOLVED = ("solved", "closed")
+NAMED = {"group": "groups", "brand": "brands", "form": "ticket_forms"}  # zenpy endpoints
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,8 @@ class _Client:
     zenpy: Any  # zenpy ships no type information
     account: str  # "Zendesk acme": for messages, never a credential
     base_url: str  # https://acme.zendesk.com
+    settings: HelpdeskSettings
+    names: Names  # group, brand and form names by id
 
 
 @connectors.register("zendesk")
@@ -69,7 +82,8 @@ class ZendeskConnector:
             raw = client.zenpy.tickets(id=_number(ticket_id, missing)).to_dict()
             requester = self._requester(client, raw.get("requester_id"))
             comments = [c.to_dict() for c in client.zenpy.tickets.comments(ticket=raw["id"])]
-        return _ticket(tenant, client, raw, comments, requester)
+        ticket = _ticket(tenant, client, raw, comments, requester)
+        return replace(ticket, **_dimensions(client, raw))
 
     def list_open_tickets(self, tenant: str, limit: int = 100) -> list[Ticket]:
         client = self._client(tenant)
@@ -181,7 +195,8 @@ class ZendeskConnector:
             disable_cache=True,  # tenants and fresh reads: never serve a cached ticket
             **credentials,
         )
-        return _Client(zenpy, account, f"https://{settings.host}.{self._domain}")
+        base_url = f"https://{settings.host}.{self._domain}"
+        return _Client(zenpy, account, base_url, settings, Names(_name_lookup(zenpy, account)))
 
     def _requester(self, client: _Client, user_id: Any) -> Requester:
         if not user_id:
@@ -212,10 +227,14 @@ class ZendeskConnector:
         return _ticket(tenant, client, raw, comments, people[user_id])
 
 
+def _boundary(client: _Client, missing: PrecedentError) -> AbstractContextManager[None]:
+    return _errors(client.account, missing)
+
+
 @contextmanager
-def _boundary(client: _Client, missing: PrecedentError) -> Iterator[None]:
+def _errors(account: str, missing: PrecedentError) -> Iterator[None]:
     """zenpy and requests errors stop here; ours (raised by the hook) pass through."""
-    with transport_errors(client.account):
+    with transport_errors(account):
         try:
             yield
         except RecordNotFoundException:
@@ -223,12 +242,12 @@ def _boundary(client: _Client, missing: PrecedentError) -> Iterator[None]:
         except requests.HTTPError as exc:  # a non-JSON error body
             if exc.response is not None and exc.response.status_code == 404:
                 raise missing from None
-            raise ConnectorError(f"{client.account} rejected the request") from None
+            raise ConnectorError(f"{account} rejected the request") from None
         except APIException as exc:
             status = getattr(exc.response, "status_code", "unknown")
-            raise ConnectorError(f"{client.account} rejected the request (HTTP {status})") from None
+            raise ConnectorError(f"{account} rejected the request (HTTP {status})") from None
         except ZenpyException:
-            raise ConnectorError(f"{client.account}: the Zendesk client failed") from None
+            raise ConnectorError(f"{account}: the Zendesk client failed") from None
 
 
 def _number(ticket_id: str, missing: PrecedentError) -> int:
@@ -289,3 +308,31 @@ def _article(raw: dict[str, Any]) -> Article:
         section=str(raw.get("section_id") or ""),
         published=not raw.get("draft"),
     )
+
+
+def _name_lookup(zenpy: Any, account: str) -> Callable[[str, str], str]:
+    def fetch(kind: str, ident: str) -> str:
+        missing = NotFound(f"{account}: {kind} {ident} was not found")
+        with _errors(account, missing):
+            found = getattr(zenpy, NAMED[kind])(id=int(ident)).to_dict()
+        return str(found.get("name") or "")
+
+    return fetch
+
+
+def _dimensions(client: _Client, raw: dict[str, Any]) -> dict[str, Any]:
+    """Team, brand, type (or form) and the mapped custom fields of a ticket."""
+    fields = {
+        str(f.get("id")): str(f.get("value"))
+        for f in raw.get("custom_fields") or ()
+        if isinstance(f, dict) and f.get("value") not in (None, "", [])
+    }
+    location, jurisdiction = mapped_fields(client.settings, fields)
+    ticket_type = str(raw.get("type") or "") or client.names("form", raw.get("ticket_form_id"))
+    dimensions = Dimensions(
+        team=client.names("group", raw.get("group_id")),
+        brand=client.names("brand", raw.get("brand_id")),
+        location=location,
+        ticket_type=ticket_type,
+    )
+    return {"dimensions": dimensions, **({"jurisdiction": jurisdiction} if jurisdiction else {})}

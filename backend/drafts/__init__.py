@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -176,8 +176,10 @@ class DraftStore:
         timings: dict[str, float],
         gate: GateDecision | None = None,
         context: dict[str, Any] | None = None,
+        dimensions: Mapping[str, str] | None = None,
     ) -> None:
-        """Store text, citations, context and the gate's routing in one transaction."""
+        """Store text, citations, context, dimensions (team, brand, ...: the insights' slices)
+        and the gate's routing in one transaction."""
         now = utcnow()
         with self._sessions() as session:
             written = rows_changed(
@@ -192,6 +194,7 @@ class DraftStore:
                     model=result.model,
                     timings=timings,
                     customer_context=context,
+                    **(dimensions or {}),
                     error_code=None,
                     error_message=None,
                     lease_expires_at=None,
