@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from backend import production
+from backend.crypto import keys as crypto_keys
 from backend.errors import ConfigError
 from backend.review import safety
 
@@ -91,6 +92,18 @@ SETTINGS: dict[str, Setting] = {
     "SECRET_KEY": Setting(str, "dev-only-change-me", "Flask secret key"),
     "VAULT_KEY": Setting(
         str, "", "key encrypting stored placeholder values; empty derives one from SECRET_KEY"
+    ),
+    "PREVIOUS_SECRET_KEYS": Setting(
+        str,
+        "",
+        "former SECRET_KEY values, comma-separated: their app tokens and (without VAULT_KEY) "
+        "ciphertexts stay readable; drop them after 'precedent keys rotate' (docs/keys.md)",
+    ),
+    "PREVIOUS_VAULT_KEYS": Setting(
+        str,
+        "",
+        "former VAULT_KEY values, comma-separated: what they encrypted stays readable; drop "
+        "them after 'precedent keys rotate' (docs/keys.md)",
     ),
     "VAULT_TTL_HOURS": Setting(int, 72, "how long a ticket's placeholder mapping is kept"),
     "AUDIT_KEY": Setting(
@@ -182,6 +195,7 @@ def validate(config: dict[str, Any]) -> None:
         alpha = config["HYBRID_ALPHA"]
         raise ConfigError(f"{ENV_PREFIX}HYBRID_ALPHA must be from 0 to 1, got {alpha}")
     _check_vendors(config)
+    crypto_keys.check_settings(config)
     safety.tenant_instructions(config["SAFETY_INSTRUCTIONS"])
     required_policies(config)
     production.check_settings(config)

@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from backend.connectors import configured
+from backend.crypto import encryption_keys
 from backend.db import db
 from backend.drafting import Drafter, DrafterChoice, drafters
 from backend.drafting.providers import ProviderRegistry
@@ -168,8 +169,8 @@ def _sessions() -> Callable[[], AbstractContextManager[Session]]:
 
 def vault_store() -> VaultStore:
     config = current_app.config
-    key = config["VAULT_KEY"] or config["SECRET_KEY"]
-    return VaultStore(_sessions(), key, timedelta(hours=config["VAULT_TTL_HOURS"]))
+    ttl = timedelta(hours=config["VAULT_TTL_HOURS"])
+    return VaultStore(_sessions(), encryption_keys(config), ttl)
 
 
 def ticket_texts(tenant: str, ticket_id: str, session: Session | None = None) -> TicketTexts:

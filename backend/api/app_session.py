@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, request
 from sqlalchemy import select
 
 from backend import audit
+from backend.api import responses as out
 from backend.auth import app_tokens
 from backend.auth.identity import IDENTITY, Identity, audit_rejection, require_app_identity
+from backend.crypto import signing_keys
 from backend.db import db
 from backend.errors import InputError, Unauthorized
 from backend.models import HelpdeskConnection, Tenant
@@ -39,14 +41,14 @@ def renew_token() -> Response:
     if identity.via != "app_token" or identity.agent is None:
         raise InputError("only an app token (the Zendesk sidebar page's) can be renewed")
     _check_renewable(identity)
-    secret, ttl = str(current_app.config["SECRET_KEY"]), app_token_seconds()
+    keys, ttl = signing_keys(current_app.config), app_token_seconds()
     token = app_tokens.issue(
-        secret, identity.tenant, identity.agent, ttl=ttl, auth_time=identity.auth_time
+        keys, identity.tenant, identity.agent, ttl=ttl, auth_time=identity.auth_time
     )
     with db.session() as session:
         tenant = ensure_tenant(session, identity.tenant)
         audit.record(session, tenant.id, identity.actor, "app.token_renewed", identity.actor, {})
-    return jsonify(token=token, expires_in=ttl)
+    return out.respond(out.AppToken(token=token, expires_in=ttl))
 
 
 def app_token_seconds() -> int:

@@ -21,6 +21,7 @@ from backend.api.app_session import app_token_seconds
 from backend.auth import app_tokens
 from backend.auth.identity import audit_rejection, helpdesks_connected, settings_store
 from backend.auth.zendesk_signin import SignInRefused, zendesk_sign_in
+from backend.crypto import signing_keys
 from backend.db import db
 from backend.errors import ConfigError
 from backend.tenants import ensure_tenant
@@ -49,7 +50,7 @@ def zendesk_signed_sidebar() -> ResponseReturnValue:
     agent = signed.claims.user_id or "unknown"
     try:
         token = app_tokens.issue(
-            str(current_app.config["SECRET_KEY"]), signed.tenant, agent, ttl=app_token_seconds()
+            signing_keys(current_app.config), signed.tenant, agent, ttl=app_token_seconds()
         )
     except ConfigError as exc:  # the server still runs on the development secret
         return _refused(signed.tenant, exc.message)

@@ -33,6 +33,7 @@ from backend.auth import app_tokens
 from backend.auth.freshdesk_app import APP_SECRET_HEADER, verify_freshdesk_app
 from backend.auth.webhooks import header_value
 from backend.connectors.settings import HelpdeskSettingsStore
+from backend.crypto import signing_keys
 from backend.db import db
 from backend.errors import ConfigError, Unauthorized
 from backend.models import HelpdeskConnection, Tenant
@@ -69,7 +70,7 @@ def require_app_identity() -> None:
 def identify(headers: Mapping[str, str]) -> Identity:
     token = bearer(headers)
     if token:
-        claims = app_tokens.verify(str(current_app.config["SECRET_KEY"]), token)
+        claims = app_tokens.verify(signing_keys(current_app.config), token)
         actor = f"agent:{claims.user}"
         return Identity(claims.tenant, actor, claims.user, "app_token", claims.auth_time)
     if not helpdesks_connected():

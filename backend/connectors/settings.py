@@ -2,27 +2,25 @@
 
 Only the platform and host are kept in clear: incoming calls (a ZAF JWT's issuer, a
 webhook's account) are routed by them. Credentials, the app's public key and every shared
-secret are one Fernet token (key from settings, as for redaction vaults).
+secret are one Fernet token (key from settings through backend/crypto, as for redaction
+vaults, readable under previous keys until ``precedent keys rotate``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, cast
 
-from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from backend.crypto import Cipher, Digests, KeyRing, Undecryptable, encryption_keys
 from backend.db import db
 from backend.errors import ConfigError, InputError
 from backend.models import HelpdeskConnection, Tenant, utcnow
-from backend.redaction.store import fernet_key
 from backend.tenants import ensure_tenant
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -80,10 +78,11 @@ SettingsLookup = Callable[[str], HelpdeskSettings]
 
 
 class HelpdeskSettingsStore:
-    def __init__(self, sessions: SessionFactory, key: str) -> None:
+    def __init__(self, sessions: SessionFactory, keys: KeyRing | str) -> None:
+        """``keys``: the current secret and any previous ones (backend/crypto)."""
         self._sessions = sessions
-        self._fernet = Fernet(fernet_key(key))
-        self._digest_key = hashlib.sha256(b"precedent app secret digest\0" + key.encode()).digest()
+        self._cipher = Cipher(keys, "helpdesk settings")
+        self._digests = Digests(keys, "app secret digest")
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> HelpdeskSettingsStore:
@@ -95,11 +94,11 @@ class HelpdeskSettingsStore:
             with db.session(url) as session:
                 yield session
 
-        return cls(sessions, config["VAULT_KEY"] or config["SECRET_KEY"])
+        return cls(sessions, encryption_keys(config))
 
     def save(self, settings: HelpdeskSettings) -> None:
         data = {k: v for k, v in asdict(settings).items() if k not in ("tenant", "platform")}
-        ciphertext = self._fernet.encrypt(json.dumps(data).encode()).decode()
+        ciphertext = self._cipher.encrypt(json.dumps(data).encode())
         with self._sessions() as session:
             tenant = ensure_tenant(session, settings.tenant)
             row = session.scalars(
@@ -111,7 +110,7 @@ class HelpdeskSettingsStore:
             row.platform, row.host = settings.platform, settings.host
             row.ciphertext, row.updated_at = ciphertext, utcnow()
             # "" = no secret (never a candidate); NULL is left only by rows stored before digests.
-            row.app_secret_digest = self._digest(settings.app_secret) if settings.app_secret else ""
+            row.app_secret_digest = self.digest(settings.app_secret)
 
     def load(self, tenant: str) -> HelpdeskSettings:
         """The tenant's settings; ConfigError when none are stored or they won't decrypt."""
@@ -142,7 +141,7 @@ class HelpdeskSettingsStore:
         Found by the secret's keyed digest; accounts stored before digests were kept are
         candidates too. The caller still compares the decrypted secret itself.
         """
-        digest = self._digest(app_secret)
+        digests = self._digests.candidates(app_secret)
         with self._sessions() as session:
             return list(
                 session.scalars(
@@ -151,23 +150,31 @@ class HelpdeskSettingsStore:
                     .where(
                         HelpdeskConnection.platform == "freshdesk",
                         or_(
-                            HelpdeskConnection.app_secret_digest == digest,
+                            HelpdeskConnection.app_secret_digest.in_(digests),
                             HelpdeskConnection.app_secret_digest.is_(None),
                         ),
                     )
                 )
             )
 
-    def _digest(self, secret: str) -> str:
-        return hmac.new(self._digest_key, secret.encode(), hashlib.sha256).hexdigest()
+    def digest(self, app_secret: str) -> str:
+        """The keyed digest a row stores for its installation secret ("" when none is set)."""
+        return self._digests.current(app_secret) if app_secret else ""
+
+    def decrypt(self, ciphertext: str) -> dict[str, Any]:
+        """A row's encrypted fields; ``Undecryptable`` when no configured key opens them."""
+        data: dict[str, Any] = json.loads(self._cipher.decrypt(ciphertext))
+        return data
 
     def _decrypt(self, row: HelpdeskConnection, tenant: str) -> HelpdeskSettings:
         try:
-            data: dict[str, Any] = json.loads(self._fernet.decrypt(row.ciphertext.encode()))
-        except InvalidToken:
+            data = self.decrypt(row.ciphertext)
+        except Undecryptable:
             raise ConfigError(
                 f"the helpdesk settings of tenant '{tenant}' cannot be decrypted: the key "
-                "(PRECEDENT_VAULT_KEY / PRECEDENT_SECRET_KEY) changed; connect the helpdesk again"
+                "(PRECEDENT_VAULT_KEY / PRECEDENT_SECRET_KEY) changed and its former value is "
+                "not listed in PRECEDENT_PREVIOUS_VAULT_KEYS / PRECEDENT_PREVIOUS_SECRET_KEYS; "
+                "list it there, or connect the helpdesk again"
             ) from None
         data.update(host=row.host)
         return HelpdeskSettings(tenant=tenant, platform=cast(Platform, row.platform), **data)

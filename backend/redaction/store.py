@@ -1,23 +1,21 @@
 """The vault's mapping at rest: per tenant and ticket, encrypted, with an expiry.
 
 Keeping it lets every draft of a ticket use the same placeholders; the values are only ever
-stored encrypted (Fernet, key from settings) and are never logged.
+stored encrypted (Fernet, key from settings through backend/crypto) and are never logged.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import timedelta
 
-from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from backend.crypto import Cipher, KeyRing, Undecryptable
 from backend.models import RedactionVault, Tenant, utcnow
 from backend.redaction.vault import Vault
 from backend.tenants import ensure_tenant
@@ -26,20 +24,11 @@ SessionFactory = Callable[[], AbstractContextManager[Session]]
 PLACEHOLDER = re.compile(r"^<(?P<type>[A-Z][A-Z_]*)_(?P<n>\d+)>$")
 
 
-def fernet_key(secret: str) -> bytes:
-    """A Fernet key from a setting: a Fernet key as is, anything else hashed into one."""
-    try:
-        if len(base64.urlsafe_b64decode(secret.encode())) == 32:
-            return secret.encode()
-    except ValueError:
-        pass
-    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest())
-
-
 class VaultStore:
-    def __init__(self, sessions: SessionFactory, key: str, ttl: timedelta) -> None:
+    def __init__(self, sessions: SessionFactory, keys: KeyRing | str, ttl: timedelta) -> None:
+        """``keys``: the current secret and any previous ones (backend/crypto)."""
         self._sessions = sessions
-        self._fernet = Fernet(fernet_key(key))
+        self._cipher = Cipher(keys, "redaction vault")
         self._ttl = ttl
 
     def load(self, tenant: str, ticket_id: str, session: Session | None = None) -> Vault:
@@ -53,15 +42,15 @@ class VaultStore:
             if row is None or row.expires_at.replace(tzinfo=None) < utcnow().replace(tzinfo=None):
                 return Vault()
             try:
-                entries = json.loads(self._fernet.decrypt(row.ciphertext.encode()))
-            except InvalidToken:  # the key was rotated: start a fresh mapping
+                entries = json.loads(self._cipher.decrypt(row.ciphertext))
+            except Undecryptable:  # its key is no longer configured: start a fresh mapping
                 return Vault()
         return rebuild(entries)
 
     def save(
         self, tenant: str, ticket_id: str, vault: Vault, session: Session | None = None
     ) -> None:
-        ciphertext = self._fernet.encrypt(json.dumps(vault.entries()).encode()).decode()
+        ciphertext = self._cipher.encrypt(json.dumps(vault.entries()).encode())
         with self._session(session) as session:
             row = self._row(session, tenant, ticket_id)
             if row is None:

@@ -157,11 +157,11 @@ def test_when_an_app_token_is_fresh_then_it_names_tenant_and_agent() -> None:
 
 
 def forged_tenant(token: str) -> str:
-    body, signature = token.split(".")
+    header, body, signature = token.split(".")  # a JWT since app tokens moved to PyJWT
     claims = json.loads(base64.urlsafe_b64decode(body + "=="))
     claims["tenant"] = "globex"
     raw = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode() + "." + signature
+    return f"{header}.{base64.urlsafe_b64encode(raw).rstrip(b'=').decode()}.{signature}"
 
 
 @pytest.mark.parametrize(

@@ -434,15 +434,16 @@ def test_a_renewed_token_keeps_the_sign_in_time_and_renewal_stops_after_12_hours
 
 
 def test_a_token_without_a_sign_in_time_is_not_renewed(client: FlaskClient, app: Flask) -> None:
-    import base64
+    import jwt
+
+    from backend.crypto import derive, key_id
 
     secret = str(app.config["SECRET_KEY"])
     now = int(time.time())
-    claims = {"tenant": "acme", "user": "9001", "iat": now, "exp": now + 900}
-    raw = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
-    body = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-    mac = base64.urlsafe_b64encode(app_tokens._mac(secret, body)).rstrip(b"=").decode()
-    old = f"{body}.{mac}"  # as issued before auth_time existed
+    claims: dict[str, object] = {"iss": "precedent", "aud": "precedent-app", "sub": "9001"}
+    claims.update(tenant="acme", iat=now, exp=now + 900)
+    key, kid = derive(secret, "app token"), key_id(secret)
+    old = jwt.encode(claims, key, algorithm="HS256", headers={"kid": kid})  # no auth_time
     headers = {"Authorization": f"Bearer {old}"}
     assert client.get("/api/v1/tickets", headers=headers).status_code == 200  # still valid
     refused = renew(client, old)
