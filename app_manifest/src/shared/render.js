@@ -6,6 +6,7 @@
 import { add, h, uid } from "./dom.js";
 import { DOMAIN_LABELS, SAFETY_FALLBACK, domainLabel, hitTitle, normalizeRules } from "./gate.js";
 import { icon } from "./icons.js";
+import { markdownNodes, markdownText } from "./markdown.js";
 import { MARKER_RE, markerSet, parseMarkers, rulePattern } from "./markers.js";
 import { humanize, percent, safeUrl, str } from "./text.js";
 
@@ -139,14 +140,16 @@ export function citationCard(c, hooks) {
   const title = str(c.title).trim() || str(c.source_id) || "Untitled source";
   const pct = percent(c.score);
   const snippet = str(c.snippet).trim();
+  const shown = markdownText(snippet);
   const titleEl = href
     ? h("a", { class: "pcd-cite-title", href, target: "_blank", rel: "noopener noreferrer" },
       h("span", { text: title }), icon("external", "pcd-icon-xs"),
       h("span", { class: "pcd-sr", text: " (opens in a new tab)" }))
     : h("span", { class: "pcd-cite-title", text: title });
-  const snippetEl = snippet ? h("p", { class: "pcd-snippet", text: snippet }) : null;
+  // Help-centre sections carry Markdown (**Device > About**): shown formatted, never as HTML.
+  const snippetEl = snippet ? h("div", { class: "pcd-snippet" }, markdownNodes(snippet, h)) : null;
   let more = null;
-  if (snippetEl && snippet.length > 150) {
+  if (snippetEl && shown.length > 150) {
     const button = h("button", { type: "button", class: "pcd-link-btn", "aria-expanded": "false", text: "Show more" });
     button.addEventListener("click", () => {
       const open = snippetEl.classList.toggle("pcd-open");
