@@ -9,14 +9,14 @@
  * on the Freshworks side. Insert fills the reply editor with setValue; nothing is sent.
  */
 import { sidebarCore } from "../shared/host.js";
-import { sentText, templateFetch, toHtml } from "./templates.js";
+import { PACING, sentText, templateFetch, toHtml } from "./templates.js";
 
 /** @param {import("./templates.js").FreshworksClient} client */
 function start(client) {
   const sidebar = sidebarCore().mount(/** @type {HTMLElement} */ (document.getElementById("precedent")), {
     apiBase: "/api/v1",
     fetch: templateFetch(client, window.location.href),
-    stream: false, // request templates answer whole responses: poll the draft instead
+    ...PACING, // no event stream through a template: back-off polling within the app's budget
     feedback: true,
     onInsert: (text) => client.interface.trigger("setValue", { id: "editor", text: toHtml(text), replace: false, position: "end" }),
   });

@@ -6,6 +6,31 @@
 
 const API_PATH = /\/api\/v1(\/.*)$/;
 
+/**
+ * Request templates may be called 50 times a minute per app and account (platform 3.0,
+ * ../shared/docs/helpdesk-platforms.md §4.1): every open sidebar of the account shares it.
+ */
+export const REQUESTS_PER_MINUTE = 50;
+
+/**
+ * How the Freshdesk app paces itself, as sidebar options. A template answers whole responses,
+ * so the draft's event stream cannot be read here (the Zendesk sidebar streams): the app
+ * polls, 1.5 s after the request and then half as long again each time, at most every 8 s;
+ * a draft held for review is re-read after 15 s, then 30 s, then every minute. A 60 s draft
+ * costs one sidebar 11 requests (test/freshdesk-pacing.test.js), so four agents drafting at
+ * once stay within the account's budget.
+ */
+export const PACING = Object.freeze({
+  stream: false,
+  pollInterval: 1500,
+  pollBackoff: 1.5,
+  pollMaxInterval: 8000,
+  gatePollInterval: 15000,
+  gatePollBackoff: 2,
+  gatePollMaxInterval: 60000,
+  timeout: 120000, // a slow model: 8 s polls keep that affordable
+});
+
 /** @type {[string, RegExp, string][]} method, API path, request template */
 export const ROUTES = [
   ["POST", /^\/drafts$/, "requestDraft"],

@@ -63,7 +63,8 @@ export function readAnswer(res, data) {
     const message = e && e.message ? str(e.message)
       : "Precedent answered HTTP " + status + (res.statusText ? " " + res.statusText : "") + ".";
     const code = e && e.code ? str(e.code) : "http_" + status;
-    return { error: apiError(code, message, status, status === 502 || status === 504) };
+    // 429: the helpdesk's own rate limit (Freshdesk's per-app budget): wait and try again.
+    return { error: apiError(code, message, status, status === 429 || status === 502 || status === 504) };
   }
   if (data == null || typeof data !== "object") {
     return { error: apiError("bad_response", "Precedent sent a response that is not JSON.", status) };

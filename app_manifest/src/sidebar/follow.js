@@ -4,6 +4,7 @@
  * when the stream ends early) polling GET /drafts/<id>.
  */
 import { apiError } from "../shared/api.js";
+import { backoffDelay } from "../shared/pacing.js";
 import { str } from "../shared/text.js";
 import { EMPTY_STREAM, isFinal, pollStep, retryPoll, streamEvent } from "./state.js";
 
@@ -12,15 +13,17 @@ import { EMPTY_STREAM, isFinal, pollStep, retryPoll, streamEvent } from "./state
  *   client: import("../shared/api.js").Client,
  *   op: import("./state.js").Operation,
  *   started: number,
- *   stream: boolean, timeout: number, pollInterval: number,
+ *   stream: boolean, timeout: number, poll: import("../shared/pacing.js").Backoff,
  *   later: (fn: () => void, ms: number) => unknown,
+ *   now: () => number,
  *   streaming: (abort: AbortController | null) => void,
  *   progress: () => import("./progress.js").Progress | undefined,
  *   shown: (draft: any) => void,
  *   render: (draft: any) => void,
  *   fail: (err: import("../shared/api.js").ApiError) => null,
  * }} Follow
- *   `streaming` registers the stream's AbortController (stopping the operation aborts it);
+ *   `poll` paces the re-reads (each one, failed or not, waits longer, up to its ceiling);
+ *   `now` is the clock (Date.now; a fake one in tests); `streaming` registers the stream's AbortController (stopping the operation aborts it);
  *   `shown` records the latest draft read; `render` shows a final one; `fail` an error.
  */
 
@@ -40,7 +43,7 @@ function streamed(draft, f) {
   let stream = EMPTY_STREAM;
   const abort = typeof AbortController === "function" ? new AbortController() : null;
   f.streaming(abort);
-  f.later(() => { if (abort) abort.abort(); }, Math.max(0, f.timeout - (Date.now() - f.started)));
+  f.later(() => { if (abort) abort.abort(); }, Math.max(0, f.timeout - (f.now() - f.started)));
   /** @param {string} text */
   const grow = (text) => { f.progress()?.grow(text); };
   /** @param {string} name @param {any} data */
@@ -62,12 +65,13 @@ function streamed(draft, f) {
 /** @param {any} draft @param {Follow} f @returns {Promise<any>} */
 function poll(draft, f) {
   let failures = 0;
+  let polls = 0;
   /** @param {number} ms @returns {Promise<void>} */
   const sleep = (ms) => new Promise((resolve) => { f.later(resolve, ms); });
   /** @param {any} current @returns {Promise<any>} */
   function step(current) {
     if (!f.op.live) return Promise.resolve(null);
-    const next = pollStep(current, { started: f.started, now: Date.now(), timeout: f.timeout });
+    const next = pollStep(current, { started: f.started, now: f.now(), timeout: f.timeout });
     if (next.kind === "invalid") return Promise.resolve(f.fail(apiError("bad_response", "Precedent sent a draft without a status.")));
     f.shown(current);
     if (next.kind === "final") {
@@ -84,7 +88,7 @@ function poll(draft, f) {
         " s. The drafting worker may be busy or offline; it may still finish, so try again in a moment.")));
     }
     if (next.kind === "no_id") return Promise.resolve(f.fail(apiError("bad_response", "Precedent sent a draft without an id.")));
-    return sleep(f.pollInterval).then(() => {
+    return sleep(backoffDelay(f.poll, polls++)).then(() => {
       if (!f.op.live) return null;
       return f.client.get(next.self).then((fresh) => {
         failures = 0;
@@ -92,7 +96,7 @@ function poll(draft, f) {
       }, (err) => {
         if (!f.op.live) return null;
         if (err.transient) failures += 1;
-        if (retryPoll(err, failures, { started: f.started, now: Date.now(), timeout: f.timeout })) return step(current);
+        if (retryPoll(err, failures, { started: f.started, now: f.now(), timeout: f.timeout })) return step(current);
         return f.fail(err);
       });
     });

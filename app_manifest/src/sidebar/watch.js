@@ -9,12 +9,15 @@ import { sentence, str } from "../shared/text.js";
  *   path: string,
  *   interval: number,
  *   delay: number,
+ *   factor?: number,
+ *   maxInterval?: number,
  *   live: () => boolean,
  *   shown: () => any,
  *   onChange: (next: any) => void,
  *   note: (text: string) => void,
  * }} w
- *   `live`: the operation that started the watch is still current; `shown`: the draft on
+ *   `interval` grows by `factor` after each unchanged answer, up to `maxInterval` (a
+ *   Freshdesk app stays within its request budget while a review takes hours); `live`: the operation that started the watch is still current; `shown`: the draft on
  *   screen; `onChange`: its gate (or text) changed; `note`: the line under the banner.
  */
 export function watchDecision(w) {
@@ -22,6 +25,12 @@ export function watchDecision(w) {
   let timer = null;
   let busy = false;
   let stopped = false;
+  let interval = w.interval;
+  const slower = () => {
+    const grown = Math.round(interval * (w.factor && w.factor > 1 ? w.factor : 1));
+    interval = Math.min(Math.max(w.maxInterval || 0, w.interval), grown);
+    return interval;
+  };
   const alive = () => !stopped && w.live();
   /** @param {number} ms */
   const schedule = (ms) => {
@@ -42,7 +51,7 @@ export function watchDecision(w) {
       busy = false;
       if (!alive()) return;
       if (!next || typeof next !== "object" || !next.status) {
-        schedule(w.interval);
+        schedule(slower());
         return;
       }
       if (gateKey(next) !== gateKey(w.shown())) {
@@ -50,7 +59,7 @@ export function watchDecision(w) {
         return;
       }
       w.note(waitingText(gateOf(next)));
-      schedule(w.interval);
+      schedule(slower());
     }, (err) => {
       busy = false;
       if (!alive()) return;
@@ -60,7 +69,7 @@ export function watchDecision(w) {
         return;
       }
       w.note("Could not check for a decision (" + str(err.message).replace(/\.$/, "") + "). Trying again\u2026");
-      schedule(w.interval * 2);
+      schedule(slower() * 2);
     });
   }
   schedule(w.delay);
