@@ -11,11 +11,24 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
 from tqdm import tqdm
 
-from backend.clitools import Group
+from backend import pipeline, services
+from backend.api.drafts import draft_json
+from backend.apps.cli import app as helpdesk_apps
+from backend.audit.cli import audit
+from backend.clitools import TENANT, Group, app, get_services, tenant_slug, upgrade_database
+from backend.connectors.cli import helpdesk
+from backend.connectors.files import parse_mapping, read_doc_folder, read_ticket_export
+from backend.drafting.cli import providers
+from backend.gate.cli import gate, policies
 from backend.jobs import QUEUES
+from backend.redaction.cli import redact
+from backend.retrieval import helpdesk_cli as helpdesk_ingest
+from backend.retrieval.ingest import doc_records, ticket_records
+from backend.retrieval.ingest import ingest as run_ingest
+from backend.review.cli import reviewers
+from backend.tasks import draft as draft_task
 
 DEMO_DIR = Path("demo")
 DEMO_HELP_URL = "https://help.tidewater.example/articles"
@@ -29,29 +42,6 @@ def cli() -> None:
     Settings come from PRECEDENT_* environment variables; with none set everything runs
     on embedded defaults under ./var (SQLite, LanceDB, a file-based job queue).
     """
-
-
-def app() -> Flask:
-    """The app for this command, created once, with its app context pushed."""
-    ctx = click.get_current_context()
-    root = ctx.find_root()
-    if root.obj is None:
-        from backend import create_app
-
-        root.obj = create_app()
-        app_context = root.obj.app_context()
-        app_context.push()
-        root.call_on_close(app_context.pop)
-    flask_app: Flask = root.obj
-    return flask_app
-
-
-def upgrade_database() -> None:
-    from backend import migrate, production
-
-    production.check_services(app().config)
-
-    migrate.upgrade(app().config["DATABASE_URL"])
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -131,9 +121,6 @@ def ingest() -> None:
     """Load resolved tickets and documentation into the search index."""
 
 
-TENANT = click.option(
-    "--tenant", default=None, help="Tenant slug (default: PRECEDENT_DEFAULT_TENANT)."
-)
 PRUNE = click.option(
     "--prune", is_flag=True, help="Delete indexed sources of this kind that are not in the input."
 )
@@ -171,12 +158,9 @@ def ingest_tickets(
       precedent ingest tickets export.csv \\
         --map id=@line,body=instruction,resolution=response,tags=intent
     """
-    from backend.connectors.files import parse_mapping, read_ticket_export
-    from backend.retrieval.ingest import ticket_records
-
     tickets = read_ticket_export(file, parse_mapping(mapping))
-    services = _services()
-    records = ticket_records(tickets, services.redactor, url_template, _tenant(tenant))
+    redactor = get_services().redactor
+    records = ticket_records(tickets, redactor, url_template, tenant_slug(tenant))
     _run_ingest(tenant, "ticket", records, prune, f"{len(tickets)} tickets from {file}")
 
 
@@ -192,19 +176,14 @@ def ingest_tickets(
 @PRUNE
 def ingest_docs(folder: Path, base_url: str, tenant: str | None, prune: bool) -> None:
     """Index a folder of Markdown / HTML articles, one entry per heading section."""
-    from backend.connectors.files import read_doc_folder
-    from backend.retrieval.ingest import doc_records
-
     documents = read_doc_folder(folder)
-    records = doc_records(documents, _services().redactor, base_url, _tenant(tenant))
+    records = doc_records(documents, get_services().redactor, base_url, tenant_slug(tenant))
     _run_ingest(tenant, "doc", records, prune, f"{len(documents)} articles from {folder}")
 
 
 def _run_ingest(tenant: str | None, kind: Any, records: list[Any], prune: bool, what: str) -> None:
-    from backend.retrieval.ingest import ingest as run
-
-    services = _services()
-    slug = _tenant(tenant)
+    service = get_services()
+    slug = tenant_slug(tenant)
     with tqdm(
         total=len(records),
         desc=f"indexing {what}",
@@ -212,8 +191,10 @@ def _run_ingest(tenant: str | None, kind: Any, records: list[Any], prune: bool, 
         file=sys.stderr,
         disable=None,
     ) as bar:
-        embedder, index = services.embedder, services.index
-        report = run(slug, kind, records, embedder, index, prune, bar.update, services.vendors)
+        embedder, index = service.embedder, service.index
+        report = run_ingest(
+            slug, kind, records, embedder, index, prune, bar.update, service.vendors
+        )
     pruned = f", deleted {report.deleted} no longer present" if prune else ""
     click.echo(
         f"indexed {report.sources} {kind}s ({report.records} entries) for tenant '{slug}'{pruned}"
@@ -242,8 +223,7 @@ def sources() -> None:
 @TENANT
 def sources_delete(kind: Any, source_ids: tuple[str, ...], tenant: str | None) -> None:
     """Remove sources (ticket ids, or document paths such as billing/refunds.md)."""
-    slug = tenant or app().config["DEFAULT_TENANT"]
-    rows = _services().index.delete(slug, kind, list(source_ids))
+    rows = get_services().index.delete(tenant_slug(tenant), kind, list(source_ids))
     click.echo(f"deleted {rows} index entries")
 
 
@@ -256,16 +236,12 @@ def sources_delete(kind: Any, source_ids: tuple[str, ...], tenant: str | None) -
 @click.option("--json", "as_json", is_flag=True, help="Print the draft as API JSON.")
 def draft(ticket_id: str, queue: bool, as_json: bool) -> None:
     """Draft a reply to an open ticket and print it."""
-    from backend import pipeline, services
-
     upgrade_database()
     tenant = app().config["DEFAULT_TENANT"]
     services.get().connector.get_ticket(tenant, ticket_id)  # unknown id: fail before writing
     store = services.draft_store()
     row, _ = store.request(tenant, ticket_id, "cli")
     if queue:
-        from backend.tasks import draft as draft_task
-
         draft_task.delay(row.id)
         click.echo(f"queued draft {row.id}")
         return
@@ -274,8 +250,6 @@ def draft(ticket_id: str, queue: bool, as_json: bool) -> None:
 
 
 def _print_draft(row: Any, tenant: str, as_json: bool) -> None:
-    from backend.api.drafts import draft_json
-
     with app().test_request_context():
         body = draft_json(row, tenant)
     if as_json:
@@ -315,34 +289,11 @@ def demo(ctx: click.Context, port: int, load_only: bool) -> None:
         ctx.invoke(serve, host="127.0.0.1", port=port, worker=True)
 
 
-def _register_command_groups() -> None:
-    from backend.apps.cli import app as helpdesk_apps
-    from backend.audit.cli import audit
-    from backend.connectors.cli import helpdesk
-    from backend.drafting.cli import providers
-    from backend.gate.cli import gate, policies
-    from backend.redaction.cli import redact
-    from backend.retrieval import helpdesk_cli as helpdesk_ingest
-    from backend.review.cli import reviewers
-
-    for group in (audit, reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk):
-        cli.add_command(group)
-    for command in helpdesk_ingest.commands():
-        ingest.add_command(command)
-
-
-_register_command_groups()
-
-
-def _tenant(option: str | None) -> str:
-    return option or str(app().config["DEFAULT_TENANT"])
-
-
-def _services() -> Any:
-    from backend import services
-
-    app()
-    return services.get()
+# Every package's command group, registered here and only here.
+for group in (audit, reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk):
+    cli.add_command(group)
+for command in helpdesk_ingest.commands():
+    ingest.add_command(command)
 
 
 def main() -> None:

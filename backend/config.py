@@ -11,6 +11,7 @@ from typing import Any
 from backend import production
 from backend.crypto import keys as crypto_keys
 from backend.errors import ConfigError
+from backend.gate.policy import DOMAINS
 from backend.review import safety
 
 ENV_PREFIX = "PRECEDENT_"
@@ -223,8 +224,6 @@ def _check_vendors(config: dict[str, Any]) -> None:
 
 def required_policies(config: Mapping[str, Any]) -> tuple[str, ...]:
     """The domains of ``REQUIRED_POLICIES`` (comma-separated); unknown ones stop start-up."""
-    from backend.gate.policy import DOMAINS
-
     names = [n.strip() for n in str(config["REQUIRED_POLICIES"]).split(",") if n.strip()]
     unknown = [n for n in names if n not in DOMAINS]
     if unknown:

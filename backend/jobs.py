@@ -11,7 +11,7 @@ from celery import Celery, Task
 from flask import Flask
 from kombu.entity import Queue
 
-from backend import worker
+from backend import tasks, worker
 
 # A pool process loads its models (backend/tasks.py) before it reports itself up; Celery's
 # 4 s default kills it first on a busy machine, and then each replacement, for ever.
@@ -56,6 +56,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.steps["worker"].update((worker.StaleDraftRecovery, worker.ShutdownGrace))
     celery_app.set_default()
     celery_app.flask_app = app  # for worker signals, which run outside any task
+    celery_app.recover_stale_drafts = tasks.recover_stale_drafts  # for the recovery bootstep
     app.extensions["celery"] = celery_app
     return celery_app
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
@@ -17,18 +17,20 @@ from backend.crypto import encryption_keys
 from backend.db import db
 from backend.drafting import Drafter, DrafterChoice, drafters
 from backend.drafting.providers import ProviderRegistry
+from backend.drafting.providers_file import load_providers
+from backend.drafting.router import ProviderRouter
 from backend.drafts import DraftStore
+from backend.gate import PolicyStore
+from backend.gate.pipeline_gate import PolicyGate
 from backend.pipeline import Services
+from backend.policy_audit import PolicyAuditor
 from backend.redaction import Redactor, Vault, redactors
 from backend.redaction.at_rest import TicketTexts
 from backend.redaction.store import VaultStore
+from backend.redaction.tenant_terms import in_data_dir
 from backend.retrieval import Embedder, Reranker, SearchIndex, embedders, indexes, rerankers
 from backend.retrieval import vendors as retrieval_vendors
 from backend.retrieval.vendors import RetrievalVendors
-
-if TYPE_CHECKING:
-    from backend.gate import PolicyStore
-    from backend.gate.pipeline_gate import PolicyGate
 
 EXTENSION = "precedent_services"
 
@@ -88,8 +90,6 @@ def _reranker(config: Any, vendors: RetrievalVendors | None) -> Reranker | None:
 def _redactor(config: Any) -> Redactor:
     cls = redactors.get(config["REDACTOR"])
     if config["REDACTOR"] == "presidio":  # the only one with settings of its own
-        from backend.redaction.tenant_terms import in_data_dir
-
         return cls(  # type: ignore[call-arg]
             config_path=config["REDACTION_POLICY"],
             model=config["SPACY_MODEL"],
@@ -122,8 +122,6 @@ def _provider_registry(config: Any) -> ProviderRegistry | None:
     """The providers file, read once for drafting and retrieval; None when not set."""
     if not config["PROVIDERS"]:
         return None
-    from backend.drafting.providers_file import load_providers
-
     return load_providers(config["PROVIDERS"])
 
 
@@ -131,8 +129,6 @@ def _providers(registry: ProviderRegistry | None, fallback: Drafter) -> DrafterC
     """The zero-retention registry's router; None leaves every tenant on ``fallback``."""
     if registry is None:
         return None
-    from backend.drafting.router import ProviderRouter
-
     router = ProviderRouter(registry, fallback)
     router.check_keys()  # a missing API key stops start-up, not a customer's draft
     return router
@@ -141,17 +137,12 @@ def _providers(registry: ProviderRegistry | None, fallback: Drafter) -> DrafterC
 def _gate(config: Any, embedder: Embedder) -> PolicyGate | None:
     if not config["POLICIES_DIR"]:
         return None
-    from backend.gate.pipeline_gate import PolicyGate
-    from backend.policy_audit import PolicyAuditor
-
     auditor = PolicyAuditor(config["DATABASE_URL"], config["DEFAULT_TENANT"])
     return PolicyGate.from_settings(config, embedder, listeners=[auditor])
 
 
 def policy_store() -> PolicyStore | None:
     """The current app's hot-reloading policies; None when the gate is off."""
-    from backend.gate.pipeline_gate import PolicyGate
-
     gate = get().gate
     return gate.store if isinstance(gate, PolicyGate) else None
 

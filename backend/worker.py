@@ -16,7 +16,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import Any
@@ -63,13 +63,11 @@ def deadline(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def sweep(flask_app: Flask) -> None:
+def sweep(flask_app: Flask, recover: Callable[[], object]) -> None:
     """Re-send the stale drafts this worker reclaims; never raises (it runs on a timer)."""
-    from backend import tasks
-
     try:
         with flask_app.app_context():
-            tasks.recover_stale_drafts()
+            recover()
     except Exception as exc:  # the database or broker is down: the next sweep tries again
         log.warning("stale draft sweep failed: %s: %s", type(exc).__name__, exc)
 
@@ -84,10 +82,11 @@ class StaleDraftRecovery(bootsteps.StartStopStep):  # type: ignore[misc]
         self.tref: Any = None
 
     def start(self, worker: Any) -> None:
-        flask_app = worker.app.flask_app
+        # jobs.py hands the Celery app both: this module cannot import the tasks it times.
+        flask_app, recover = worker.app.flask_app, worker.app.recover_stale_drafts
         interval = recovery_interval(flask_app.config["DRAFT_LEASE_SECONDS"])
-        sweep(flask_app)
-        self.tref = worker.timer.call_repeatedly(interval, sweep, (flask_app,))
+        sweep(flask_app, recover)
+        self.tref = worker.timer.call_repeatedly(interval, sweep, (flask_app, recover))
 
     def stop(self, worker: Any) -> None:
         if self.tref is not None:

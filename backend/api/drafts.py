@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import review, services
-from backend.api import error_response
 from backend.api.bodies import parse_body
 from backend.api.draft_events import Pace, draft_events
+from backend.api.errors import error_response
 from backend.api.shapes import DraftRequest
 from backend.auth import current_actor, current_tenant
 from backend.auth.identity import require_app_identity
@@ -25,6 +25,7 @@ from backend.gate.decision import GateDecision
 from backend.models import Draft, Tenant
 from backend.redaction.at_rest import restored
 from backend.review import safety
+from backend.tasks import draft as draft_task
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/v1/drafts")
 log = logging.getLogger(__name__)
@@ -120,8 +121,6 @@ def tenant_draft(session: Session, draft_id: str) -> Draft:
 
 
 def _enqueue(draft_id: str) -> None:
-    from backend.tasks import draft as draft_task
-
     draft_task.delay(draft_id)
 
 

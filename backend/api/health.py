@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 
 from backend import services
-from backend.api import RETRY_AFTER_SECONDS
+from backend.api.errors import RETRY_AFTER_SECONDS
 from backend.db import db
 
 bp = Blueprint("health", __name__, url_prefix="/api/v1")

@@ -16,8 +16,8 @@ from flask import Blueprint, Response, jsonify, request
 from kombu.exceptions import OperationalError
 
 from backend import audit, services
-from backend.api import error_response
 from backend.api.bodies import read_json
+from backend.api.errors import error_response
 from backend.api.webhook_events import EXAMPLE, WebhookEvent, parse_event
 from backend.auth.identity import audit_rejection, settings_store
 from backend.auth.webhooks import verify_freshdesk_webhook, verify_zendesk_webhook

@@ -8,6 +8,7 @@ import click
 from sqlalchemy import select
 
 from backend import audit as audit_log
+from backend.clitools import app, upgrade_database
 from backend.db import db
 from backend.models import Tenant
 
@@ -30,8 +31,6 @@ from backend.models import Tenant
 )
 def audit(tenant: str | None, make_checkpoint: bool, checkpoint_file: Path | None) -> None:
     """Check that the tenant's audit trail is intact (keyed hash chain and checkpoints)."""
-    from backend.cli import app, upgrade_database
-
     upgrade_database()
     slug = tenant or str(app().config["DEFAULT_TENANT"])
     if checkpoint_file is not None and not checkpoint_file.is_file():

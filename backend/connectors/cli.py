@@ -12,18 +12,18 @@ from typing import Any, TypeVar
 
 import click
 
+from backend.auth.app_tokens import require_real_secret
+from backend.clitools import Group, app, upgrade_database
 from backend.connectors.settings import PLATFORMS, HelpdeskSettings, HelpdeskSettingsStore
 from backend.errors import InputError
 
 
-@click.group()
+@click.group(cls=Group)
 def helpdesk() -> None:
     """Connect helpdesk accounts; credentials are stored encrypted and shown masked."""
 
 
 def _store(tenant: str | None) -> tuple[HelpdeskSettingsStore, str]:
-    from backend.cli import app, upgrade_database
-
     upgrade_database()
     config = app().config
     return HelpdeskSettingsStore.from_config(config), tenant or str(config["DEFAULT_TENANT"])
@@ -57,9 +57,6 @@ def _secret(name: str, envvar: str, what: str) -> Callable[[F], F]:
 @click.option("--app-audience", default="", help="Zendesk: the aud claim the app's JWTs carry.")
 def connect(platform: str, tenant: str | None, app_public_key: Path | None, **values: str) -> None:
     """Store (or replace) a tenant's helpdesk account and print it with secrets masked."""
-    from backend.auth.app_tokens import require_real_secret
-    from backend.cli import app
-
     # The secret key signs the sidebar's app tokens and, without a vault key, encrypts
     # these credentials: with the public development value both would be open to anyone.
     require_real_secret(str(app().config["SECRET_KEY"]), "precedent helpdesk connect refused")

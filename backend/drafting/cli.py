@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from backend.clitools import Group
+from backend.clitools import Group, app
 from backend.drafting.providers import Posture, ProviderRegistry
 from backend.drafting.providers_file import ProvidersFileError, load_providers
 from backend.errors import PrecedentError
@@ -57,8 +57,6 @@ def providers_check(file: Path | None) -> None:
 
 def _retrieval_vendors(registry: ProviderRegistry) -> RetrievalVendors:
     """The embedder / reranker the settings send to a vendor (none: an empty list of uses)."""
-    from backend.cli import app
-
     return vendors.unchecked(app().config, registry)
 
 
@@ -71,8 +69,6 @@ def _report_retrieval(retrieval: RetrievalVendors, tenant: str) -> bool:
 
 
 def _configured_file() -> Path | None:
-    from backend.cli import app
-
     setting = app().config["PROVIDERS"]
     return Path(setting) if setting else None
 

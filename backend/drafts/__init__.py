@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from backend import audit, review
 from backend.db import rows_changed
+from backend.drafting.text import clip
 from backend.gate.decision import GateDecision
 from backend.models import Citation, Draft, Tenant, utcnow
 from backend.tenants import ensure_tenant
@@ -311,8 +312,6 @@ def _subject(draft_id: str) -> str:
 
 
 def _citation_rows(draft_id: str, result: VerifiedDraft) -> Iterator[Citation]:
-    from backend.drafting.text import clip
-
     for citation in result.citations:
         source = citation.source
         yield Citation(

@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from backend import audit, services
 from backend.db import db, rows_changed
 from backend.models import Draft, Tenant
+from backend.tasks import draft as draft_task
 
 
 def request_predraft(tenant: str, ticket_id: str, actor: str) -> tuple[Draft, bool]:
@@ -83,6 +84,4 @@ def _existing(tenant: str, ticket_id: str) -> Draft | None:
 
 
 def enqueue(draft_id: str) -> None:
-    from backend.tasks import draft as draft_task
-
     draft_task.delay(draft_id)

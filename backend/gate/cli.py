@@ -15,9 +15,11 @@ from typing import Any
 import click
 
 from backend import jsonl
-from backend.clitools import Group
+from backend.clitools import Group, app, get_services
+from backend.config import required_policies
 from backend.errors import InputError, PrecedentError
 from backend.gate.decision import GateDecision
+from backend.gate.evaluate import evaluate
 from backend.gate.examples import run_examples
 from backend.gate.metrics import Tally
 from backend.gate.policy import Policy
@@ -44,24 +46,17 @@ DIRECTORY = click.argument(
 
 
 def policies_dir(directory: Path | None) -> Path:
-    from backend.cli import app
-
     return directory or Path(app().config["POLICIES_DIR"] or "policies")
 
 
 def loader() -> Loader:
-    from backend import services
-    from backend.cli import app
-
     cache = Path(app().config["DATA_DIR"]) / "gate-cache"
-    return Loader(embedder=services.get().embedder, cache_dir=cache)
+    return Loader(embedder=get_services().embedder, cache_dir=cache)
 
 
 def redact(text: str) -> RedactedText:
     """Redact one input text as the pipeline does, with a vault of its own."""
-    from backend import services
-
-    return services.get().redactor.redact(text, Vault())
+    return get_services().redactor.redact(text, Vault())
 
 
 @click.group(cls=Group)
@@ -101,9 +96,6 @@ def policies_check(directory: Path | None) -> None:
 
 def _missing(folder: Path, loaded: list[Policy], broken: set[Path]) -> list[str]:
     """A line per required domain no valid policy covers (a broken file says why already)."""
-    from backend.cli import app
-    from backend.config import required_policies
-
     required = required_policies(app().config)
     missing = missing_domains(required, loaded, folder)
     note = f"required domains (PRECEDENT_REQUIRED_POLICIES): {', '.join(required)}"
@@ -151,8 +143,6 @@ def gate_eval(file: Path, directory: Path | None) -> None:
     lists the domains that should be hit. Output lines: {"id", "domains", "rules"}, then,
     when inputs carry expected, a summary line with per-domain precision and recall.
     """
-    from backend.gate.evaluate import evaluate
-
     items = list(read_items(file))
     loaded: PolicySet = loader().load(policies_dir(directory))
     tally = Tally()

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from backend.clitools import app
 from backend.errors import InputError
 from backend.redaction import Vault
 from backend.redaction.presidio import Finding, PresidioRedactor
@@ -35,8 +36,6 @@ from backend.redaction.presidio import Finding, PresidioRedactor
 def redact(file: str, explain: bool, config_path: str | None, tenant: str) -> None:
     """Redact FILE (or standard input) and print JSON lines."""
     if config_path is None:
-        from backend.cli import app
-
         config_path = app().config["REDACTION_POLICY"]
     redactor = PresidioRedactor(config_path)
     for record_id, text in read_records(file):

@@ -11,17 +11,14 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import click
 from tqdm import tqdm
 
+from backend.clitools import app, get_services, tenant_slug, upgrade_database
 from backend.connectors.settings import PLATFORMS
 from backend.errors import RetryableError
-from backend.retrieval.helpdesk import STREAMS, HelpdeskIngest, PageReport, Stream
-
-if TYPE_CHECKING:
-    from backend.pipeline import Services
+from backend.retrieval.helpdesk import STREAMS, HelpdeskIngest, PageReport, Stream, for_platform
 
 LABELS = {"zendesk": "Zendesk", "freshdesk": "Freshdesk"}
 UNITS = {"tickets": " tickets", "articles": " articles"}
@@ -93,10 +90,8 @@ def run(
     articles: bool,
     full_articles: bool = False,
 ) -> None:
-    from backend.cli import _tenant, upgrade_database
-
     upgrade_database()
-    slug = _tenant(tenant)
+    slug = tenant_slug(tenant)
     sync = _ingest_for(platform)
     start = since.replace(tzinfo=UTC) if since else None
     for stream in STREAMS if articles else STREAMS[:1]:
@@ -105,10 +100,7 @@ def run(
 
 
 def _ingest_for(platform: str) -> HelpdeskIngest:
-    from backend.cli import _services, app
-    from backend.retrieval.helpdesk import for_platform
-
-    service: Services = _services()
+    service = get_services()
     return for_platform(
         app().config,
         platform,

@@ -45,7 +45,7 @@ def jurisdiction_covers(pattern: str, jurisdiction: str) -> bool:
 
 
 def credential_problem(credential: Credential, domain: str, jurisdiction: str, today: date) -> str:
-    """Why this credential cannot review, or "" when it can (safety: see backend/review/safety.py)."""
+    """Why this credential cannot review, or "" when it can (safety: see review/safety.py)."""
     if not safety.covers(credential.domain, domain):
         return f"no {domain} credential"
     if credential.expires_on < today:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import click
-from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import review
+from backend.clitools import Group, app, upgrade_database
 from backend.db import db
 from backend.errors import NotFound
 from backend.models import Reviewer
@@ -17,20 +17,12 @@ from backend.review import tokens as review_tokens
 from backend.tenants import ensure_tenant
 
 
-@click.group()
+@click.group(cls=Group)
 def reviewers() -> None:
     """Manage credentialed reviewers (lawyers, clinicians, advisers, licensed agents)."""
 
 
-def app() -> Flask:
-    from backend import cli
-
-    return cli.app()
-
-
 def _context() -> str:
-    from backend.cli import upgrade_database
-
     upgrade_database()
     return str(app().config["DEFAULT_TENANT"])
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from backend.clitools import app, get_services
 from backend.gate.training import embed_examples, feature_matrix, train
 from backend.gate.training.sources import SOURCES, Example, file_digest, read_sources
 from backend.retrieval import Embedder
@@ -46,12 +47,9 @@ def train_command(data: Path, policies_dir: Path, out: Path, limit: int) -> None
     Takes about ten minutes the first time on two cores (every text is embedded once and
     the vectors are cached under $PRECEDENT_DATA_DIR/gate-train) and under a minute after.
     """
-    from backend import services
-    from backend.cli import app
-
     # The configured embedder: the model records its name and must be read by it.
     cache = Path(app().config["DATA_DIR"]) / "gate-train"
-    embedder: Embedder = services.get().embedder
+    embedder: Embedder = get_services().embedder
     rows = read_sources(data if data.is_dir() else None, policies_dir, limit)
     click.echo(f"{len(rows)} examples from {len({r.source for r in rows})} sources", err=True)
     vectors = embed_examples(rows, embedder, cache, _progress)
