@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request_finished
 
 from backend import create_app, migrate, services
 from backend.connectors.files import read_doc_folder, read_ticket_export
 from backend.db import db
 from backend.pipeline import Services
 from backend.retrieval.ingest import doc_records, ingest, ticket_records
+from tests.openapi_check import ResponseCheck
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -26,6 +27,27 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 def _close_database_connections() -> Iterator[None]:
     yield
     db.dispose()
+
+
+# Every /api/v1 response of every app, checked against the served OpenAPI document.
+RESPONSES = ResponseCheck()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    request_finished.connect(RESPONSES.check)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    RESPONSES.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    if RESPONSES.problems:
+        shown = "\n".join(dict.fromkeys(RESPONSES.problems))
+        pytest.fail(f"responses that do not match /api/v1/openapi.json:\n{shown}", False)
+    return result
 
 
 def app_config(data_dir: Path, **overrides: Any) -> dict[str, Any]:

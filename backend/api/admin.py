@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend import review, services
+from backend.api import responses as out
+from backend.api import responses_review as queue
 from backend.api.bodies import known_id, parse_body
 from backend.api.reviews import bearer_token, reviewer_json
 from backend.api.shapes import NewCredential, NewReviewer
@@ -38,7 +40,7 @@ def list_reviewers() -> Response:
     with db.session() as session:
         tenant = ensure_tenant(session, current_tenant())
         reviewers = session.scalars(select(Reviewer).where(Reviewer.tenant_id == tenant.id))
-        return jsonify(reviewers=[reviewer_json(r) for r in reviewers])
+        return out.respond(queue.Reviewers(reviewers=[reviewer_json(r) for r in reviewers]))
 
 
 @bp.post("/reviewers")
@@ -49,7 +51,8 @@ def add_reviewer() -> tuple[Response, int]:
             tenant = ensure_tenant(session, current_tenant())
             _refuse_known_email(session, tenant.id, body.email)
             reviewer, token = review.add_reviewer(session, tenant.id, body.name, body.email)
-            return jsonify(reviewer=reviewer_json(reviewer), token=token), 201
+            added = queue.AddedReviewer(reviewer=reviewer_json(reviewer), token=token)
+            return out.respond(added), 201
     except IntegrityError:  # the same e-mail added by a request running at the same time
         raise _duplicate(body.email) from None
 
@@ -88,7 +91,7 @@ def add_credential(reviewer_id: int) -> tuple[Response, int]:
             body.licence_id,
             body.expires_on,
         )
-        return jsonify(reviewer=reviewer_json(reviewer)), 201
+        return out.respond(queue.ReviewerRecord(reviewer=reviewer_json(reviewer))), 201
 
 
 @bp.get("/policies")
@@ -96,5 +99,8 @@ def policy_status() -> Response:
     """Per policy file: the version in force and the state on disk (ok, broken, ...)."""
     store = services.policy_store()
     if store is None:
-        return jsonify(enabled=False, status="ok", files=[], missing=[], problems=[])
-    return jsonify(enabled=True, **store.status().to_json())
+        off = queue.PolicyStatus(enabled=False, status="ok", files=[], missing=[], problems=[])
+        return out.respond(off)
+    return out.respond(
+        queue.PolicyStatus.model_validate({"enabled": True, **store.status().to_json()})
+    )

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, request
 from sqlalchemy import select
 
 from backend import audit
+from backend.api import responses as out
 from backend.auth import app_tokens
 from backend.auth.identity import IDENTITY, Identity, audit_rejection, require_app_identity
 from backend.crypto import signing_keys
@@ -47,7 +48,7 @@ def renew_token() -> Response:
     with db.session() as session:
         tenant = ensure_tenant(session, identity.tenant)
         audit.record(session, tenant.id, identity.actor, "app.token_renewed", identity.actor, {})
-    return jsonify(token=token, expires_in=ttl)
+    return out.respond(out.AppToken(token=token, expires_in=ttl))
 
 
 def app_token_seconds() -> int:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import review, services
+from backend.api import responses as out
 from backend.api.bodies import parse_body
 from backend.api.draft_events import Pace, draft_events
 from backend.api.errors import error_response
@@ -22,7 +23,7 @@ from backend.db import db
 from backend.drafts.predraft import pick_up
 from backend.errors import DraftNotFound
 from backend.gate.decision import GateDecision
-from backend.models import Draft, Tenant
+from backend.models import Citation, Draft, Tenant
 from backend.redaction.at_rest import restored
 from backend.review import safety
 from backend.tasks import draft as draft_task
@@ -134,7 +135,7 @@ def draft_json(draft: Draft, tenant: str) -> dict[str, Any]:
     text = texts.restore(draft.text) if ready and draft.text is not None else None
     partial = draft.partial_text if draft.status == "running" else None
     partial = texts.restore(partial) if partial else partial
-    return {
+    fields = {
         "id": draft.id,
         "ticket_id": draft.ticket_id,
         "status": draft.status,
@@ -159,23 +160,26 @@ def draft_json(draft: Draft, tenant: str) -> dict[str, Any]:
         "inserted_at": iso(draft.inserted_at),
         "links": {"self": url_for("drafts.read_draft", draft_id=draft.id)},
     }
+    return out.body(out.Draft.model_validate(fields))
 
 
-def gate_json(draft: Draft) -> dict[str, Any]:
+def gate_json(draft: Draft) -> out.Gate:
     decision = review.decision_of(draft)
     urgent = safety.is_urgent(decision.domains if decision else ())
     state: dict[str, Any] = {}
     if draft.gate_status in review.GATED or urgent:
         with db.session() as session:
             state = _review_state(session, draft, urgent)
-    return {
-        "status": draft.gate_status,
-        **decision_fields(decision),
-        "insertable": draft.status == "ready" and draft.gate_status in review.INSERTABLE,
-        "reason": None,
-        "urgent": urgent,  # someone may be in danger: the instruction comes first
-        **state,
-    }
+    return out.Gate.model_validate(
+        {
+            "status": draft.gate_status,
+            **decision_fields(decision),
+            "insertable": draft.status == "ready" and draft.gate_status in review.INSERTABLE,
+            "reason": None,
+            "urgent": urgent,  # someone may be in danger: the instruction comes first
+            **state,
+        }
+    )
 
 
 def decision_fields(decision: GateDecision | None) -> dict[str, Any]:
@@ -199,8 +203,8 @@ def _review_state(session: Session, draft: Draft, urgent: bool) -> dict[str, Any
     return state
 
 
-def citation_json(citation: Any) -> dict[str, Any]:
-    return {
+def citation_json(citation: Citation) -> out.Citation:
+    fields = {
         "marker": citation.marker,
         "kind": citation.source_kind,
         "source_id": citation.source_id,
@@ -209,6 +213,7 @@ def citation_json(citation: Any) -> dict[str, Any]:
         "snippet": citation.snippet,
         "score": citation.score,
     }
+    return out.Citation.model_validate(fields)
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app
 from sqlalchemy import text
 
 from backend import services
+from backend.api import responses as out
 from backend.api.errors import RETRY_AFTER_SECONDS
 from backend.db import db
 
@@ -30,7 +31,9 @@ def health() -> tuple[Response, int]:
     reachable = all(c["ok"] for c in checks.values())
     checks["policies"] = _policies()
     ok = reachable and checks["policies"]["ok"]
-    response = jsonify(status="ok" if ok else "degraded", checks=checks)
+    response = out.respond(
+        out.Health.model_validate({"status": "ok" if ok else "degraded", "checks": checks})
+    )
     if not reachable:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response, 200 if reachable else 503

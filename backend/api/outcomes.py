@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from backend import services
+from backend.api import responses as out
 from backend.api.bodies import parse_body
 from backend.api.drafts import iso, tenant_draft
 from backend.api.shapes import OutcomeReport
@@ -35,7 +36,7 @@ def report_outcome(draft_id: str) -> tuple[Response, int]:
 
 
 def outcome_json(outcome: Outcome) -> dict[str, Any]:
-    return {
+    fields = {
         "id": outcome.id,
         "draft_id": outcome.draft_id,
         "ticket_id": outcome.ticket_id,
@@ -54,3 +55,4 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "sent_at": iso(outcome.sent_at),
         "created_at": iso(outcome.created_at),
     }
+    return out.body(out.Outcome.model_validate(fields))

@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, request
 from sqlalchemy.orm import Session, object_session
 
 from backend import review, services
+from backend.api import responses as out
+from backend.api import responses_review as queue
 from backend.api.bodies import known_id, parse_body
 from backend.api.drafts import citation_json, decision_fields, iso
 from backend.api.shapes import Decision
@@ -43,7 +45,10 @@ def list_reviews() -> Response:
     with db.session() as session:
         reviewer = current_reviewer(session)
         items = [item_json(i) for i in review.queue(session, reviewer)]
-        return jsonify(reviewer=reviewer_json(reviewer), reviews=items)
+        shape = queue.ReviewQueue.model_validate(
+            {"reviewer": reviewer_json(reviewer), "reviews": items}
+        )
+        return out.respond(shape)
 
 
 @bp.get("/<int:item_id>")
@@ -61,7 +66,7 @@ def read_review(item_id: int) -> Response:
         "body": ticket.body,
         "comments": [c.body for c in ticket.comments if c.public],
     }
-    return jsonify(body)
+    return out.respond(queue.ReviewDetail.model_validate(body))
 
 
 @bp.post("/<int:item_id>/decision")
@@ -85,24 +90,24 @@ def decide(item_id: int) -> Response:
         body = None if refusal else item_json(review.item_for(session, reviewer, item_id))
     if refusal:
         raise refusal
-    return jsonify(body)
+    return out.respond(queue.Review.model_validate(body))
 
 
-def reviewer_json(reviewer: Reviewer) -> dict[str, Any]:
-    return {
-        "id": reviewer.id,
-        "name": reviewer.name,
-        "email": reviewer.email,
-        "credentials": [
+def reviewer_json(reviewer: Reviewer) -> queue.Reviewer:
+    credentials = [
+        queue.Credential.model_validate(
             {
                 "domain": c.domain,
                 "jurisdictions": c.jurisdictions,
                 "licence_id": c.licence_id,
                 "expires_on": c.expires_on.isoformat(),
             }
-            for c in reviewer.credentials
-        ],
-    }
+        )
+        for c in reviewer.credentials
+    ]
+    return queue.Reviewer(
+        id=reviewer.id, name=reviewer.name, email=reviewer.email, credentials=credentials
+    )
 
 
 def item_texts(session: Session, item: ReviewItem) -> TicketTexts:

@@ -1,4 +1,4 @@
-"""The shapes of request bodies, declared once (issue 17 generates the OpenAPI from them).
+"""The shapes of request bodies, declared once; ``backend/api/openapi.py`` documents them.
 
 Fields hold only what the database can store: strings no longer than their columns, values
 from the same lists the services check. Unknown members are ignored, as before, so a newer
@@ -95,20 +95,6 @@ class NewCredential(Body):
     expires_on: Annotated[date, Field(examples=["2027-12-31"])]
 
 
-REQUESTS: tuple[type[Body], ...] = (
-    DraftRequest,
-    OutcomeReport,
-    Decision,
-    NewReviewer,
-    NewCredential,
-)
-
-
-def openapi_schemas() -> dict[str, dict[str, Any]]:
-    """The request shapes as OpenAPI 3.1 components (JSON Schema 2020-12), by class name."""
-    return {shape.__name__: _schema(shape) for shape in REQUESTS}
-
-
 def describe(shape: type[Body], field: str) -> tuple[str, bool]:
     """What ``field`` must be, in words, and whether it is required: from its JSON schema."""
     schema = _schema(shape)
@@ -149,3 +135,31 @@ def _plain_kind(prop: dict[str, Any]) -> str:
     if prop.get("type") == "string":
         return "a non-empty string" if prop.get("minLength", 0) > 0 else "a string"
     return kinds.get(str(prop.get("type")), "a valid value")
+
+
+class WebhookComment(Body):
+    id: str | int
+    body: str
+    public: bool | None = None
+    author_id: str | int | None = None
+    author_role: str | None = Field(
+        default=None,
+        description="end-user / customer / requester / contact: the customer wrote it and "
+        "it is ignored",
+    )
+    author_is_agent: bool | str | None = Field(
+        default=None, description='false (or "false"): the customer wrote it; ignored'
+    )
+
+
+class WebhookBody(Body):
+    """The body a helpdesk trigger sends (docs/helpdesk-http.md).
+
+    Documentation only: ``backend/api/webhook_events.py`` reads it, together with Zendesk's
+    event-subscription bodies, which this shape does not describe.
+    """
+
+    EXAMPLE = '{"event": "ticket_created", "ticket_id": "1"}'
+    event: Literal["ticket_created", "comment_added", "ticket_updated"] | None = None
+    ticket_id: str | int
+    comment: WebhookComment | None = None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response
 
 from backend import services
+from backend.api import responses as out
 from backend.auth import current_tenant
 from backend.auth.identity import require_app_identity
 from backend.types import Ticket
@@ -18,34 +17,34 @@ bp.before_request(require_app_identity)  # the helpdesk's tickets: same rule as 
 @bp.get("")
 def list_tickets() -> Response:
     tickets = services.get().connector.list_open_tickets(current_tenant())
-    return jsonify(tickets=[_summary(t) for t in tickets])
+    return out.respond(out.Tickets(tickets=[_summary(t) for t in tickets]))
 
 
 @bp.get("/<ticket_id>")
 def read_ticket(ticket_id: str) -> Response:
     ticket = services.get().connector.get_ticket(current_tenant(), ticket_id)
-    return jsonify(_detail(ticket))
+    return out.respond(_detail(ticket))
 
 
-def _summary(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "id": ticket.id,
-        "subject": ticket.subject,
-        "requester": ticket.requester.name,
-        "created_at": ticket.created_at,
-        "tags": list(ticket.tags),
-        "jurisdiction": ticket.jurisdiction,
-    }
+def _summary(ticket: Ticket) -> out.TicketSummary:
+    return out.TicketSummary(
+        id=ticket.id,
+        subject=ticket.subject,
+        requester=ticket.requester.name,
+        created_at=ticket.created_at,
+        tags=list(ticket.tags),
+        jurisdiction=ticket.jurisdiction,
+    )
 
 
-def _detail(ticket: Ticket) -> dict[str, Any]:
+def _detail(ticket: Ticket) -> out.Ticket:
     comments = [
-        {"author": c.author, "body": c.body, "public": c.public, "created_at": c.created_at}
+        out.TicketComment(author=c.author, body=c.body, public=c.public, created_at=c.created_at)
         for c in ticket.comments
     ]
-    return {
-        **_summary(ticket),
-        "body": ticket.body,
-        "comments": comments,
-        "requester_email": ticket.requester.email,
-    }
+    return out.Ticket(
+        **_summary(ticket).model_dump(),
+        body=ticket.body,
+        comments=comments,
+        requester_email=ticket.requester.email,
+    )

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 from kombu.exceptions import OperationalError
 
 from backend import audit, services
+from backend.api import responses as out
 from backend.api.bodies import read_json
 from backend.api.errors import error_response
 from backend.api.webhook_events import EXAMPLE, WebhookEvent, parse_event
@@ -122,4 +123,4 @@ def _accepted(
         audit.record(
             session, row.id, actor, "webhook.received", f"ticket:{event.ticket_id}", details
         )
-    return jsonify(body), 202
+    return out.respond(out.WebhookResult.model_validate(body)), 202

@@ -1,0 +1,304 @@
+"""Every operation of /api/v1: method, path, summary, request shape and replies per status.
+
+``backend/api/openapi.py`` builds the OpenAPI document from this table and the shapes in
+``backend/api/shapes.py`` (requests) and ``backend/api/responses*.py`` (responses).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from backend.api import responses as out
+from backend.api import responses_review as queue
+from backend.api import shapes as into
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    description: str
+    shape: type[BaseModel] | None = out.Error  # None: a JSON object not described here
+    media: str = "application/json"
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    replies: tuple[Reply, ...]
+    body: type[into.Body] | None = None
+    security: tuple[str, ...] = ()  # scheme names, any one of them; "" for none at all
+    description: str = ""
+
+
+# The app API: a Zendesk page's app token or a Freshdesk installation secret; no credential
+# only while no helpdesk account is connected (the embedded default).
+APP = ("appToken", "freshdeskAppSecret", "")
+APP_REFUSED = Reply(401, "Missing, expired or forged app token or secret (audited)")
+REVIEWER = ("reviewerToken",)
+ADMIN = ("adminToken",)
+ADMIN_REFUSED = Reply(403, "Admin API disabled or wrong token")
+NO_DRAFT = Reply(404, "No such draft for this tenant")
+NO_TICKET = Reply(404, "The helpdesk has no such ticket")
+EVENTS = (
+    'A text/event-stream. `event: delta` carries `{"text": ...}`, the text added since the '
+    "previous event (plain text; [n] markers appear as written and are resolved only in the "
+    "final draft); `event: reset` (`{}`) says the text so far is void (a model attempt "
+    "failed, or the compliance gate holds the draft until its decision) and drop it; the "
+    "stream ends with `event: ready` or `event: failed` whose data is the Draft exactly as "
+    "GET /drafts/{draft_id} returns it. Comment lines keep the connection alive. After "
+    "PRECEDENT_DRAFT_EVENTS_SECONDS (default 60) the stream ends without a final event: poll "
+    "GET /drafts/{draft_id} instead. Drafts from the offline drafter, or already finished, "
+    "send only the final event."
+)
+
+
+def _webhook(platform: str, scheme: str, summary: str) -> Operation:
+    return Operation(
+        "post",
+        f"/webhooks/{platform}/{{tenant}}",
+        f"{platform}Webhook",
+        summary,
+        (
+            Reply(202, "Accepted: what was done, or why not", out.WebhookResult),
+            Reply(400, "Not JSON, or no ticket id"),
+            Reply(401, "Bad or missing signature / secret (audited, nothing processed)"),
+            Reply(413, "Body larger than PRECEDENT_MAX_CONTENT_LENGTH; nothing processed"),
+            Reply(503, "Draft saved, but the job queue is unavailable"),
+        ),
+        into.WebhookBody,
+        (scheme,),
+    )
+
+
+DRAFTS = (
+    Operation(
+        "post",
+        "/drafts",
+        "requestDraft",
+        "Ask for a draft reply to a ticket; drafting runs in the background",
+        (
+            Reply(202, "Accepted: queued (or the draft already in progress)", out.Draft),
+            Reply(400, "The body is not a JSON object with a ticket_id"),
+            APP_REFUSED,
+            NO_TICKET,
+            Reply(503, "Saved, but the job queue is unavailable"),
+        ),
+        into.DraftRequest,
+        APP,
+    ),
+    Operation(
+        "get",
+        "/drafts/{draft_id}",
+        "readDraft",
+        "A draft's status and, when ready, its text",
+        (Reply(200, "The draft", out.Draft), APP_REFUSED, NO_DRAFT),
+        security=APP,
+    ),
+    Operation(
+        "get",
+        "/drafts/{draft_id}/events",
+        "followDraft",
+        "Server-sent events while the draft is written",
+        (
+            Reply(200, "Events until the draft is ready or failed", None, "text/event-stream"),
+            APP_REFUSED,
+            NO_DRAFT,
+        ),
+        security=APP,
+        description=EVENTS,
+    ),
+    Operation(
+        "post",
+        "/drafts/{draft_id}/insert",
+        "insertDraft",
+        "Record that the agent inserts the draft into the reply composer",
+        (
+            Reply(200, "Inserted", out.Draft),
+            APP_REFUSED,
+            NO_DRAFT,
+            Reply(
+                409,
+                "Gated and not approved (code review_required or rejected), or not ready; "
+                "the attempt is audited",
+            ),
+        ),
+        security=APP,
+    ),
+    Operation(
+        "post",
+        "/drafts/{draft_id}/outcome",
+        "reportOutcome",
+        "Record what the agent sent or decided; edit distance, gate bypass",
+        (
+            Reply(201, "Recorded (and audited)", out.Outcome),
+            Reply(400, "No field, or an unknown action, rating or sent_type"),
+            APP_REFUSED,
+            NO_DRAFT,
+            Reply(409, "The draft is not ready"),
+        ),
+        into.OutcomeReport,
+        APP,
+    ),
+    Operation(
+        "get",
+        "/tickets",
+        "listTickets",
+        "Open tickets from the helpdesk connector",
+        (Reply(200, "Open tickets", out.Tickets), APP_REFUSED),
+        security=APP,
+    ),
+    Operation(
+        "get",
+        "/tickets/{ticket_id}",
+        "readTicket",
+        "One ticket with its comments",
+        (Reply(200, "The ticket", out.Ticket), APP_REFUSED, NO_TICKET),
+        security=APP,
+    ),
+    Operation(
+        "post",
+        "/app/token",
+        "renewAppToken",
+        "Trade a still-valid app token for a fresh one (the open sidebar page)",
+        (
+            Reply(200, "A new app token for the same tenant and agent (audited)", out.AppToken),
+            Reply(400, "The caller did not sign in with an app token"),
+            Reply(
+                401,
+                "The app token is missing, expired or forged; or its Zendesk sign-in "
+                "(auth_time) is over 12 hours old or missing, or the tenant no longer has "
+                "Zendesk connected: sign in again through Zendesk (audited)",
+            ),
+        ),
+        security=("appToken",),
+    ),
+    _webhook(
+        "zendesk",
+        "zendeskWebhookSignature",
+        "Zendesk trigger: ticket created starts a draft; a comment records the outcome",
+    ),
+    _webhook(
+        "freshdesk",
+        "freshdeskWebhookSecret",
+        "Freshdesk automation: ticket created starts a draft; a reply records the outcome",
+    ),
+    Operation(
+        "get",
+        "/health",
+        "health",
+        "Database, job queue and search index reachability; policy problems",
+        (
+            Reply(
+                200,
+                "All reachable; status is degraded when checks.policies reports a problem",
+                out.Health,
+            ),
+            Reply(503, "Something is unreachable", out.Health),
+        ),
+    ),
+    Operation(
+        "get",
+        "/openapi.json",
+        "openapi",
+        "This document",
+        (Reply(200, "OpenAPI 3.1 document", None),),
+    ),
+)
+
+REVIEWS = (
+    Operation(
+        "get",
+        "/reviews",
+        "listReviews",
+        "The signed-in reviewer's queue: items their credentials cover",
+        (
+            Reply(200, "The queue, oldest first (urgent items first)", queue.ReviewQueue),
+            Reply(401, "Missing or unknown reviewer token"),
+        ),
+        security=REVIEWER,
+    ),
+    Operation(
+        "get",
+        "/reviews/{item_id}",
+        "readReview",
+        "One review item with its ticket, draft, citations and matched rules",
+        (
+            Reply(200, "The item", queue.ReviewDetail),
+            Reply(401, "Missing or unknown reviewer token"),
+            Reply(403, "The reviewer's credentials do not cover it"),
+            Reply(404, "No such item"),
+        ),
+        security=REVIEWER,
+    ),
+    Operation(
+        "post",
+        "/reviews/{item_id}/decision",
+        "decideReview",
+        "Approve, edit and approve, or reject a gated draft",
+        (
+            Reply(200, "Decided", queue.Review),
+            Reply(400, "Unknown action or missing edited text"),
+            Reply(401, "Missing or unknown reviewer token"),
+            Reply(403, "Credential missing, not covering, or expired (audited)"),
+            Reply(404, "No such item"),
+            Reply(
+                409,
+                "Already decided (code already_decided; error.decision is the decision that "
+                "won, possibly a moment ago by another reviewer); nothing was written",
+            ),
+        ),
+        into.Decision,
+        REVIEWER,
+    ),
+    Operation(
+        "get",
+        "/admin/reviewers",
+        "listReviewers",
+        "Reviewers of this tenant with their credentials",
+        (Reply(200, "Reviewers", queue.Reviewers), ADMIN_REFUSED),
+        security=ADMIN,
+    ),
+    Operation(
+        "post",
+        "/admin/reviewers",
+        "addReviewer",
+        "Add a reviewer; the response carries their token, shown once",
+        (
+            Reply(201, "Added", queue.AddedReviewer),
+            Reply(400, "Missing name or e-mail"),
+            ADMIN_REFUSED,
+            Reply(409, "A reviewer already has this e-mail (code reviewer_exists)"),
+        ),
+        into.NewReviewer,
+        ADMIN,
+    ),
+    Operation(
+        "post",
+        "/admin/reviewers/{reviewer_id}/credentials",
+        "addCredential",
+        "Record a licence: domain, jurisdictions (US-CA, US-*), licence, expiry",
+        (
+            Reply(201, "Recorded", queue.ReviewerRecord),
+            Reply(400, "Unknown domain, no jurisdiction, or a bad date"),
+            ADMIN_REFUSED,
+            Reply(404, "No such reviewer"),
+        ),
+        into.NewCredential,
+        ADMIN,
+    ),
+    Operation(
+        "get",
+        "/admin/policies",
+        "policyStatus",
+        "Compliance policies: per file, the version in force and the state on disk",
+        (Reply(200, "The policy folder", queue.PolicyStatus), ADMIN_REFUSED),
+        security=ADMIN,
+    ),
+)
+
+OPERATIONS = DRAFTS + REVIEWS
