@@ -20,9 +20,11 @@ from backend.audit.cli import audit
 from backend.clitools import TENANT, Group, app, get_services, tenant_slug, upgrade_database
 from backend.connectors.cli import helpdesk
 from backend.connectors.files import parse_mapping, read_doc_folder, read_ticket_export
+from backend.crypto.cli import keys
 from backend.drafting.cli import providers
 from backend.gate.cli import gate, policies
 from backend.jobs import QUEUES
+from backend.learning.cli import insights
 from backend.redaction.cli import redact
 from backend.retrieval import helpdesk_cli as helpdesk_ingest
 from backend.retrieval.ingest import doc_records, ticket_records
@@ -290,7 +292,7 @@ def demo(ctx: click.Context, port: int, load_only: bool) -> None:
 
 
 # Every package's command group, registered here and only here.
-for group in (audit, reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk):
+for group in (audit, reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk, keys):
     cli.add_command(group)
 for command in helpdesk_ingest.commands():
     ingest.add_command(command)

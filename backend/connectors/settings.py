@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from backend.crypto import Cipher, Digests, KeyRing, Undecryptable, encryption_keys
+from backend.crypto.rotate import Table
 from backend.db import db
 from backend.errors import ConfigError, InputError
 from backend.models import HelpdeskConnection, Tenant, utcnow
@@ -96,6 +97,10 @@ class HelpdeskSettingsStore:
 
         return cls(sessions, encryption_keys(config))
 
+    def encrypted_table(self) -> Table:
+        """The connections' ciphertexts, for ``precedent keys rotate`` (digests rewritten too)."""
+        return Table("helpdesk connections", HelpdeskConnection, self._cipher, self._rotated)
+
     def save(self, settings: HelpdeskSettings) -> None:
         data = {k: v for k, v in asdict(settings).items() if k not in ("tenant", "platform")}
         ciphertext = self._cipher.encrypt(json.dumps(data).encode())
@@ -165,6 +170,10 @@ class HelpdeskSettingsStore:
         """A row's encrypted fields; ``Undecryptable`` when no configured key opens them."""
         data: dict[str, Any] = json.loads(self._cipher.decrypt(ciphertext))
         return data
+
+    def _rotated(self, plaintext: bytes) -> dict[str, Any]:
+        # A re-encrypted row's installation-secret digest moves to the current key with it.
+        return {"app_secret_digest": self.digest(str(json.loads(plaintext).get("app_secret", "")))}
 
     def _decrypt(self, row: HelpdeskConnection, tenant: str) -> HelpdeskSettings:
         try:

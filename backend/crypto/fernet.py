@@ -1,8 +1,9 @@
 """Encryption and keyed digests under a key ring, readable across a change of secret.
 
 ``Cipher`` is a ``MultiFernet``: it encrypts with the current secret's key for its purpose and
-decrypts with any key the ring holds (current and previous secrets, each through HKDF and
-through the legacy derivation). ``rotate`` re-encrypts a ciphertext under the current key.
+decrypts with any key the ring holds (current and previous secrets, each through HKDF and,
+for the purposes that predate HKDF, the legacy derivation). ``backend/crypto/rotate.py``
+re-encrypts stored ciphertexts under the current key.
 """
 
 from __future__ import annotations
@@ -57,13 +58,6 @@ class Cipher:
         except InvalidToken:
             return False
         return True
-
-    def rotate(self, ciphertext: str) -> str:
-        """The same plaintext under the current key; ``Undecryptable`` as ``decrypt``."""
-        try:
-            return self._all.rotate(ciphertext.encode()).decode()
-        except InvalidToken:
-            raise Undecryptable("encrypted under a key that is no longer configured") from None
 
 
 class Digests:

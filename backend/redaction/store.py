@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from backend.crypto import Cipher, KeyRing, Undecryptable
+from backend.crypto.rotate import Table
 from backend.models import RedactionVault, Tenant, utcnow
 from backend.redaction.vault import Vault
 from backend.tenants import ensure_tenant
@@ -30,6 +31,10 @@ class VaultStore:
         self._sessions = sessions
         self._cipher = Cipher(keys, "redaction vault")
         self._ttl = ttl
+
+    def encrypted_table(self) -> Table:
+        """The vaults' ciphertexts, for ``precedent keys rotate``."""
+        return Table("redaction vaults", RedactionVault, self._cipher)
 
     def load(self, tenant: str, ticket_id: str, session: Session | None = None) -> Vault:
         """The ticket's vault, or a new one when none is stored, it expired or won't decrypt.
