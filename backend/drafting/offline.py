@@ -7,10 +7,12 @@ when the evidence is weak it says so, and when nothing matches it reports a know
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from backend.drafting import TextSink, drafters
-from backend.drafting.text import PLACEHOLDER, overlap, similar, uncovered, units, words
+from backend.drafting.standalone import asks_for_given, fragment, leans_back, points_away
+from backend.drafting.text import PLACEHOLDER, Unit, overlap, parts, similar, uncovered, words
 from backend.redaction import RedactedText
 from backend.types import DraftText, Source
 
@@ -49,8 +51,7 @@ class OfflineDrafter:
         evidence = [s for s in sources if s.score >= GAP_BELOW]
         if not evidence:
             return self._knowledge_gap(sources)
-        query = words(question.text)
-        paragraphs = _paragraphs(query, sources, evidence)
+        paragraphs = _paragraphs(question.text, sources, evidence)
         if not paragraphs:
             return self._knowledge_gap(sources)
         body = "\n\n".join([GREETING, *paragraphs, CLOSING])
@@ -68,18 +69,20 @@ class OfflineDrafter:
         return DraftText(text, tuple(sources), (note,), ("knowledge_gap",), self.name, self.model)
 
 
-def _paragraphs(query: set[str], sources: Sequence[Source], evidence: list[Source]) -> list[str]:
+def _paragraphs(question: str, sources: Sequence[Source], evidence: list[Source]) -> list[str]:
     """The best precedent's answer first, then the doc sentences closest to the question."""
-    used: list[str] = []
+    query = words(question)
+    said = Said(question)
     paragraphs = []
     best_ticket = next((s for s in evidence if s.kind == "ticket"), None)
     if best_ticket:
-        chosen = _pick(query, best_ticket.answer, TICKET_SENTENCES, used)
-        used.extend(chosen)
+        chosen = _pick(query, parts(best_ticket.answer), TICKET_SENTENCES, said)
+        said.draft.extend(chosen)
         if chosen:
             paragraphs.append(_cite(chosen, sources.index(best_ticket) + 1))
     docs = [s for s in evidence if s.kind == "doc"][:DOC_SECTIONS]
-    picked = _best_doc_sentences(query, docs, used)
+    picked = _best_doc_sentences(query, docs, said)
+    said.draft.extend(sentence for _, sentence in picked)
     for doc in docs:  # one paragraph per section, in retrieval order
         chosen = [sentence for source, sentence in picked if source is doc]
         if chosen:
@@ -91,39 +94,76 @@ def _cite(sentences: list[str], marker: int) -> str:
     return " ".join(sentences) + f" [{marker}]"
 
 
+@dataclass
+class Said:
+    """What the reader has at a point of the draft: their own message, the draft so far."""
+
+    message: str
+    draft: list[str] = field(default_factory=list)
+
+
 def _best_doc_sentences(
-    query: set[str], docs: list[Source], used: list[str]
+    query: set[str], docs: list[Source], said: Said
 ) -> list[tuple[Source, str]]:
-    candidates = [
-        (doc, sentence)
+    """The ``DOC_SENTENCES`` best sentences over all sections, each kept in its section."""
+    sections = {id(doc): parts(doc.answer) for doc in docs}
+    scored = [
+        (overlap(query, unit.text) + doc.score, doc, i)
         for doc in docs
-        for sentence in units(doc.answer)
-        if _usable(sentence) and not any(similar(sentence, prior) for prior in used)
+        for i, unit in enumerate(sections[id(doc)])
     ]
-    ranked = sorted(candidates, key=lambda c: overlap(query, c[1]) + c[0].score, reverse=True)[
-        :DOC_SENTENCES
-    ]
-    return [c for c in candidates if c in ranked]  # keep each section's own order
+    chosen = _choose(
+        [(doc, i) for _, doc, i in sorted(scored, key=lambda c: c[0], reverse=True)],
+        lambda doc, i: sections[id(doc)],
+        DOC_SENTENCES,
+        said,
+    )
+    return [(doc, sections[id(doc)][i].text) for _, doc, i in scored if (doc, i) in chosen]
 
 
-def _pick(query: set[str], text: str, count: int, used: list[str]) -> list[str]:
-    candidates = [
-        u for u in units(text) if _usable(u) and not any(similar(u, prior) for prior in used)
-    ]
-    ranked = sorted(candidates, key=lambda u: overlap(query, u), reverse=True)[:count]
-    return [u for u in candidates if u in ranked]  # keep the source's own order
+def _pick(query: set[str], found: list[Unit], count: int, said: Said) -> list[str]:
+    ranked = sorted(range(len(found)), key=lambda i: overlap(query, found[i].text), reverse=True)
+    chosen = _choose([(None, i) for i in ranked], lambda _, i: found, count, said)
+    return [unit.text for i, unit in enumerate(found) if (None, i) in chosen]
 
 
-def _usable(sentence: str) -> bool:
+def _choose(
+    ranked: list[tuple[Source | None, int]],
+    units_of: Callable[[Source | None, int], list[Unit]],
+    count: int,
+    said: Said,
+) -> set[tuple[Source | None, int]]:
+    """The best ``count`` units that stand alone; one that leans on the sentence before it
+    in its source is taken only when that sentence was taken (it then sits right before)."""
+    chosen: set[tuple[Source | None, int]] = set()
+    for source, i in ranked:
+        if len(chosen) == count:
+            break
+        found = units_of(source, i)
+        unit = found[i]
+        before = [found[j].text for j in range(i) if (source, j) in chosen]
+        context = " ".join([said.message, *said.draft, *before])
+        if not _usable(unit, context) or any(similar(unit.text, s) for s in said.draft):
+            continue
+        if leans_back(unit, context) and (source, i - 1) not in chosen:
+            continue
+        chosen.add((source, i))
+    return chosen
+
+
+def _usable(unit: Unit, context: str) -> bool:
+    sentence = unit.text
     # Placeholders from another customer's ticket must never land in this reply.
     return (
         len(sentence.split()) >= 4
         and not CHATTER.match(sentence)
         and not PLACEHOLDER.search(sentence)
-        and not sentence.rstrip().endswith(":")
         and not SIGNPOST.search(sentence)
         and not CASE_ID.search(sentence)
         and not sentence.startswith("|")  # a Markdown table row
+        and not points_away(sentence)
+        and not fragment(unit)
+        and not asks_for_given(sentence, context)  # the message is in the context
     )
 
 

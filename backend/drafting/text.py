@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 STOPWORDS = frozenset(
     "a an and are as at be but by can could did do does for from had has have how i if in "
@@ -17,7 +19,7 @@ STOPWORDS = frozenset(
     "working work works anyone anything something still really".split()
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'<])")
-LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+LIST_MARK = re.compile(r"^\s*(?:[-*+]|(?P<step>\d+)[.)])\s+")
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*(?:_\d+)?>")
 
 
@@ -29,25 +31,46 @@ def words(text: str) -> set[str]:
 
 MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__|`)")
+# *italic* / _italic_, but not a lone asterisk or the underscores inside snake_case names.
+MARKDOWN_ITALIC = re.compile(r"(?<![\w*])[*_](?=\S)([^*_\n]+?)(?<=\S)[*_](?![\w*])")
+MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 
 
 def plain(line: str) -> str:
     """Markdown inline formatting removed: a draft is plain text the agent edits."""
-    return MARKDOWN_EMPHASIS.sub("", MARKDOWN_LINK.sub(r"\1", line)).strip()
+    line = MARKDOWN_EMPHASIS.sub("", MARKDOWN_LINK.sub(r"\1", line))
+    return MARKDOWN_HEADING.sub("", MARKDOWN_ITALIC.sub(r"\1", line)).strip()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence of a source, and whether it opens a list item (and which step)."""
+
+    text: str
+    item: Literal["", "bullet", "step"] = ""
+    step: int = 0  # a numbered item's number
+
+
+def parts(text: str) -> list[Unit]:
+    """Sentences in reading order; a list item's first sentence says it opens the item."""
+    out: list[Unit] = []
+    for line in text.splitlines():
+        line = plain(line)
+        mark = LIST_MARK.match(line)
+        body = LIST_MARK.sub("", line) if mark else line
+        sentences = [s.strip() for s in SENTENCE_END.split(body) if s.strip()]
+        for n, sentence in enumerate(sentences):
+            if mark and n == 0:
+                step = int(mark.group("step") or 0)
+                out.append(Unit(sentence, "step" if step else "bullet", step))
+            else:
+                out.append(Unit(sentence))
+    return out
 
 
 def units(text: str) -> list[str]:
-    """Sentences, with each list item kept whole."""
-    out: list[str] = []
-    for line in text.splitlines():
-        line = plain(line)
-        if not line:
-            continue
-        if LIST_MARK.match(line):
-            out.append(LIST_MARK.sub("", line))
-        else:
-            out.extend(s.strip() for s in SENTENCE_END.split(line) if s.strip())
-    return out
+    """Sentences, list items split into sentences too."""
+    return [unit.text for unit in parts(text)]
 
 
 def overlap(query: set[str], sentence: str) -> float:
@@ -63,7 +86,8 @@ def similar(a: str, b: str) -> bool:
 
 
 def clip(text: str, limit: int = 320) -> str:
-    text = " ".join(text.split())
+    """A citation's snippet: plain text (no Markdown), at most ``limit`` characters."""
+    text = " ".join(" ".join(units(text)).split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
