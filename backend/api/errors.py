@@ -6,12 +6,13 @@ import logging
 import math
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
+from backend.api import responses as out
 from backend.errors import DatabaseUnavailable, InputError, PrecedentError, RetryableError
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,8 @@ def error_response(
     status: int, code: str, message: str, retry_after: float | None = None, **fields: Any
 ) -> tuple[Response, int]:
     """The JSON error; a 503 says when to try again (``Retry-After``, in seconds)."""
-    response = jsonify(error={"code": code, "message": message, **fields})
+    detail = out.ErrorDetail.model_validate({"code": code, "message": message, **fields})
+    response = out.respond(out.Error(error=detail))
     if status == 503:
         response.headers["Retry-After"] = str(math.ceil(retry_after or RETRY_AFTER_SECONDS))
     return response, status
