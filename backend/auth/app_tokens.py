@@ -29,6 +29,7 @@ ISSUER = "precedent"
 AUDIENCE = "precedent-app"
 ALGORITHM = "HS256"
 DEFAULT_TTL_SECONDS = 15 * 60
+PUBLIC_SECRETS = ("", DEV_SECRET)
 REQUIRED = ["iss", "aud", "sub", "iat", "exp", "tenant"]
 REASONS: tuple[tuple[type[jwt.InvalidTokenError], str], ...] = (
     (jwt.InvalidSignatureError, "bad signature"),
@@ -81,7 +82,9 @@ def verify(keys: KeyRing | str, token: str, *, now: float | None = None) -> AppT
     keyring = ring(keys)
     require_real_secret(keyring.current, "app tokens are disabled")
     secret = keyring.by_key_id(_kid(token))
-    if secret is None:  # signed under a secret this server does not hold
+    # Not held, or public: the development value may be listed as a former key (to read what
+    # it encrypted) but anyone can sign with it.
+    if secret is None or secret in PUBLIC_SECRETS:
         raise Unauthorized("app token rejected: bad signature")
     claims = _decode(token, derive(secret, "app token"))
     return _claims(claims, time.time() if now is None else now)
@@ -89,7 +92,7 @@ def verify(keys: KeyRing | str, token: str, *, now: float | None = None) -> AppT
 
 def require_real_secret(secret_key: str, refused: str) -> None:
     """ConfigError when SECRET_KEY is empty or the public development value."""
-    if secret_key in ("", DEV_SECRET):
+    if secret_key in PUBLIC_SECRETS:
         raise ConfigError(
             f"{refused}: PRECEDENT_SECRET_KEY is not set (it still has the public development "
             "value); set it to a long random value first"

@@ -15,6 +15,7 @@ from flask import Flask
 from backend.auth import app_tokens
 from backend.crypto import KeyRing, derive, key_id
 from backend.errors import Unauthorized
+from backend.production import DEV_SECRET
 from tests.helpdesk_accounts import connect_helpdesks
 
 OLD, NEW = "app-secret-generation-1", "app-secret-generation-2"
@@ -43,6 +44,12 @@ def test_when_the_secret_changes_then_tokens_of_the_previous_one_verify_until_ex
         app_tokens.verify(both, old, now=NOW + 900)
     with pytest.raises(Unauthorized, match="bad signature"):
         app_tokens.verify(NEW, old, now=NOW + 60)  # the old secret was removed
+
+
+def test_a_token_signed_with_the_public_development_key_never_verifies() -> None:
+    forged = signed({**GOOD, **TIMES}, secret=DEV_SECRET)  # anyone can make this one
+    with pytest.raises(Unauthorized, match="bad signature"):
+        app_tokens.verify(KeyRing(NEW, (DEV_SECRET,)), forged, now=NOW)
 
 
 def signed(claims: dict[str, Any], secret: str = NEW, kid: str | None = None) -> str:
