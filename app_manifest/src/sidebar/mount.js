@@ -8,13 +8,14 @@ import { apiError, createClient } from "../shared/api.js";
 import { add, clear, h } from "../shared/dom.js";
 import { GATE_COPY, gateOf } from "../shared/gate.js";
 import { toPlainText } from "../shared/markers.js";
+import { pacingOf } from "../shared/pacing.js";
 import { sentence, str } from "../shared/text.js";
 import { feedbackRow } from "./feedback.js";
 import { follow as followDraft } from "./follow.js";
 import { progressView } from "./progress.js";
 import { lockRefused, readyView, showInserted } from "./ready.js";
 import { createOperations, gateChangeMessage, isFinal, readyMessage, refusalKind } from "./state.js";
-import { errorView, fillFooter, flashButton, idleView, ticketView } from "./views.js";
+import { errorView, fillFooter, flashButton, idleView, swapIcon, ticketView } from "./views.js";
 import { watchDecision } from "./watch.js";
 
 /** @typedef {import("./state.js").Operation} Operation */
@@ -29,6 +30,7 @@ import { watchDecision } from "./watch.js";
  *   onInsert: ((text: string, draft: any) => unknown) | null,
  *   onStateChange: ((name: StateName, detail: Record<string, unknown>) => void) | null,
  *   feedback: boolean, pollInterval: number, stream: boolean, gatePollInterval: number,
+ *   pollBackoff: number, pollMaxInterval: number, gatePollBackoff: number, gatePollMaxInterval: number,
  *   timeout: number, keepMarkers: boolean, draftButton: boolean, title: string,
  * }} Options
  */
@@ -42,8 +44,12 @@ export const DEFAULTS = {
   onStateChange: null,
   feedback: false,
   pollInterval: 400,
+  pollBackoff: 1, // each poll waits this many times longer than the last (1: a steady pace) ...
+  pollMaxInterval: 400, // ... up to this; the same for the gate's watch below
   stream: true,
   gatePollInterval: 5000,
+  gatePollBackoff: 1,
+  gatePollMaxInterval: 5000,
   timeout: 60000,
   keepMarkers: false,
   draftButton: true,
@@ -228,7 +234,7 @@ export function mount(element, options) {
 
   /** @param {any} draft @param {string} plain @param {HTMLButtonElement} btn */
   function insert(draft, plain, btn) {
-    if (ui.blocked || ui.inserting) return;
+    if (ui.blocked || ui.inserting || ui.done) return; // once per draft: a double click fills one composer
     if (!draft.id) {
       showInsertError({ message: "This draft has no id, so Precedent cannot record the insert." });
       return;
@@ -244,7 +250,7 @@ export function mount(element, options) {
       ui.inserting = false;
       btn.removeAttribute("aria-busy");
       labelEl.textContent = "Insert into reply";
-      btn.disabled = !!ui.blocked || !plain;
+      btn.disabled = !!ui.blocked || !!ui.done || !plain;
     };
     client.post("/drafts/" + encodeURIComponent(str(draft.id)) + "/insert", {}).then((fresh) => {
       if (!op.live) return;
@@ -257,6 +263,8 @@ export function mount(element, options) {
         return;
       }
       state.draft = next;
+      ui.done = true;
+      btn.disabled = true;
       handOver(plain, next, btn);
       if (ui.inserted) showInserted(ui.inserted, next.inserted_at || new Date().toISOString());
       setState("ready", { inserted: true });
@@ -283,13 +291,25 @@ export function mount(element, options) {
       handed = Promise.reject(e);
     }
     handed.then(() => {
-      flashButton(btn, "Inserted", "check");
+      showDone(btn);
       announce("Draft inserted into the reply");
     }, (e) => {
+      ui.done = false; // the composer did not take it: trying again is safe (the server records one insert)
+      btn.disabled = !!ui.blocked;
       flashButton(btn, "Insert failed", "error");
       showInsertError({ message: "The helpdesk did not accept the text" + (e && e.message ? ": " + e.message : ".") });
       if (globalThis.console) console.error(e);
     });
+  }
+
+  /** Insert stays off once the composer has the draft: "Inserted", with a check. @param {HTMLButtonElement} btn */
+  function showDone(btn) {
+    const labelEl = btn.querySelector(".pcd-btn-label");
+    if (labelEl) labelEl.textContent = "Inserted";
+    swapIcon(btn, "check");
+    btn.dataset.icon = "check";
+    btn.classList.add("pcd-btn-done");
+    btn.disabled = true;
   }
 
   /** @param {{ message?: unknown }} err */
@@ -325,10 +345,13 @@ export function mount(element, options) {
     const path = draftPath(draft);
     if (!path) return;
     const op = ops.current();
+    const pace = pacingOf(opts).gate;
     watch = watchDecision({
       get: client.get,
       path,
-      interval: opts.gatePollInterval,
+      interval: pace.first,
+      factor: pace.factor,
+      maxInterval: pace.max,
       delay: delay == null ? opts.gatePollInterval : delay,
       live: () => op.live,
       shown: () => state.draft,
@@ -395,8 +418,9 @@ export function mount(element, options) {
   function follow(draft, op, started) {
     return followDraft(draft, {
       client, op, started,
-      stream: opts.stream, timeout: opts.timeout, pollInterval: opts.pollInterval,
-      later,
+      stream: opts.stream, timeout: opts.timeout,
+      poll: pacingOf(opts).poll,
+      later, now: () => Date.now(),
       streaming: (abort) => { streaming = abort; },
       progress: () => ui.progress,
       shown: (current) => { state.draft = current; },

@@ -9,12 +9,13 @@ import { str } from "../shared/text.js";
 import { button, customer, flagList, flashButton, gateBanner, lockButtons, notices, statusPill } from "./views.js";
 
 /**
- * Live references into a ready draft's view; `blocked` is set while Insert / Copy are locked.
+ * Live references into a ready draft's view; `blocked` is set while Insert / Copy are locked,
+ * `done` once this view handed the draft to the composer (Insert stays off then).
  * @typedef {{
  *   text: HTMLElement, cards: Map<number, HTMLElement>, card: HTMLElement,
  *   banner: import("./views.js").Banner | null, insertBtn: HTMLButtonElement | null,
  *   copyBtn: HTMLButtonElement, lockHint: HTMLElement, insertError: HTMLElement,
- *   inserted: HTMLElement, blocked: boolean, inserting: boolean,
+ *   inserted: HTMLElement, blocked: boolean, inserting: boolean, done: boolean,
  * }} ReadyRefs
  */
 
@@ -88,18 +89,20 @@ export function readyView(draft, o) {
     lockHint, insertError, inserted,
     o.feedback);
 
+  // Who is asking sits near the top, one line until opened; a gated draft folds its
+  // notices too, so at 320 px its text starts within the first screen.
   const nodes = [
     gate.urgent ? safetyNotice(gate.instruction, gate.insertable ? null : "The draft below waits for a reviewer; this does not.") : null,
     banner ? banner.el : null,
-    notices(draft),
+    customer(draft.customer_context),
+    notices(draft, locked),
     card,
     h("section", { class: "pcd-sources-wrap", "aria-label": "Sources" },
       h("h3", { class: "pcd-h3" }, "Sources", h("span", { class: "pcd-count", text: String(citations.length) })),
       sources),
-    customer(draft.customer_context),
   ];
   /** @type {ReadyRefs} */
-  const refs = { text: textEl, cards, card, banner, insertBtn, copyBtn, lockHint, insertError, inserted, blocked: locked, inserting: false };
+  const refs = { text: textEl, cards, card, banner, insertBtn, copyBtn, lockHint, insertError, inserted, blocked: locked, inserting: false, done: false };
   if (banner) {
     /** @type {Node} */ (lockHint.lastChild).textContent = GATE_COPY[gateKind].hint;
     lockHint.hidden = false;

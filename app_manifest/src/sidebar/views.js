@@ -21,13 +21,16 @@ export function button(label, iconName, cls, onClick, attrs) {
     iconName ? icon(iconName) : null, h("span", { class: "pcd-btn-label", text: label }));
 }
 
-/** @param {any} draft */
-export function notices(draft) {
-  return draftNotices(draft).map((n) => h("div", { class: "pcd-notice pcd-tone-" + n.tone },
-    icon(n.tone === "gap" ? "gap" : n.tone === "warn" ? "warn" : "info"),
-    h("div", { class: "pcd-notice-body" },
-      h("p", { class: "pcd-notice-title", text: n.title }),
-      h("p", { text: n.body }))));
+/**
+ * The draft's notices, each a disclosure: open, or folded to its title line when `compact`
+ * (a gated draft, whose banner already stands above it).
+ * @param {any} draft
+ * @param {boolean} [compact]
+ */
+export function notices(draft, compact) {
+  return draftNotices(draft).map((n) => h("details", { class: "pcd-notice pcd-notice-fold pcd-tone-" + n.tone, open: !compact },
+    h("summary", { class: "pcd-notice-title" }, icon(n.tone === "gap" ? "gap" : n.tone === "warn" ? "warn" : "info"), h("span", { text: n.title })),
+    h("p", { class: "pcd-notice-text", text: n.body })));
 }
 
 /** @param {unknown} flags */
@@ -43,8 +46,9 @@ export function flagList(flags) {
 export function customer(context) {
   const c = customerFacts(context);
   if (!c) return null;
-  return h("section", { class: "pcd-customer", "aria-label": "Customer" },
-    h("h3", { class: "pcd-h3", text: "Customer" }),
+  const line = c.facts.map(([, value]) => value).join(" \u00b7 ");
+  return h("details", { class: "pcd-customer", "aria-label": "Customer" },
+    h("summary", null, h("span", { class: "pcd-customer-label", text: "Customer" }), h("span", { class: "pcd-customer-line", text: line })),
     h("dl", { class: "pcd-facts" }, c.facts.map(([label, value]) => h("div", null, h("dt", { text: label }), h("dd", { text: value })))),
     c.tags.length ? h("ul", { class: "pcd-pills", "aria-label": "Customer tags" }, c.tags.map((t) => h("li", { class: "pcd-pill", text: t }))) : null,
     c.recent.length ? h("ul", { class: "pcd-prior", "aria-label": "Prior tickets" }, c.recent.map((t) => h("li", null, h("span", { text: t.subject }),
@@ -123,15 +127,21 @@ export function gateBanner(gate, kind) {
       h("span", { class: "pcd-juris", title: "Jurisdiction" }, icon("flag", "pcd-icon-xs"),
         h("span", { text: gate.jurisdiction || "Jurisdiction unknown" })))
     : null;
+  // Compact: the title, what happens next and any refusal stay in view; why (domains,
+  // jurisdiction, the reason, the rules) folds away so the draft starts near the top.
+  const details = h("details", { class: "pcd-gate-details" },
+    h("summary", null, "Why it needs review"),
+    h("div", { class: "pcd-gate-more" },
+      meta,
+      h("p", { class: "pcd-gate-reason", id: reasonId, text: gate.reason || fallbackReason(gate) }),
+      ruleList(gate.rules)));
   const el = h("section", { class: "pcd-gate pcd-gate-" + copy.tone, "aria-label": copy.title },
     h("div", { class: "pcd-gate-head" },
       h("span", { class: "pcd-gate-icon" }, icon(copy.icon)),
       h("h2", { class: "pcd-gate-title", text: copy.title })),
-    meta,
-    h("p", { class: "pcd-gate-reason", id: reasonId, text: gate.reason || fallbackReason(gate) }),
+    watchNote,
     error,
-    ruleList(gate.rules),
-    watchNote);
+    details);
   return { el, reasonId, error, watchNote };
 }
 
