@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -155,8 +156,15 @@ def check_environment(environ: Mapping[str, str]) -> None:
     """Refuse PRECEDENT_* variables we do not know: a typo must not pass silently."""
     for key in environ:
         if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :] not in SETTINGS:
-            valid = ", ".join(ENV_PREFIX + name for name in SETTINGS)
-            raise ConfigError(f"unknown setting {key}. Valid settings are: {valid}")
+            raise ConfigError(f"unknown setting {key}. {_suggest(key[len(ENV_PREFIX) :])}")
+
+
+def _suggest(name: str) -> str:
+    """The settings closest in spelling; the whole list only when none is close."""
+    close = difflib.get_close_matches(name.upper(), SETTINGS, n=3)
+    if close:
+        return f"Did you mean {' or '.join(ENV_PREFIX + c for c in close)}?"
+    return f"Valid settings are: {', '.join(ENV_PREFIX + n for n in SETTINGS)}"
 
 
 def validate(config: dict[str, Any]) -> None:

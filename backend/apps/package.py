@@ -64,6 +64,11 @@ def parse_backend_url(raw: str, platform: str) -> Backend:
         )
     if parts.query or parts.fragment or parts.username:
         raise InputError(f"--backend-url '{raw}' must not carry a query, fragment or credentials")
+    if platform == "zendesk" and parts.scheme != "https" and parts.hostname != "localhost":
+        raise InputError(
+            f"--backend-url '{raw}': Zendesk loads the sidebar over https only (http just for "
+            "localhost), so give https://host[:port][/path]"
+        )
     if platform == "freshdesk" and (parts.scheme != "https" or parts.port):
         raise InputError(
             f"--backend-url '{raw}': Freshdesk request templates reach the backend over https "

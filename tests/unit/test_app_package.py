@@ -201,13 +201,20 @@ def test_when_an_app_is_broken_then_one_line_names_the_file_and_no_zip_is_writte
     assert not out.exists() or not list(out.iterdir())
 
 
-def test_when_the_location_is_http_then_the_source_manifest_is_named() -> None:
-    result = run("app", "package", "zendesk", "--backend-url", "http://precedent.acme.test")
-    assert result.exit_code == 1
-    assert result.output == (
-        "Error: app_manifest/zendesk/manifest.json: location support.ticket_sidebar: "
-        "'http://precedent.acme.test/apps/zendesk/sidebar' does not use HTTPS "
-        "(Zendesk only loads https:// locations)\n"
+def test_when_the_manifest_location_is_http_then_the_source_manifest_is_named(
+    tmp_path: Path,
+) -> None:
+    source = copy_app(tmp_path, "zendesk")
+    sidebar = "http://precedent.acme.test/apps/zendesk/sidebar"
+    edit_json(
+        source / "manifest.json",
+        lambda m: m["location"]["support"]["ticket_sidebar"].update(url=sidebar),
+    )
+    result = run("app", "package", "zendesk", "--backend-url", URL, "--source", str(source))
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: {source}/manifest.json: location support.ticket_sidebar: '{sidebar}' does not "
+        "use HTTPS (Zendesk only loads https:// locations)\n",
     )
 
 
@@ -219,6 +226,11 @@ def test_when_the_location_is_http_then_the_source_manifest_is_named() -> None:
             "Error: --backend-url 'https://precedent.acme.test:8443': Freshdesk request templates "
             "reach the backend over https on the default port only, so give https://host[/path] "
             "without a port\n",
+        ),
+        (
+            ["zendesk", "--backend-url", "http://precedent.acme.test"],
+            "Error: --backend-url 'http://precedent.acme.test': Zendesk loads the sidebar over "
+            "https only (http just for localhost), so give https://host[:port][/path]\n",
         ),
         (
             ["zendesk", "--backend-url", "precedent.acme.test"],

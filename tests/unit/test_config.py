@@ -18,12 +18,26 @@ def test_when_environment_sets_a_value_then_it_is_used(monkeypatch: pytest.Monke
     assert create_app().config["RETRIEVE_DOCS"] == 7
 
 
-def test_when_a_setting_is_misspelt_then_the_error_names_it(
+def test_when_a_setting_is_misspelt_then_the_error_names_it_and_the_closest_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PRECEDENT_BROKER_ULR", "redis://x")
-    with pytest.raises(ConfigError, match=r"^unknown setting PRECEDENT_BROKER_ULR\. Valid"):
+    with pytest.raises(ConfigError) as error:
         create_app()
+    assert error.value.message == (
+        "unknown setting PRECEDENT_BROKER_ULR. Did you mean PRECEDENT_BROKER_URL?"
+    )
+
+
+def test_when_an_unknown_setting_is_close_to_none_then_the_valid_ones_are_listed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PRECEDENT_COLOUR", "blue")
+    with pytest.raises(ConfigError) as error:
+        create_app()
+    assert error.value.message.startswith(
+        "unknown setting PRECEDENT_COLOUR. Valid settings are: PRECEDENT_PROFILE, "
+    )
 
 
 def test_when_a_number_is_not_a_number_then_the_error_names_the_setting(
@@ -58,7 +72,7 @@ def test_when_a_required_policy_domain_is_unknown_then_start_up_names_the_valid_
 
 
 def test_when_required_policies_are_set_then_each_domain_is_read_once() -> None:
-    from backend.config import required_policies
+    from backend.gate.status import required_policies
 
     assert required_policies({"REQUIRED_POLICIES": " legal,medical,,legal "}) == (
         "legal",
