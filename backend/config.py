@@ -13,6 +13,7 @@ from backend import production
 from backend.crypto import keys as crypto_keys
 from backend.errors import ConfigError
 from backend.gate.policy import DOMAINS
+from backend.notify import settings as notify_settings
 from backend.review import safety
 
 ENV_PREFIX = "PRECEDENT_"
@@ -25,6 +26,7 @@ class Setting:
     default: Any
     help: str
     choices: tuple[str, ...] = ()
+    secret: bool = False  # masked wherever settings are shown
 
 
 SETTINGS: dict[str, Setting] = {
@@ -139,6 +141,29 @@ SETTINGS: dict[str, Setting] = {
     "REVIEWER_TOKEN_DAYS": Setting(
         int, 90, "days a reviewer's access token is valid ('precedent reviewers rotate' renews)"
     ),
+    "REVIEWER_EXPIRY_WARN_DAYS": Setting(
+        int, 30, "credentials expiring within this many days are flagged (list, admin API)"
+    ),
+    "NOTIFY": Setting(
+        str,
+        "log",
+        "how reviewers hear of new review items (docs/reviewers.md)",
+        choices=("log", "none", "webhook", "smtp"),
+    ),
+    "NOTIFY_WEBHOOK_URL": Setting(
+        str, "", "webhook notifier: the URL each notice is POSTed to as JSON", secret=True
+    ),
+    "NOTIFY_REVIEW_URL": Setting(
+        str, "http://127.0.0.1:5000/review", "the reviewer page's address, linked in notices"
+    ),
+    "NOTIFY_DIGEST_MINUTES": Setting(
+        int, 0, "0: a notice per new item; N: one digest per reviewer every N minutes"
+    ),
+    "SMTP_HOST": Setting(str, "", "smtp notifier: mail server host"),
+    "SMTP_PORT": Setting(int, 587, "smtp notifier: port (465: TLS from the start)"),
+    "SMTP_USER": Setting(str, "", "smtp notifier: login; empty sends without one"),
+    "SMTP_PASSWORD": Setting(str, "", "smtp notifier: password", secret=True),
+    "SMTP_FROM": Setting(str, "", "smtp notifier: sender address"),
     "APP_TOKEN_MINUTES": Setting(
         int, 15, "minutes a sidebar app token is valid; the page renews it while it is open"
     ),
@@ -204,6 +229,7 @@ def validate(config: dict[str, Any]) -> None:
         alpha = config["HYBRID_ALPHA"]
         raise ConfigError(f"{ENV_PREFIX}HYBRID_ALPHA must be from 0 to 1, got {alpha}")
     _check_vendors(config)
+    notify_settings.check(config)
     crypto_keys.check_settings(config)
     safety.tenant_instructions(config["SAFETY_INSTRUCTIONS"])
     required_policies(config)

@@ -64,6 +64,12 @@ class RetryableError(PrecedentError):
         self.retry_after = retry_after
 
 
+class NotificationFailed(RetryableError):
+    """A notifier could not deliver (mail server or webhook down); the review item stays."""
+
+    code = "notification_failed"
+
+
 class DatabaseUnavailable(RetryableError):
     """The database could not be reached or dropped the connection (mapped in backend/api)."""
 

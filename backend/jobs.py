@@ -25,6 +25,8 @@ ROUTES = {
     "backend.tasks.recover_stale_drafts": {"queue": "maintenance"},
     "backend.tasks.sync_helpdesks": {"queue": "maintenance"},
     "backend.tasks.sync_helpdesk": {"queue": "maintenance"},
+    "backend.tasks.notify_review": {"queue": "maintenance"},
+    "backend.tasks.notify_digest": {"queue": "maintenance"},
 }
 
 
@@ -51,7 +53,9 @@ def celery_init_app(app: Flask) -> Celery:
         task_routes=ROUTES,
         imports=["backend.tasks"],
         task_annotations={"backend.tasks.draft": {"time_limit": kill_after}},
-        beat_schedule=beat_schedule(app.config["SYNC_MINUTES"]),
+        beat_schedule=beat_schedule(
+            app.config["SYNC_MINUTES"], app.config["NOTIFY_DIGEST_MINUTES"]
+        ),
     )
     celery_app.steps["worker"].update((worker.StaleDraftRecovery, worker.ShutdownGrace))
     celery_app.set_default()
@@ -61,8 +65,9 @@ def celery_init_app(app: Flask) -> Celery:
     return celery_app
 
 
-def beat_schedule(sync_minutes: int) -> dict[str, dict[str, object]]:
-    """Periodic tasks: the helpdesk sync when SYNC_MINUTES is above 0.
+def beat_schedule(sync_minutes: int, digest_minutes: int = 0) -> dict[str, dict[str, object]]:
+    """Periodic tasks: the helpdesk sync when SYNC_MINUTES is above 0, the reviewers' digest
+    when NOTIFY_DIGEST_MINUTES is.
 
     Stale drafts need no scheduler: every worker sweeps for them (backend/worker.py).
     """
@@ -71,6 +76,11 @@ def beat_schedule(sync_minutes: int) -> dict[str, dict[str, object]]:
         schedule["sync-helpdesks"] = {
             "task": "backend.tasks.sync_helpdesks",
             "schedule": sync_minutes * 60.0,
+        }
+    if digest_minutes > 0:
+        schedule["notify-digest"] = {
+            "task": "backend.tasks.notify_digest",
+            "schedule": digest_minutes * 60.0,
         }
     return schedule
 

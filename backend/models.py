@@ -161,6 +161,8 @@ class ReviewItem(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # when its reviewers were told (notice or digest): backend/notify/service.py
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     draft: Mapped[Draft] = relationship()
     reviewer: Mapped[Reviewer | None] = relationship()
 

@@ -11,15 +11,19 @@ from celery import current_app as current_celery_app
 from celery import shared_task
 from celery.signals import worker_process_init
 from flask import current_app
+from sqlalchemy import select
 
 from backend import pipeline, services, worker
 from backend.db import db
 from backend.errors import Conflict, RetryableError
+from backend.models import ReviewItem
+from backend.notify import app as notify_app
 from backend.redaction import Vault
 from backend.retrieval import helpdesk
 
 log = logging.getLogger(__name__)
 SYNC_RETRIES = 10  # after that the next scheduled sync carries on from the saved cursors
+NOTIFY_RETRIES = 3  # at 1, 2 and 4 minutes; a digest (if on) picks the item up later
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
@@ -27,11 +31,43 @@ def draft(self: Any, draft_id: str) -> str:
     stop_after, _kill_after = worker.draft_time_limits(current_app.config["DRAFT_LEASE_SECONDS"])
     try:
         with worker.deadline(stop_after):
-            return pipeline.process_draft(draft_id, services.draft_store(), services.get())
+            status = pipeline.process_draft(draft_id, services.draft_store(), services.get())
     except RetryableError as exc:
         # Back off with jitter; the draft row itself counts attempts and gives up.
         delay = exc.retry_after or min(60.0, 2.0**self.request.retries)
         raise self.retry(countdown=delay + random.uniform(0, 1)) from exc
+    _notify_new_review(draft_id)  # the draft's transaction, and any review item, committed
+    return status
+
+
+def _notify_new_review(draft_id: str) -> None:
+    with db.session() as session:
+        item = session.scalars(
+            select(ReviewItem).where(
+                ReviewItem.draft_id == draft_id,
+                ReviewItem.status == "pending",
+                ReviewItem.notified_at.is_(None),
+            )
+        ).first()
+        wanted = item is not None and notify_app.immediate(item.urgent)
+    if item is not None and wanted:
+        notify_review.delay(item.id)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=NOTIFY_RETRIES)
+def notify_review(self: Any, item_id: int) -> int:
+    """Tell the reviewers eligible for a new review item; safe to run twice."""
+    delivery = notify_app.notify_now(item_id)
+    if delivery is not None and delivery.failed and not delivery.told:
+        if self.request.retries < NOTIFY_RETRIES:  # after that the failures stay audited
+            raise self.retry(countdown=60.0 * 2**self.request.retries)
+    return len(delivery.told) if delivery else 0
+
+
+@shared_task(ignore_result=True)
+def notify_digest() -> int:
+    """One notice per reviewer listing the pending items they have not been told about."""
+    return len(notify_app.digest_now().told)
 
 
 @shared_task(ignore_result=True)

@@ -21,7 +21,7 @@ from backend.errors import Conflict, Forbidden, InputError, NotFound
 from backend.gate import jurisdictions as vocabulary
 from backend.gate.decision import GateDecision
 from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
-from backend.review import safety
+from backend.review import lifecycle, safety
 from backend.review.tokens import new_token
 from backend.review.tokens import reviewer_for_token as reviewer_for_token  # callers' name
 
@@ -359,6 +359,7 @@ def add_credential(
         raise InputError(f"unknown domain '{domain}'. Valid domains are: {', '.join(DOMAINS)}")
     if not jurisdictions:
         raise InputError("a credential needs at least one jurisdiction, e.g. US-CA or US-*")
+    lifecycle.refuse_past_expiry(licence_id, expires_on, date.today())
     jurisdictions = credential_jurisdictions(jurisdictions)
     credential = Credential(
         reviewer_id=reviewer.id,

@@ -13,6 +13,7 @@ from backend.clitools import Group, app, upgrade_database
 from backend.db import db
 from backend.errors import NotFound
 from backend.models import Reviewer
+from backend.review import lifecycle
 from backend.review import tokens as review_tokens
 from backend.tenants import ensure_tenant
 
@@ -68,7 +69,61 @@ def credential(
             session, reviewer, domain, list(jurisdictions), licence_id, expires.date()
         )
         where = ", ".join(added.jurisdictions)
+        state = lifecycle.expiry(added, date.today(), _warn_days())
     click.echo(f"{email} may now review {domain} in {where} until {expires.date()}")
+    if state.expiring_soon:
+        click.echo(
+            f"warning: licence {licence_id} expires in {state.days_left} day(s), on "
+            f"{expires.date()}; record the renewed licence before then",
+            err=True,
+        )
+
+
+@reviewers.command("remove-credential")
+@click.argument("email")
+@click.option("--licence", "licence_id", required=True, help="The licence to withdraw.")
+@click.option(
+    "--domain",
+    type=click.Choice(review.DOMAINS),
+    help="Needed only when the licence is recorded for two domains.",
+)
+def remove_credential(email: str, licence_id: str, domain: str | None) -> None:
+    """Withdraw one of a reviewer's licences; they no longer see what it alone covered."""
+    slug = _context()
+    with db.session() as session:
+        reviewer = _reviewer(session, slug, email)
+        found = lifecycle.find_credential(reviewer, licence_id, domain)
+        what = f"{found.domain} licence {licence_id}"
+        lifecycle.remove_credential(session, reviewer, found)
+        left = len(reviewer.credentials)
+    click.echo(f"removed {what} from {email} ({left} licence(s) left)")
+
+
+@reviewers.command("deactivate")
+@click.argument("email")
+def deactivate(email: str) -> None:
+    """Stop a reviewer now: their token no longer works and they can decide nothing."""
+    slug = _context()
+    with db.session() as session:
+        lifecycle.deactivate(session, _reviewer(session, slug, email))
+    click.echo(f"{email} is deactivated; 'precedent reviewers reactivate {email}' undoes it")
+
+
+@reviewers.command("reactivate")
+@click.argument("email")
+def reactivate(email: str) -> None:
+    """Let a deactivated reviewer review again with their current token and licences."""
+    slug = _context()
+    with db.session() as session:
+        lifecycle.reactivate(session, _reviewer(session, slug, email))
+    click.echo(
+        f"{email} is active again; their current token works (unless expired or revoked); "
+        f"'precedent reviewers rotate {email}' issues a new one"
+    )
+
+
+def _warn_days() -> int:
+    return int(app().config["REVIEWER_EXPIRY_WARN_DAYS"])
 
 
 @reviewers.command("rotate")
@@ -115,14 +170,15 @@ def list_reviewers() -> None:
         for reviewer in rows:
             ends = review_tokens.expires(reviewer, lifetime).date()
             state = "  EXPIRED" if ends < today else ""
+            state += "" if reviewer.active else "  DEACTIVATED"
             click.echo(
                 f"{reviewer.id}  {reviewer.name} <{reviewer.email}>  token until {ends}{state}"
             )
             for c in reviewer.credentials:
-                expired = "  EXPIRED" if c.expires_on < today else ""
+                label = lifecycle.expiry(c, today, _warn_days()).label
                 click.echo(
                     f"    {c.domain:<10} {', '.join(c.jurisdictions):<20} "
-                    f"{c.licence_id} until {c.expires_on}{expired}"
+                    f"{c.licence_id} until {c.expires_on}{'  ' + label if label else ''}"
                 )
         if not rows:
             click.echo("no reviewers yet: add one with 'precedent reviewers add NAME EMAIL'")

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from backend import create_app, migrate, review, services
 from backend.db import db
 from backend.errors import Conflict
 from backend.gate.decision import GateDecision
-from backend.models import AuditEvent, Draft, ReviewItem
+from backend.models import AuditEvent, Credential, Draft, ReviewItem
 from backend.types import VerifiedDraft
 from tests.conftest import app_config
 
@@ -72,6 +72,7 @@ def reviewer(
     )
     assert created.status_code == 201
     body = created.get_json()
+    expires = expires or date.today() + timedelta(days=365)
     response = client.post(
         f"/api/v1/admin/reviewers/{body['reviewer']['id']}/credentials",
         headers=ADMIN,
@@ -79,10 +80,14 @@ def reviewer(
             "domain": domain,
             "jurisdictions": where,
             "licence_id": f"LIC-{name}",
-            "expires_on": (expires or date.today() + timedelta(days=365)).isoformat(),
+            "expires_on": max(expires, date.today()).isoformat(),
         },
     )
     assert response.status_code == 201
+    if expires < date.today():  # a licence that lapsed after it was recorded
+        with db.session() as session:
+            lapsed = update(Credential).where(Credential.licence_id == f"LIC-{name}")
+            session.execute(lapsed.values(expires_on=expires))
     return str(body["token"])
 
 
