@@ -24,11 +24,13 @@ from backend.gate.examples import run_examples
 from backend.gate.metrics import Tally
 from backend.gate.policy import Policy
 from backend.gate.policyset import (
+    NOT_POLICIES,
     Loader,
     PolicySet,
     misnamed_files,
     misnamed_problem,
     policy_files,
+    policy_set,
 )
 from backend.gate.schema import PolicyError
 from backend.gate.status import missing_domains
@@ -41,12 +43,31 @@ class ExamplesFailed(PrecedentError):
 
 
 DIRECTORY = click.argument(
-    "directory", required=False, type=click.Path(path_type=Path), metavar="[DIR]"
+    "directory", required=False, type=click.Path(path_type=Path), metavar="[DIR|FILE]"
 )
 
 
 def policies_dir(directory: Path | None) -> Path:
-    return directory or Path(app().config["POLICIES_DIR"] or "policies")
+    target = directory or Path(app().config["POLICIES_DIR"] or "policies")
+    if not target.exists():
+        raise PolicyError([f"{target}: not found; give a policy folder or one .yaml file"])
+    return target
+
+
+def load_target(target: Path) -> PolicySet:
+    """The policies of a folder, or of one policy file."""
+    if not target.is_file():
+        return loader().load(target)
+    load = loader()
+    return policy_set(load.load_each([_policy_file(target)]), load.embedder)
+
+
+def _policy_file(path: Path) -> Path:
+    if path.name in NOT_POLICIES:
+        raise PolicyError([f"{path}: not a compliance policy (the gate never loads it)"])
+    if path.suffix != ".yaml":
+        raise PolicyError([f"{path}: {misnamed_problem(path)}"])
+    return path
 
 
 def loader() -> Loader:
@@ -67,12 +88,33 @@ def policies() -> None:
 @policies.command("check")
 @DIRECTORY
 def policies_check(directory: Path | None) -> None:
-    """Load every policy in DIR and list each problem with file:line:column.
+    """Load every policy in DIR (or one FILE) and list each problem with file:line:column.
 
-    Also fails when a required domain (PRECEDENT_REQUIRED_POLICIES) has no valid policy,
-    and on *.yml files, which the gate never loads.
+    A folder also fails when a required domain (PRECEDENT_REQUIRED_POLICIES) has no valid
+    policy, and on *.yml files, which the gate never loads.
     """
-    folder, load = policies_dir(directory), loader()
+    target = policies_dir(directory)
+    if target.is_file():
+        _check_file(target)
+    else:
+        _check_folder(target)
+
+
+def _check_file(path: Path) -> None:
+    result = loader().load_each([_policy_file(path)])[path]
+    if isinstance(result, PolicyError):
+        for problem in result.problems:
+            click.echo(problem)
+        raise PolicyError([f"{len(result.problems)} problem(s) in {path}"])
+    click.echo(_ok(path, result))
+
+
+def _ok(path: Path, policy: Policy) -> str:
+    return f"{path}: ok ({policy.domain}, {len(policy.rules)} rules, {policy.version})"
+
+
+def _check_folder(folder: Path) -> None:
+    load = loader()
     problems = [f"{path}: {misnamed_problem(path)}" for path in misnamed_files(folder)]
     try:
         results = load.load_each(policy_files(folder))
@@ -84,7 +126,7 @@ def policies_check(directory: Path | None) -> None:
         if isinstance(result, PolicyError):
             problems += result.problems
             continue
-        click.echo(f"{path}: ok ({result.domain}, {len(result.rules)} rules, {result.version})")
+        click.echo(_ok(path, result))
     loaded = [r for r in results.values() if not isinstance(r, PolicyError)]
     broken = {path for path, result in results.items() if isinstance(result, PolicyError)}
     problems += _missing(folder, loaded, broken)
@@ -109,8 +151,12 @@ def _missing(folder: Path, loaded: list[Policy], broken: set[Path]) -> list[str]
 @policies.command("test")
 @DIRECTORY
 def policies_test(directory: Path | None) -> None:
-    """Run every policy's should_flag / should_pass examples and list the failures."""
-    loaded = loader().load(policies_dir(directory))
+    """Run every policy's should_flag / should_pass examples and list the failures.
+
+    A failure names the example's file:line:column and, for a should_pass example that
+    was flagged, each rule that matched and what it matched.
+    """
+    loaded = load_target(policies_dir(directory))
     count, failures = run_examples(loaded, redact)
     for failure in failures:
         click.echo(failure.describe())

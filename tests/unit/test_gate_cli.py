@@ -124,8 +124,52 @@ def test_when_an_example_fails_then_test_names_it_and_fails(run, tmp_path: Path)
     result = run("policies", "test", str(tmp_path))
     assert result.exit_code == 1
     assert result.output == (
-        f"{tmp_path / 'legal.yaml'}:9:7 should_flag example was not flagged: "
-        "Can I sue my landlord?\nError: 1 of 2 policy examples failed\n"
+        f"{tmp_path / 'legal.yaml'}:9:7 should_flag example was not flagged (no rule of "
+        "policy 'legal' matched): Can I sue my landlord?\nError: 1 of 2 policy examples failed\n"
+    )
+
+
+def test_when_a_should_pass_example_is_flagged_then_test_names_the_rule_and_the_term(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    (tmp_path / "legal.yaml").write_text(
+        "version: 1\nowner: o\ndomain: legal\njurisdictions: ['*']\n"
+        "rules:\n  - {id: lawyer-word, type: terms, terms: [lawyer]}\n"
+        "examples:\n  should_pass:\n    - ticket: Our lawyer approved the new filter\n"
+    )
+    result = run("policies", "test", str(tmp_path / "legal.yaml"))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{tmp_path / 'legal.yaml'}:9:7 should_pass example was flagged by rule 'lawyer-word' "
+        "(terms: ticket 'lawyer'): Our lawyer approved the new filter\n"
+        "Error: 1 of 1 policy examples failed\n"
+    )
+
+
+def test_when_one_policy_file_is_checked_then_only_that_file_is_loaded(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("policies", "check", str(POLICIES / "legal.yaml"))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{POLICIES / 'legal.yaml'}: ok (legal, ")
+    assert len(result.output.splitlines()) == 1
+
+
+def test_when_one_broken_policy_file_is_checked_then_its_problems_are_listed(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    path = broken_folder(tmp_path) / "legal.yaml"
+    result = run("policies", "check", str(path))
+    assert (result.exit_code, result.output) == (
+        1,
+        f"{path}:6:36 rule 'rx': bad regular expression '(a': missing ), unterminated "
+        f"subpattern at position 0\nError: 1 problem(s) in {path}\n",
+    )
+
+
+def test_when_the_policy_path_does_not_exist_then_check_says_what_to_give(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("policies", "check", "legl.yaml")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: legl.yaml: not found; give a policy folder or one .yaml file\n",
     )
 
 
