@@ -292,7 +292,8 @@ def demo(ctx: click.Context, port: int, load_only: bool) -> None:
 
 
 # Every package's command group, registered here and only here.
-for group in (audit, reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk, keys):
+COMMAND_GROUPS = (audit, reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk)
+for group in (*COMMAND_GROUPS, keys, insights):
     cli.add_command(group)
 for command in helpdesk_ingest.commands():
     ingest.add_command(command)

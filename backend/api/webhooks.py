@@ -27,6 +27,7 @@ from backend.db import db
 from backend.drafts.predraft import request_predraft
 from backend.errors import ConfigError, Unauthorized
 from backend.learning.helpdesk import record_comment
+from backend.tasks import draft as draft_task
 from backend.tenants import ensure_tenant
 
 bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks")
@@ -86,7 +87,9 @@ def _settings(tenant: str, platform: str) -> HelpdeskSettings:
 
 def _predraft(tenant: str, actor: str, event: WebhookEvent) -> tuple[Response, int]:
     try:
-        draft, created = request_predraft(tenant, event.ticket_id, actor)
+        draft, created = request_predraft(services.draft_store(), tenant, event.ticket_id, actor)
+        if created:
+            draft_task.delay(draft.id)  # the row is saved: if the queue is down, recovery re-sends
     except OperationalError as exc:
         log.error("job queue unavailable: %s", exc)
         return error_response(

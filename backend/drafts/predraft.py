@@ -12,23 +12,21 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from backend import audit, services
+from backend import audit
 from backend.db import db, rows_changed
+from backend.drafts import DraftStore
 from backend.models import Draft, Tenant
-from backend.tasks import draft as draft_task
 
 
-def request_predraft(tenant: str, ticket_id: str, actor: str) -> tuple[Draft, bool]:
+def request_predraft(
+    store: DraftStore, tenant: str, ticket_id: str, actor: str
+) -> tuple[Draft, bool]:
     """The ticket's draft: the one it already has (a webhook delivered twice, or an agent
-    was quicker), else a new one, enqueued. Raises the broker's OperationalError when the
-    queue is down (the row is saved; recovery re-sends it)."""
+    was quicker), else a new one, committed; the caller enqueues a new one (``created``)."""
     existing = _existing(tenant, ticket_id)
     if existing is not None:
         return existing, False
-    draft, created = services.draft_store().request(tenant, ticket_id, actor, awaiting_pickup=True)
-    if created:
-        enqueue(draft.id)
-    return draft, created
+    return store.request(tenant, ticket_id, actor, awaiting_pickup=True)
 
 
 def pick_up(tenant: str, ticket_id: str, actor: str) -> Draft | None:
@@ -81,7 +79,3 @@ def _existing(tenant: str, ticket_id: str) -> Draft | None:
             .order_by(Draft.created_at.desc())
             .limit(1)
         ).first()
-
-
-def enqueue(draft_id: str) -> None:
-    draft_task.delay(draft_id)

@@ -16,7 +16,6 @@ import click
 
 from backend import jsonl
 from backend.clitools import Group, app, get_services
-from backend.config import required_policies
 from backend.errors import InputError, PrecedentError
 from backend.gate.decision import GateDecision
 from backend.gate.evaluate import evaluate
@@ -33,7 +32,7 @@ from backend.gate.policyset import (
     policy_set,
 )
 from backend.gate.schema import PolicyError
-from backend.gate.status import missing_domains
+from backend.gate.status import missing_domains, required_policies
 from backend.gate.training.cli import train_command
 from backend.redaction import RedactedText, Vault
 

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from backend.config import required_policies
 from backend.gate import jurisdictions
 from backend.gate.decision import GateDecision
+from backend.gate.status import required_policies
 from backend.gate.store import Listener, PolicyStore
 from backend.redaction import RedactedText
 from backend.retrieval import Embedder, Vectors

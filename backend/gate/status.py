@@ -20,8 +20,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from backend.errors import ConfigError
 from backend.gate.decision import GateDecision, RuleHit
-from backend.gate.policy import Policy
+from backend.gate.policy import DOMAINS, Policy
 from backend.gate.policyset import PolicySet, misnamed_problem
 from backend.gate.schema import PolicyError
 
@@ -242,3 +243,15 @@ def position(problem: str, file: str) -> tuple[int | None, int | None, str]:
     if found:
         return int(found[1]), int(found[2]), found[3]
     return None, None, problem.removeprefix(f"{file}: ")
+
+
+def required_policies(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """The domains of ``REQUIRED_POLICIES`` (comma-separated); unknown ones stop start-up."""
+    names = [n.strip() for n in str(config["REQUIRED_POLICIES"]).split(",") if n.strip()]
+    unknown = [n for n in names if n not in DOMAINS]
+    if unknown:
+        raise ConfigError(
+            f"PRECEDENT_REQUIRED_POLICIES: unknown domain '{unknown[0]}'. "
+            f"Valid domains are: {', '.join(DOMAINS)} (empty: none required)"
+        )
+    return tuple(dict.fromkeys(names))
