@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
@@ -27,7 +26,6 @@ from backend.policy_audit import PolicyAuditor
 from backend.redaction import Redactor, Vault, redactors
 from backend.redaction.at_rest import TicketTexts
 from backend.redaction.store import VaultStore
-from backend.redaction.tenant_terms import in_data_dir
 from backend.retrieval import Embedder, Reranker, SearchIndex, embedders, indexes, rerankers
 from backend.retrieval import vendors as retrieval_vendors
 from backend.retrieval.vendors import RetrievalVendors
@@ -71,51 +69,24 @@ def build(config: Any) -> Services:
 
 
 def _embedder(config: Any, vendors: RetrievalVendors | None) -> Embedder:
-    cls = embedders.get(config["EMBEDDER"])
+    # A vendor's model: its key, endpoint and retention come from the providers file.
     use = vendors.use("embed") if vendors else None
-    if use:  # a vendor's model: its key, endpoint and retention come from the providers file
-        key = use.provider.api_key(os.environ)
-        return cls(use.provider, key, use.model, config["EMBED_DIMENSIONS"])  # type: ignore[call-arg]
-    return cls(threads=config["INFERENCE_THREADS"])  # type: ignore[call-arg]
+    return embedders.get(config["EMBEDDER"]).from_settings(config, use)
 
 
 def _reranker(config: Any, vendors: RetrievalVendors | None) -> Reranker | None:
     use = vendors.use("rerank") if vendors else None
     if use is None:
         return None
-    cls = rerankers.get(config["RERANKER"])
-    return cls(use.provider, use.provider.api_key(os.environ), use.model)  # type: ignore[call-arg]
+    return rerankers.get(config["RERANKER"]).from_settings(config, use)
 
 
 def _redactor(config: Any) -> Redactor:
-    cls = redactors.get(config["REDACTOR"])
-    if config["REDACTOR"] == "presidio":  # the only one with settings of its own
-        return cls(  # type: ignore[call-arg]
-            config_path=config["REDACTION_POLICY"],
-            model=config["SPACY_MODEL"],
-            terms=in_data_dir(config["DATA_DIR"]),
-        )
-    return cls()
+    return redactors.get(config["REDACTOR"]).from_settings(config)
 
 
 def _index(config: Any, embedder: Embedder) -> SearchIndex:
-    cls = indexes.get(config["INDEX"])
-    if config["INDEX"] == "weaviate":  # a server rather than a folder; connects on first use
-        return cls(  # type: ignore[call-arg]
-            url=config["WEAVIATE_URL"],
-            grpc_port=config["WEAVIATE_GRPC_PORT"],
-            api_key=config["WEAVIATE_API_KEY"],
-            collection=config["WEAVIATE_COLLECTION"],
-            alpha=config["HYBRID_ALPHA"],
-            fusion=config["HYBRID_FUSION"],
-            replication=config["WEAVIATE_REPLICATION"],
-        )
-    return cls(  # type: ignore[call-arg]
-        config["INDEX_PATH"],
-        embedder.dimensions,
-        alpha=config["HYBRID_ALPHA"],
-        fusion=config["HYBRID_FUSION"],
-    )
+    return indexes.get(config["INDEX"]).from_settings(config, embedder.dimensions)
 
 
 def _provider_registry(config: Any) -> ProviderRegistry | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from backend.redaction.vault import Vault
 from backend.registry import Registry
@@ -48,6 +48,11 @@ def requester_values(name: str, email: str) -> list[KnownValue]:
 
 
 class Redactor(Protocol):
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> Self:
+        """Built from the app's settings (PRECEDENT_* without the prefix)."""
+        ...
+
     def redact(
         self, text: str, vault: Vault, known: Sequence[KnownValue] = (), tenant: str = ""
     ) -> RedactedText:

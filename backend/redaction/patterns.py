@@ -7,7 +7,8 @@ Id-shaped tokens (ORD-2026-118734, INV-77812, versions, dates) are left alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Self
 
 from backend.redaction import KnownValue, RedactedText, redactors, seal
 from backend.redaction.vault import Vault
@@ -23,6 +24,11 @@ DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
 
 @redactors.register("patterns")
 class PatternRedactor:
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> Self:
+        """No settings of its own."""
+        return cls()
+
     def redact(
         self, text: str, vault: Vault, known: Sequence[KnownValue] = (), tenant: str = ""
     ) -> RedactedText:

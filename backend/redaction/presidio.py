@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from backend.errors import InputError
 from backend.redaction import KnownValue, RedactedText, redactors, seal
@@ -31,7 +31,7 @@ from backend.redaction.protection import (
     trim_allowed,
 )
 from backend.redaction.recognizers import name_words
-from backend.redaction.tenant_terms import TenantTerms, title_terms
+from backend.redaction.tenant_terms import TenantTerms, in_data_dir, title_terms
 from backend.redaction.titles import trim_titles
 from backend.redaction.vault import Vault
 from backend.redaction.words import not_a_name
@@ -82,6 +82,15 @@ class PresidioRedactor:
         self._nlp: Any = None
         self._analyzer: Any = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> Self:
+        """REDACTION_POLICY and SPACY_MODEL; each tenant's learned terms under DATA_DIR."""
+        return cls(
+            config_path=settings["REDACTION_POLICY"],
+            model=settings["SPACY_MODEL"],
+            terms=in_data_dir(settings["DATA_DIR"]),
+        )
 
     def reload(self) -> RedactionConfig:
         """Read the policy file again; a broken file raises and the running config stays."""

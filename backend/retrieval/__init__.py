@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -12,6 +12,11 @@ import numpy.typing as npt
 from backend.redaction import RedactedText
 from backend.registry import Registry
 from backend.types import Source, SourceKind
+
+if TYPE_CHECKING:  # vendors reads the providers file of drafting, which imports this package
+    from backend.retrieval.vendors import Use
+
+Settings = Mapping[str, Any]  # the app's config: PRECEDENT_* settings without the prefix
 
 Vectors = npt.NDArray[np.float32]
 SearchMode = Literal["hybrid", "vector", "text"]
@@ -24,6 +29,11 @@ class Embedder(Protocol):
     name: str
     dimensions: int
 
+    @classmethod
+    def from_settings(cls, settings: Settings, vendor: Use | None) -> Self:
+        """Built from the settings; ``vendor``: the providers-file entry it calls, if any."""
+        ...
+
     def embed(self, texts: Sequence[RedactedText], purpose: Purpose = "document") -> Vectors:
         """One L2-normalised row per text."""
         ...
@@ -31,6 +41,11 @@ class Embedder(Protocol):
 
 class Reranker(Protocol):
     name: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings, vendor: Use) -> Self:
+        """Built from the settings and the providers-file entry it calls."""
+        ...
 
     def rerank(self, query: RedactedText, sources: Sequence[Source], top_n: int) -> list[int]:
         """Indexes into ``sources`` of the ``top_n`` most relevant to ``query``, best first."""
@@ -50,6 +65,11 @@ class IndexRecord:
 
 
 class SearchIndex(Protocol):
+    @classmethod
+    def from_settings(cls, settings: Settings, dimensions: int) -> Self:
+        """Built from the settings, for vectors of ``dimensions`` (the embedder's)."""
+        ...
+
     def upsert(self, tenant: str, records: Sequence[IndexRecord], vectors: Vectors) -> None: ...
 
     def delete(self, tenant: str, kind: SourceKind, source_ids: Sequence[str]) -> int: ...

@@ -13,9 +13,10 @@ retried by its task, a sync by its own retry, and a failed rerank keeps the sear
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Self
 
 import cohere
 import httpx
@@ -26,7 +27,8 @@ from backend.drafting.cohere import mapped
 from backend.drafting.providers import Provider
 from backend.errors import ConfigError, ProviderRejected, ProviderUnavailable
 from backend.redaction import RedactedText
-from backend.retrieval import Purpose, Vectors, embedders, rerankers
+from backend.retrieval import Purpose, Settings, Vectors, embedders, rerankers
+from backend.retrieval.vendors import Use
 from backend.types import Source
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,17 @@ class CohereEmbedder:
         self._output_dimension = output_dimension(model, dimensions)
         self._client = client(provider, api_key)
 
+    @classmethod
+    def from_settings(cls, settings: Settings, vendor: Use | None) -> Self:
+        """Calls ``vendor`` (PRECEDENT_EMBED_PROVIDER's entry) with its key from the environment."""
+        if vendor is None:
+            raise ConfigError(
+                "the cohere embedder calls a vendor: set PRECEDENT_EMBED_PROVIDER to an entry "
+                "of the providers file (PRECEDENT_PROVIDERS)"
+            )
+        key = vendor.provider.api_key(os.environ)
+        return cls(vendor.provider, key, vendor.model, settings["EMBED_DIMENSIONS"])
+
     def embed(self, texts: Sequence[RedactedText], purpose: Purpose = "document") -> Vectors:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
@@ -142,6 +155,11 @@ class CohereReranker:
         self.model = model
         self._provider = provider
         self._client = client(provider, api_key)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, vendor: Use) -> Self:
+        """Calls ``vendor`` (the rerank entry) with its key from the environment."""
+        return cls(vendor.provider, vendor.provider.api_key(os.environ), vendor.model)
 
     def rerank(self, query: RedactedText, sources: Sequence[Source], top_n: int) -> list[int]:
         if not sources:

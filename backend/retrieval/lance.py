@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import lancedb
 import numpy as np
@@ -20,7 +20,7 @@ from lancedb.index import FTS
 
 from backend.errors import ConfigError
 from backend.redaction import RedactedText
-from backend.retrieval import IndexRecord, SearchMode, Vectors, indexes
+from backend.retrieval import IndexRecord, SearchMode, Settings, Vectors, indexes
 from backend.retrieval.fields import check_tenant, keywords, timestamp, utc_text
 from backend.types import Source, SourceKind
 
@@ -40,6 +40,12 @@ class LanceIndex:
         # A zero interval makes every read see writes made by other processes (ingestion).
         self._db = lancedb.connect(path, read_consistency_interval=timedelta(0))
         self._dimensions = dimensions
+
+    @classmethod
+    def from_settings(cls, settings: Settings, dimensions: int) -> Self:
+        """A folder of the machine (INDEX_PATH), searched with HYBRID_ALPHA / HYBRID_FUSION."""
+        alpha, fusion = settings["HYBRID_ALPHA"], settings["HYBRID_FUSION"]
+        return cls(settings["INDEX_PATH"], dimensions, alpha=alpha, fusion=fusion)
 
     def upsert(self, tenant: str, records: Sequence[IndexRecord], vectors: Vectors) -> None:
         if not records:

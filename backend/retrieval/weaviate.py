@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Self
 
 import weaviate
 from weaviate.classes.init import AdditionalConfig, Auth, Timeout
@@ -27,7 +27,7 @@ from weaviate.exceptions import (
 
 from backend.errors import ConfigError, IndexUnavailable, InputError
 from backend.redaction import RedactedText
-from backend.retrieval import IndexRecord, SearchMode, Vectors, indexes
+from backend.retrieval import IndexRecord, SearchMode, Settings, Vectors, indexes
 from backend.retrieval.fields import check_tenant, keywords
 from backend.retrieval.weaviate_schema import (
     Endpoint,
@@ -74,6 +74,19 @@ class WeaviateIndex:
         self._lock = threading.Lock()
         self._client: weaviate.WeaviateClient | None = None
         self._tenants: set[str] = set()  # known to exist; absence is never cached
+
+    @classmethod
+    def from_settings(cls, settings: Settings, dimensions: int) -> Self:
+        """A server (WEAVIATE_*); connects on first use. The vectors bring their own size."""
+        return cls(
+            url=settings["WEAVIATE_URL"],
+            grpc_port=settings["WEAVIATE_GRPC_PORT"],
+            api_key=settings["WEAVIATE_API_KEY"],
+            collection=settings["WEAVIATE_COLLECTION"],
+            alpha=settings["HYBRID_ALPHA"],
+            fusion=settings["HYBRID_FUSION"],
+            replication=settings["WEAVIATE_REPLICATION"],
+        )
 
     def upsert(self, tenant: str, records: Sequence[IndexRecord], vectors: Vectors) -> None:
         if not records:
