@@ -1,20 +1,28 @@
-"""Throwaway Redis and PostgreSQL servers from their Debian binaries, on free loopback ports.
+"""Throwaway servers on free loopback ports: Redis and PostgreSQL from their Debian binaries,
+a real SMTP server (aiosmtpd) and a webhook receiver for the reviewer notifications.
 
 Used by the integration fixtures and by the benchmarks that measure the production profile.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import glob
+import json
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 PG_DIRS = ("/usr/lib/postgresql/*/bin",)
 
@@ -102,3 +110,58 @@ def create_database(cluster: str, name: str) -> str:
     with psycopg.connect(f"{cluster}/postgres", autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     return f"postgresql+psycopg://{cluster.removeprefix('postgresql://')}/{name}"
+
+
+@dataclass
+class Received:
+    """What a local server was sent: e-mails (parsed) or webhook bodies (JSON)."""
+
+    items: list[Any] = field(default_factory=list)
+    status: int = 200  # the webhook receiver's answer
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[int, Received]]:
+    """A real SMTP server (aiosmtpd) on a free loopback port; yields the port and the mails."""
+    from aiosmtpd.controller import Controller
+
+    received = Received()
+
+    class Keep:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            mail = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            received.items.append((list(envelope.rcpt_tos), mail))
+            return "250 Message accepted for delivery"
+
+    controller = Controller(Keep(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port, received
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def webhook_receiver() -> Iterator[tuple[str, Received]]:
+    """An HTTP server taking JSON POSTs; yields its URL and what it received."""
+    received = Received()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            length = int(self.headers.get("Content-Length", "0"))
+            received.items.append(json.loads(self.rfile.read(length)))
+            self.send_response(received.status)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hooks/precedent-secret", received
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
