@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.gate.decision import GateDecision
 from backend.learning.window import Window
 from backend.models import Draft, Outcome, Reviewer, ReviewItem
 
@@ -50,10 +51,11 @@ def gate_bypasses(session: Session, tenant_id: int, window: Window) -> list[Bypa
 
 
 def _bypass(
-    outcome: Outcome, gate: dict[str, Any] | None, status: str | None, reviewer: str | None
+    outcome: Outcome, stored: dict[str, Any] | None, status: str | None, reviewer: str | None
 ) -> Bypass:
-    gate = gate or {}
-    rules = dict.fromkeys(f"{r.get('policy')}/{r.get('rule')}" for r in gate.get("rules") or ())
+    decision = GateDecision.from_json(stored or {})
+    hits = decision.hits if decision else ()
+    rules = dict.fromkeys(f"{hit.policy}/{hit.rule}" for hit in hits)
     return Bypass(
         outcome_id=outcome.id,
         draft_id=outcome.draft_id,
@@ -62,7 +64,7 @@ def _bypass(
         at=outcome.created_at,
         similarity=outcome.similarity or 0.0,
         gate_status=outcome.gate_status,
-        domains=tuple(gate.get("domains") or ()),
+        domains=decision.domains if decision else (),
         rules=tuple(rules),
         review_status=status or "",
         reviewer=reviewer or "",
