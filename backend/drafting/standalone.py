@@ -33,13 +33,14 @@ LEANING_PRONOUN = re.compile(
     r"\b(?:both|either|neither)(?= (?:work|works|are|is|will|options|methods|ways|ones|"
     r"of them|of these)\b|[,.;])|\bthe (?:former|latter)\b|\bthe (?:first|second|other)"
     r"(?= (?:one|option|method|way|is|was|works|takes|will)\b|[,.;])|"
-    r"\b(?:these|those) (?:steps|instructions|settings|options|methods|fixes|ones)\b",
+    r"\b(?:these|those) (?:steps|instructions|settings|options|methods|fixes|ones)\b|"
+    r"\b(?:after|before|besides|despite) (?:that|this)(?=[,.;!?])",
     re.IGNORECASE,
 )
 # "that date", "those 14 days", "this email address": the thing must have been named before.
 DEMONSTRATIVE = re.compile(
     r"\b(?:this|these|those|(?:after|before|during|with|at|in|on|for|from|to|of|by|give|"
-    r"use|send|quote|keep) that) ((?:\d+ )?[a-z][a-z-]+)",
+    r"use|send|quote|keep) that|that(?= [a-z][a-z-]+[.,;:!?])) ((?:\d+ )?[a-z][a-z-]+)",
     re.IGNORECASE,
 )
 CALENDAR = frozenset("week weekend month year morning afternoon evening".split())
@@ -129,8 +130,14 @@ def fragment(unit: Unit) -> bool:
 
 
 def _clause(item: str) -> bool:
-    first = re.split(r"[,;(—–]| - ", item, maxsplit=1)[0]
-    return bool(CLAUSE_WORD.search(first) or CLAUSE_WORD.search(LABEL.sub("", item, count=1)))
+    """Whether the item's first clause (or, after a "Label:", the rest's) has a verb cue."""
+    label = LABEL.match(item)
+    rest = item[label.end() :] if label else ""
+    return any(
+        CLAUSE_WORD.search(re.split(r"[,;(—–]| - ", text, maxsplit=1)[0])
+        for text in (item, rest)
+        if text
+    )
 
 
 def asks_for_given(sentence: str, message: str) -> list[str]:

@@ -1,0 +1,197 @@
+"""The offline drafter keeps only sentences that read on their own in a reply."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.drafting.offline import OfflineDrafter
+from backend.drafting.standalone import asks_for_given, fragment, leans_back, points_away
+from backend.drafting.text import Unit, clip, parts
+from backend.redaction import seal
+from backend.types import Source
+
+
+def source(n: int, answer: str, kind: str = "doc", score: float = 0.7) -> Source:
+    return Source(kind, f"s{n}", f"c{n}", f"Source {n}", None, f"text {n}", answer, score)  # type: ignore[arg-type]
+
+
+def body(question: str, *sources: Source) -> str:
+    """The draft's paragraphs between greeting and closing, markers included."""
+    text = OfflineDrafter().draft(seal(question), list(sources)).text
+    return "\n\n".join(text.split("\n\n")[1:-1])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "away"),
+    [
+        ("If that fails, try the steps above.", True),
+        ("Follow the instructions below to pair it.", True),
+        ("This article explains how filters are billed.", True),
+        ("Refunds go to Keel (see Pay in 4 and financing).", True),
+        ("Repeat step 3 until the light turns blue.", True),
+        ("Hold the button for ten seconds above the display.", False),
+        ("Readings below 12 µg/m³ are shown in green.", False),
+    ],
+)
+def test_when_a_sentence_points_at_a_document_layout_then_it_is_caught(
+    sentence: str, away: bool
+) -> None:
+    assert points_away(sentence) is away
+
+
+@pytest.mark.parametrize(
+    ("unit", "said", "leans"),
+    [
+        (Unit("Both work; the first is quicker."), "", True),
+        (Unit("Otherwise, reset the hub and pair again."), "", True),
+        (Unit("Try either of them before calling us."), "", True),
+        (Unit("Please give the carrier that reference."), "", True),
+        (Unit("If you were charged after that date, contact us."), "", True),
+        (Unit("If you used it during those 14 days, we refund it all."), "", True),
+        (Unit("Tap Cancel and confirm.", "step", 2), "", True),
+        (Unit("Open the app and go to Account.", "step", 1), "", False),
+        (Unit("Send us that serial number and we check it."), "my serial number is", False),
+        (Unit("Keep it unplugged this week while we check."), "", False),
+        (Unit("Restart the router and wait two minutes."), "", False),
+    ],
+)
+def test_when_a_sentence_leans_on_the_one_before_then_it_is_caught(
+    unit: Unit, said: str, leans: bool
+) -> None:
+    assert leans_back(unit, said) is leans
+
+
+@pytest.mark.parametrize(
+    ("unit", "broken"),
+    [
+        (Unit("confirmation from the email address on the account."), True),
+        (Unit("Delete all sleep data and withdraw consent,"), True),
+        (Unit("Monthly payments to Keel Credit.", "bullet"), True),
+        (Unit("Loss or theft.", "bullet"), True),
+        (Unit("Damage to your home — even if a device was involved.", "bullet"), True),
+        (Unit("Damage you caused on purpose.", "bullet"), True),
+        (Unit("Whether you were approved, why you were declined, your limit."), True),
+        (Unit("Which is why it stops.", ""), True),
+        (Unit("Use one pad per side (left and right.", ""), True),
+        (Unit("Unplug the hub for 30 seconds.", "bullet"), False),
+        (Unit("Skip a delivery: tap Skip in the email.", "bullet"), False),
+        (Unit("Filter type: change it any time before shipping.", "bullet"), False),
+        (Unit("Refunds are sent to the original card.", "bullet"), False),
+        (Unit("Monthly payments go to Keel Credit, not to us."), False),
+    ],
+)
+def test_when_a_sentence_is_not_whole_then_it_is_a_fragment(unit: Unit, broken: bool) -> None:
+    assert fragment(unit) is broken
+
+
+@pytest.mark.parametrize(
+    ("sentence", "message", "asked"),
+    [
+        (
+            "Please reply with the last 4 digits of the card.",
+            "It was the Visa ending 7716.",
+            ["card digits"],
+        ),
+        (
+            "Please reply with the last 4 digits of the card.",
+            "Card: <CREDIT_CARD_1>",
+            ["card digits"],
+        ),
+        (
+            "Contact us with the serial number and a photo.",
+            "Serial TWB2-6TJH-50318.",
+            ["serial number"],
+        ),
+        (
+            "Could you send your order number?",
+            "My last order was ORD-2025-110382.",
+            ["order number"],
+        ),
+        (
+            "Please confirm the account email address.",
+            "Account email: <EMAIL_ADDRESS_1>.",
+            ["e-mail address"],
+        ),
+        ("Please reply with the last 4 digits of the card.", "I cannot log in.", []),
+        ("Your serial number is on the label.", "Serial TWB2-6TJH-50318.", []),
+    ],
+)
+def test_when_a_reply_asks_for_a_detail_then_it_is_caught_only_if_the_message_gives_it(
+    sentence: str, message: str, asked: list[str]
+) -> None:
+    assert asks_for_given(sentence, message) == asked
+
+
+PRECEDENT = source(
+    1,
+    "We can remove 2FA after verifying your identity. To finish, please reply with the last "
+    "4 digits of the card used on your last order. Once you're back in, set up 2FA again.",
+    kind="ticket",
+)
+
+
+def test_when_the_ticket_gives_the_detail_then_the_draft_does_not_ask_for_it() -> None:
+    text = body("Locked out of 2FA\n\nIt was the Visa ending 7716.", PRECEDENT)
+    assert "last 4 digits" not in text
+    assert "We can remove 2FA after verifying your identity." in text
+
+
+def test_when_the_ticket_lacks_the_detail_then_the_draft_still_asks_for_it() -> None:
+    assert "last 4 digits" in body("Locked out of 2FA, new phone", PRECEDENT)
+
+
+def test_when_a_leaning_sentence_follows_its_antecedent_then_both_are_kept() -> None:
+    fixes = source(
+        3, "There are two fixes for E-104 on the purifier. Both work; the first is quicker."
+    )
+    text = body("fixes E-104 purifier work quicker", fixes)
+    assert "There are two fixes for E-104 on the purifier. Both work; the first is quicker." in text
+
+
+def test_when_a_leaning_sentence_would_stand_first_then_it_is_left_out() -> None:
+    fixes = source(3, "Both work; the first is quicker. Restart the router before pairing again.")
+    text = body("which fixes work quicker when pairing", fixes)
+    assert text == "Restart the router before pairing again. [1]"
+
+
+STEPS = "1. Open the app and go to **Device > Wi-Fi**.\n2. Tap *Forget network* and pair again."
+
+
+def test_when_a_step_and_the_one_before_are_chosen_then_they_keep_their_order() -> None:
+    text = body("open app device wifi forget network pair", source(4, STEPS))
+    assert text == "Open the app and go to Device > Wi-Fi. Tap Forget network and pair again. [1]"
+
+
+def test_when_a_later_step_would_stand_without_the_one_before_then_it_is_left_out() -> None:
+    steps = (
+        "1. Go.\n2. Tap *Forget network* and pair the purifier again.\n\nPairing takes a minute."
+    )
+    text = body("forget network pair purifier again", source(4, steps))
+    assert "Forget network" not in text
+
+
+@pytest.mark.parametrize(
+    ("markdown", "plain_text"),
+    [
+        ("Open **Device > About** and tap *Firmware*.", "Open Device > About and tap Firmware."),
+        ("See [the guide](https://x.example/a) or `E-104`.", "See the guide or E-104."),
+        (
+            "## Pairing\n\n- Hold the button for _ten_ seconds.",
+            "Pairing Hold the button for ten seconds.",
+        ),
+        ("Set max_speed to 3 * 2 levels.", "Set max_speed to 3 * 2 levels."),
+    ],
+)
+def test_when_a_snippet_has_markdown_then_it_reads_as_plain_text(
+    markdown: str, plain_text: str
+) -> None:
+    assert clip(markdown) == plain_text
+
+
+def test_when_a_list_item_has_two_sentences_then_only_the_first_opens_the_item() -> None:
+    found = parts("- **Two sleepers?** Use one pad per side.\n2. Tap *Skip*.")
+    assert found == [
+        Unit("Two sleepers?", "bullet"),
+        Unit("Use one pad per side."),
+        Unit("Tap Skip.", "step", 2),
+    ]
