@@ -34,6 +34,7 @@ from typing import Any
 from backend.connectors import Connector
 from backend.connectors.context import context_json
 from backend.drafting import Drafter, DrafterChoice, draft_with, streams
+from backend.drafting.greeting import addressed, salutation_placeholder
 from backend.drafting.stream import RestoredStream, recent_paragraphs
 from backend.drafting.verify import verify
 from backend.drafts import DraftStore, LeaseLost
@@ -139,6 +140,8 @@ def draft_reply(
         vault = services.vaults.load(tenant, ticket_id) if services.vaults else Vault()
         known = requester_values(ticket.requester.name, ticket.requester.email)
         question = services.redactor.redact(ticket.customer_text(), vault, known, tenant)
+        # The draft greets the requester through this placeholder; restore puts the name in.
+        salutation = salutation_placeholder(vault, ticket.requester.name)
         if services.vaults:
             services.vaults.save(tenant, ticket_id, vault)
     with timer("retrieve"):
@@ -162,7 +165,7 @@ def draft_reply(
         if partial and streamed:
             withhold = draft_flagged(services, vault, known, ticket) if services.gate else None
             stream = RestoredStream(vault, partial, withhold=withhold)
-        draft = draft_with(drafter, question, sources, stream)
+        draft = addressed(draft_with(drafter, question, sources, stream), salutation)
         if stream:
             stream.flush()
     with timer("verify"):

@@ -196,9 +196,10 @@ def test_when_a_worker_streams_a_draft_then_the_row_grows_redacted_and_reads_res
         "Hi <PERSON_1>, E-104 is a Wi-Fi handshake failure.",
     ]
     assert done.partial_text is None
-    assert done.text == "Hi <PERSON_1>, E-104 is a Wi-Fi handshake failure. [1]"
+    # The finished draft greets the requester's first name (<PERSON_2>: "Jane").
+    assert done.text == "Hi <PERSON_2>, E-104 is a Wi-Fi handshake failure. [1]"
     read = indexed_app.test_client().get(f"/api/v1/drafts/{done.id}").get_json()
-    assert read["text"] == "Hi Jane Roe, E-104 is a Wi-Fi handshake failure. [1]"
+    assert read["text"] == "Hi Jane, E-104 is a Wi-Fi handshake failure. [1]"
     assert read["restored"] is True
 
 
@@ -257,7 +258,8 @@ def test_when_the_draft_strays_into_advice_while_streaming_then_it_is_taken_back
     assert outcome == "ready"
     assert written == [shown, "", "", ""]
     assert done.gate["domains"] == ["medical"]
-    assert done.text == shown + " You should stop taking your medication for now. [1]"
+    greeted = shown.replace("<PERSON_1>", "<PERSON_2>")  # the requester's first name
+    assert done.text == greeted + " You should stop taking your medication for now. [1]"
 
 
 def words(count: int, word: str) -> str:

@@ -73,12 +73,13 @@ def test_a_cohere_draft_cites_retrieved_sources_and_the_vendor_sees_only_placeho
 
     row = services.draft_store().get("demo", draft_id)
     assert row is not None and row.provider == "vendor" and row.model == "test-model"
-    assert row.text == (  # stored with placeholders; the agent's read restores them
-        "Hi <PERSON_1>, E-104 is a Wi-Fi handshake failure. Please enable a 2.4 GHz network. [1]"
+    # Stored with placeholders; the greeting addresses the first name's (<PERSON_2>: "Jane").
+    assert row.text == (
+        "Hi <PERSON_2>, E-104 is a Wi-Fi handshake failure. Please enable a 2.4 GHz network. [1]"
     )
     read = cohere_app.test_client().get(f"/api/v1/drafts/{draft_id}").get_json()
     assert read["text"] == (
-        "Hi Jane Roe, E-104 is a Wi-Fi handshake failure. Please enable a 2.4 GHz network. [1]"
+        "Hi Jane, E-104 is a Wi-Fi handshake failure. Please enable a 2.4 GHz network. [1]"
     )
     with db.session() as session:
         cited = session.scalars(select(Citation).where(Citation.draft_id == draft_id)).all()
