@@ -33,8 +33,14 @@
  * the Authorization header and other `headers` still go along (EventSource cannot send
  * them). The final event carries the draft, rendered with its citations as usual. When the
  * response cannot be read as a stream (an adapter's fetch, an old browser, a proxy), or the
- * stream ends early, the sidebar polls GET /drafts/<id> every `pollInterval` ms instead.
- * Adapters whose fetch cannot stream (Freshdesk request templates) pass `stream: false`.
+ * stream ends early, the sidebar polls GET /drafts/<id> every `pollInterval` ms instead
+ * (each wait `pollBackoff` times the last, up to `pollMaxInterval`; the gate's watch likewise
+ * with `gatePollBackoff` / `gatePollMaxInterval`). Adapters whose fetch cannot stream
+ * (Freshdesk request templates) pass `stream: false` and a slower pace (freshdesk/templates.js
+ * PACING: the platform allows 50 template requests a minute per app and account).
+ *
+ * Insert is off while its request is in flight and once the composer has the draft, and the
+ * server records one insert per draft however often it is asked; a thumbs-down asks why.
  *
  * Security: every piece of server text is inserted with textContent / createTextNode;
  * innerHTML is never used. Links are only made from http(s) or same-site URLs.
