@@ -11,13 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import click
-from tqdm import tqdm
 
 from backend import pipeline, services
 from backend.api.drafts import draft_json
 from backend.apps.cli import app as helpdesk_apps
 from backend.audit.cli import audit
-from backend.clitools import TENANT, Group, app, get_services, tenant_slug, upgrade_database
+from backend.clitools import (
+    TENANT,
+    Group,
+    app,
+    get_services,
+    progress_bar,
+    tenant_slug,
+    upgrade_database,
+)
 from backend.connectors.cli import helpdesk
 from backend.connectors.files import parse_mapping, read_doc_folder, read_ticket_export
 from backend.crypto.cli import keys
@@ -161,8 +168,9 @@ def ingest_tickets(
         --map id=@line,body=instruction,resolution=response,tags=intent
     """
     tickets = read_ticket_export(file, parse_mapping(mapping))
-    redactor = get_services().redactor
-    records = ticket_records(tickets, redactor, url_template, tenant_slug(tenant))
+    with progress_bar(len(tickets), "redacting tickets", " tickets") as bar:
+        redactor, slug = get_services().redactor, tenant_slug(tenant)
+        records = ticket_records(tickets, redactor, url_template, slug, bar.update)
     _run_ingest(tenant, "ticket", records, prune, f"{len(tickets)} tickets from {file}")
 
 
@@ -179,20 +187,17 @@ def ingest_tickets(
 def ingest_docs(folder: Path, base_url: str, tenant: str | None, prune: bool) -> None:
     """Index a folder of Markdown / HTML articles, one entry per heading section."""
     documents = read_doc_folder(folder)
-    records = doc_records(documents, get_services().redactor, base_url, tenant_slug(tenant))
+    with progress_bar(len(documents), "redacting articles", " articles") as bar:
+        redactor, slug = get_services().redactor, tenant_slug(tenant)
+        records = doc_records(documents, redactor, base_url, slug, bar.update)
     _run_ingest(tenant, "doc", records, prune, f"{len(documents)} articles from {folder}")
 
 
 def _run_ingest(tenant: str | None, kind: Any, records: list[Any], prune: bool, what: str) -> None:
     service = get_services()
     slug = tenant_slug(tenant)
-    with tqdm(
-        total=len(records),
-        desc=f"indexing {what}",
-        unit=" sections" if kind == "doc" else " tickets",
-        file=sys.stderr,
-        disable=None,
-    ) as bar:
+    unit = " sections" if kind == "doc" else " tickets"
+    with progress_bar(len(records), f"indexing {what}", unit) as bar:
         embedder, index = service.embedder, service.index
         report = run_ingest(
             slug, kind, records, embedder, index, prune, bar.update, service.vendors
@@ -261,12 +266,48 @@ def _print_draft(row: Any, tenant: str, as_json: bool) -> None:
         raise click.ClickException(
             f"draft {body['status']}: {(body['error'] or {}).get('message')}"
         )
+    _print_gate(body["gate"])
     click.echo(body["text"])
     click.echo()
     for note in body["notes"]:
         click.secho(f"! {note}", fg="yellow")
     for c in body["citations"]:
         click.echo(f"[{c['marker']}] {c['title']} ({c['kind']}, {c['score']:.2f}) {c['url'] or ''}")
+
+
+GATE_HEADLINES = {
+    "clear": ("Gate: clear, no review needed", "green"),
+    "review_required": ("NEEDS REVIEW{where}: not to be used until a reviewer approves it", "red"),
+    "approved": ("Gate: approved by a credentialed reviewer{where}", "green"),
+    "rejected": ("REJECTED by a reviewer{where}: do not use this draft", "red"),
+}
+
+
+def _print_gate(gate: dict[str, Any]) -> None:
+    """The gate's state, before the draft: whether it may be used, and why not."""
+    if gate["urgent"] and gate.get("instruction"):
+        click.secho(f"URGENT: {gate['instruction']}", fg="red", bold=True)
+    where = ", ".join([*gate["domains"], *filter(None, [gate["jurisdiction"]])])
+    where = f" ({where})" if gate["domains"] else ""
+    headline, colour = GATE_HEADLINES[gate["status"]]
+    click.secho(headline.format(where=where), fg=colour, bold=gate["status"] != "clear")
+    for line in [gate["reason"], *gate["held"], *_gate_rules(gate["rules"])]:
+        if line:
+            click.echo(f"  {line}")
+    click.echo()
+
+
+def _gate_rules(entries: list[dict[str, Any]]) -> list[str]:
+    """One line per rule that matched: what it matched, or its score for a whole text."""
+    matched: dict[str, list[str]] = {}
+    for entry in entries:
+        rule = f"rule '{entry['rule']}' ({entry['domain']}, {entry['type']}"
+        found = matched.setdefault(rule, [])
+        if entry.get("score") is not None:
+            found.append(f"score {entry['score']:.2f}")
+        elif f"'{entry['text']}'" not in found:
+            found.append(f"'{entry['text']}'")
+    return [f"{rule}): {', '.join(found[:3])}" for rule, found in matched.items()]
 
 
 @cli.command()

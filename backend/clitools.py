@@ -6,10 +6,12 @@ those groups reach the app, the database and the services only through this modu
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
 from flask import Flask
+from tqdm import tqdm
 
 from backend import create_app, migrate, production, services
 from backend.errors import PrecedentError
@@ -52,6 +54,11 @@ def upgrade_database() -> None:
 def tenant_slug(option: str | None) -> str:
     """The ``--tenant`` given, else the default tenant."""
     return option or str(app().config["DEFAULT_TENANT"])
+
+
+def progress_bar(total: int | None, desc: str, unit: str) -> Any:
+    """A tqdm bar on stderr, drawn only when stderr is a terminal (never in pipes or logs)."""
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=None, leave=False)
 
 
 def get_services() -> Services:

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from backend import jsonl
-from backend.clitools import Group, app, get_services
+from backend.clitools import Group, app, get_services, progress_bar
 from backend.errors import InputError, PrecedentError
 from backend.gate.decision import GateDecision
 from backend.gate.evaluate import evaluate
@@ -191,19 +191,22 @@ def gate_eval(file: Path, directory: Path | None) -> None:
     items = list(read_items(file))
     loaded: PolicySet = loader().load(policies_dir(directory))
     tally = Tally()
-    for item in items:
-        draft = item.get("draft")
-        decision = evaluate(
-            loaded,
-            redact(item["ticket"]),
-            redact(draft) if draft else None,
-            item.get("jurisdiction", ""),
-        )
-        click.echo(json.dumps(_result(item["id"], decision)))
-        if "expected" in item:
-            tally.add(item["expected"], decision.domains)
+    with progress_bar(len(items), f"evaluating {file}", " items") as bar:
+        for item in items:
+            decision = _decide(loaded, item)
+            bar.clear()  # the decision line goes to stdout, not through the bar's line
+            click.echo(json.dumps(_result(item["id"], decision)))
+            bar.update(1)
+            if "expected" in item:
+                tally.add(item["expected"], decision.domains)
     if tally.items:
         click.echo(json.dumps({"summary": tally.summary()}))
+
+
+def _decide(loaded: PolicySet, item: dict[str, Any]) -> GateDecision:
+    draft = item.get("draft")
+    ticket = redact(item["ticket"])
+    return evaluate(loaded, ticket, redact(draft) if draft else None, item.get("jurisdiction", ""))
 
 
 def _result(item_id: Any, decision: GateDecision) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from backend.types import SourceKind
 
 log = logging.getLogger(__name__)
 EMBED_BATCH = 64
-Progress = Callable[[int], None]  # called with the number of records just embedded
+Progress = Callable[[int], None]  # called with the number of records just done
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,14 @@ def ticket_records(
     redactor: Redactor,
     url_template: str = "",
     tenant: str = "",
+    progress: Progress | None = None,
 ) -> list[IndexRecord]:
-    return [_ticket_record(t, redactor, url_template, tenant) for t in tickets]
+    records = []
+    for ticket in tickets:
+        records.append(_ticket_record(ticket, redactor, url_template, tenant))
+        if progress:
+            progress(1)
+    return records
 
 
 def _ticket_record(
@@ -69,17 +75,25 @@ def _ticket_record(
 
 
 def doc_records(
-    documents: Sequence[Document], redactor: Redactor, base_url: str = "", tenant: str = ""
+    documents: Sequence[Document],
+    redactor: Redactor,
+    base_url: str = "",
+    tenant: str = "",
+    progress: Progress | None = None,
 ) -> list[IndexRecord]:
     """One record per section; the titles' brand and product words are learned first, so the
-    tenant's own terms are kept in the titles and sections redacted here (and in tickets)."""
+    tenant's own terms are kept in the titles and sections redacted here (and in tickets).
+    ``progress`` is called with 1 after each document."""
     if isinstance(redactor, LearnsTerms):
         redactor.learn_terms(tenant, {doc.source_id: _titles(doc) for doc in documents})
-    return [
-        _doc_record(doc, section, redactor, base_url, tenant)
-        for doc in documents
-        for section in doc.sections
-    ]
+    records = []
+    for doc in documents:
+        records += [
+            _doc_record(doc, section, redactor, base_url, tenant) for section in doc.sections
+        ]
+        if progress:
+            progress(1)
+    return records
 
 
 def _titles(doc: Document) -> list[str]:

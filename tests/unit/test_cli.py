@@ -138,9 +138,19 @@ def test_when_a_draft_is_asked_for_then_it_is_printed_with_citations(run) -> Non
     run("ingest", "tickets", str(FIXTURES / "tickets.jsonl"))
     result = run("draft", "N-1")
     assert result.exit_code == 0
+    assert result.output.startswith("Gate: clear, no review needed\n\n")
     assert "[1] E-104 during setup (ticket," in result.output
     assert "https://help.test/devices/wifi-pairing#error-e-104" in result.output
     assert "intact: 2 events" in run("audit").output
+
+
+def test_when_a_draft_is_gated_then_its_review_state_comes_before_the_text(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("draft", "N-4")
+    assert result.exit_code == 0
+    headline, reason = result.output.splitlines()[:2]
+    assert headline == "NEEDS REVIEW (medical, US-CA): not to be used until a reviewer approves it"
+    assert reason.startswith("  This draft may give medical advice")
+    assert "  rule '" in result.output.split("\n\n")[0]
 
 
 def test_when_a_source_is_deleted_then_it_is_gone(run) -> None:  # type: ignore[no-untyped-def]
