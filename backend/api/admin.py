@@ -4,6 +4,8 @@ the compliance policies in force against the files on disk."""
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, current_app
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 from backend import review, services
 from backend.api import responses as out
 from backend.api import responses_review as queue
+from backend.api import responses_reviewers as admin_shapes
 from backend.api.bodies import known_id, parse_body
 from backend.api.reviews import bearer_token, reviewer_json
 from backend.api.shapes import NewCredential, NewReviewer
@@ -20,6 +23,8 @@ from backend.auth import current_tenant
 from backend.db import db
 from backend.errors import Conflict, Forbidden, NotFound
 from backend.models import Reviewer
+from backend.review import lifecycle
+from backend.review import tokens as review_tokens
 from backend.tenants import ensure_tenant
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
@@ -40,7 +45,9 @@ def list_reviewers() -> Response:
     with db.session() as session:
         tenant = ensure_tenant(session, current_tenant())
         reviewers = session.scalars(select(Reviewer).where(Reviewer.tenant_id == tenant.id))
-        return out.respond(queue.Reviewers(reviewers=[reviewer_json(r) for r in reviewers]))
+        return out.respond(
+            admin_shapes.AdminReviewers(reviewers=[admin_json(r) for r in reviewers])
+        )
 
 
 @bp.post("/reviewers")
@@ -79,10 +86,7 @@ def add_credential(reviewer_id: int) -> tuple[Response, int]:
     body = parse_body(NewCredential)
     known_id(reviewer_id, "reviewer")
     with db.session() as session:
-        tenant = ensure_tenant(session, current_tenant())
-        reviewer = session.get(Reviewer, reviewer_id)
-        if reviewer is None or reviewer.tenant_id != tenant.id:
-            raise NotFound(f"reviewer {reviewer_id} was not found")
+        reviewer = _tenant_reviewer(session, reviewer_id)
         review.add_credential(
             session,
             reviewer,
@@ -91,7 +95,89 @@ def add_credential(reviewer_id: int) -> tuple[Response, int]:
             body.licence_id,
             body.expires_on,
         )
-        return out.respond(queue.ReviewerRecord(reviewer=reviewer_json(reviewer))), 201
+        return out.respond(admin_shapes.AdminReviewerRecord(reviewer=admin_json(reviewer))), 201
+
+
+@bp.post("/reviewers/<int:reviewer_id>/deactivate")
+def deactivate(reviewer_id: int) -> Response:
+    """Their token is refused and they can decide nothing, from the next request on."""
+    return _change(reviewer_id, lifecycle.deactivate)
+
+
+@bp.post("/reviewers/<int:reviewer_id>/reactivate")
+def reactivate(reviewer_id: int) -> Response:
+    return _change(reviewer_id, lifecycle.reactivate)
+
+
+@bp.delete("/reviewers/<int:reviewer_id>/token")
+def revoke_token(reviewer_id: int) -> Response:
+    return _change(reviewer_id, review_tokens.revoke)
+
+
+@bp.post("/reviewers/<int:reviewer_id>/token")
+def rotate_token(reviewer_id: int) -> Response:
+    """A new token, shown once; the old one is refused from now on."""
+    with db.session() as session:
+        reviewer = _tenant_reviewer(session, reviewer_id)
+        token = review_tokens.rotate(session, reviewer)
+        record = admin_shapes.AdminReviewerToken(reviewer=admin_json(reviewer), token=token)
+        return out.respond(record)
+
+
+@bp.delete("/reviewers/<int:reviewer_id>/credentials/<int:credential_id>")
+def remove_credential(reviewer_id: int, credential_id: int) -> Response:
+    known_id(credential_id, "credential")
+    with db.session() as session:
+        reviewer = _tenant_reviewer(session, reviewer_id)
+        credential = lifecycle.credential_by_id(reviewer, credential_id)
+        lifecycle.remove_credential(session, reviewer, credential)
+        return out.respond(admin_shapes.AdminReviewerRecord(reviewer=admin_json(reviewer)))
+
+
+def _change(reviewer_id: int, change: Callable[[Session, Reviewer], object]) -> Response:
+    with db.session() as session:
+        reviewer = _tenant_reviewer(session, reviewer_id)
+        change(session, reviewer)
+        return out.respond(admin_shapes.AdminReviewerRecord(reviewer=admin_json(reviewer)))
+
+
+def _tenant_reviewer(session: Session, reviewer_id: int) -> Reviewer:
+    known_id(reviewer_id, "reviewer")
+    tenant = ensure_tenant(session, current_tenant())
+    reviewer = session.get(Reviewer, reviewer_id)
+    if reviewer is None or reviewer.tenant_id != tenant.id:
+        raise NotFound(f"reviewer {reviewer_id} was not found")
+    return reviewer
+
+
+def admin_json(reviewer: Reviewer) -> admin_shapes.AdminReviewer:
+    """The reviewer as an administrator sees them: state, token expiry, licence expiry."""
+    today, config = date.today(), current_app.config
+    lifetime = timedelta(days=int(config["REVIEWER_TOKEN_DAYS"]))
+    warn = int(config["REVIEWER_EXPIRY_WARN_DAYS"])
+    credentials = []
+    for c in reviewer.credentials:
+        state = lifecycle.expiry(c, today, warn)
+        credentials.append(
+            admin_shapes.AdminCredential(
+                id=c.id,
+                domain=c.domain,  # type: ignore[arg-type]  # checked when it was recorded
+                jurisdictions=list(c.jurisdictions),
+                licence_id=c.licence_id,
+                expires_on=c.expires_on.isoformat(),
+                days_left=state.days_left,
+                expired=state.expired,
+                expiring_soon=state.expiring_soon,
+            )
+        )
+    return admin_shapes.AdminReviewer(
+        id=reviewer.id,
+        name=reviewer.name,
+        email=reviewer.email,
+        credentials=credentials,
+        active=reviewer.active,
+        token_expires_on=review_tokens.expires(reviewer, lifetime).date().isoformat(),
+    )
 
 
 @bp.get("/policies")

@@ -23,6 +23,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {  # path parameters by name
     "tenant": {"type": "string"},
     "item_id": ROW_ID,
     "reviewer_id": ROW_ID,
+    "credential_id": ROW_ID,
 }
 UNAVAILABLE = Reply(
     503,

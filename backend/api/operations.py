@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from backend.api import responses as out
 from backend.api import responses_review as queue
+from backend.api import responses_reviewers as lifecycle
 from backend.api import shapes as into
 
 
@@ -210,6 +211,57 @@ DRAFTS = (
     ),
 )
 
+
+def _reviewer_change(method: str, path: str, operation_id: str, summary: str) -> Operation:
+    """An admin change to one reviewer, answered with the reviewer as it now stands."""
+    replies = (
+        Reply(200, "Changed", lifecycle.AdminReviewerRecord),
+        ADMIN_REFUSED,
+        Reply(404, "No such reviewer (or credential)"),
+        Reply(409, "Already so (code already_inactive or already_active)"),
+    )
+    return Operation(method, path, operation_id, summary, replies, security=ADMIN)
+
+
+REVIEWER_LIFECYCLE = (
+    _reviewer_change(
+        "post",
+        "/admin/reviewers/{reviewer_id}/deactivate",
+        "deactivateReviewer",
+        "Deactivate a reviewer: their token is refused and they decide nothing from now on",
+    ),
+    _reviewer_change(
+        "post",
+        "/admin/reviewers/{reviewer_id}/reactivate",
+        "reactivateReviewer",
+        "Reactivate a reviewer: their current token and credentials count again",
+    ),
+    _reviewer_change(
+        "delete",
+        "/admin/reviewers/{reviewer_id}/token",
+        "revokeReviewerToken",
+        "Revoke the reviewer's token now; POST to the same path issues a new one",
+    ),
+    Operation(
+        "post",
+        "/admin/reviewers/{reviewer_id}/token",
+        "rotateReviewerToken",
+        "A new token for the reviewer, shown once; the old one is refused from now on",
+        (
+            Reply(200, "Rotated", lifecycle.AdminReviewerToken),
+            ADMIN_REFUSED,
+            Reply(404, "No such reviewer"),
+        ),
+        security=ADMIN,
+    ),
+    _reviewer_change(
+        "delete",
+        "/admin/reviewers/{reviewer_id}/credentials/{credential_id}",
+        "removeCredential",
+        "Withdraw one of the reviewer's licences (audited)",
+    ),
+)
+
 REVIEWS = (
     Operation(
         "get",
@@ -259,8 +311,8 @@ REVIEWS = (
         "get",
         "/admin/reviewers",
         "listReviewers",
-        "Reviewers of this tenant with their credentials",
-        (Reply(200, "Reviewers", queue.Reviewers), ADMIN_REFUSED),
+        "Reviewers of this tenant: state, token expiry, credentials (expiring ones flagged)",
+        (Reply(200, "Reviewers", lifecycle.AdminReviewers), ADMIN_REFUSED),
         security=ADMIN,
     ),
     Operation(
@@ -283,14 +335,15 @@ REVIEWS = (
         "addCredential",
         "Record a licence: domain, jurisdictions (US-CA, US-*), licence, expiry",
         (
-            Reply(201, "Recorded", queue.ReviewerRecord),
-            Reply(400, "Unknown domain, no jurisdiction, or a bad date"),
+            Reply(201, "Recorded", lifecycle.AdminReviewerRecord),
+            Reply(400, "Unknown domain, no jurisdiction, a bad date, or one already past"),
             ADMIN_REFUSED,
             Reply(404, "No such reviewer"),
         ),
         into.NewCredential,
         ADMIN,
     ),
+    *REVIEWER_LIFECYCLE,
     Operation(
         "get",
         "/admin/policies",

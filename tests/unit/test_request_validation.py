@@ -262,7 +262,8 @@ def database_down(tmp_path: Path) -> Iterator[Flask]:
 
 def routes(app: Flask) -> Iterator[tuple[str, str, str]]:
     for rule in app.url_map.iter_rules():
-        args = {n: 7 if n in ("item_id", "reviewer_id") else "x" for n in rule.arguments}
+        ids = ("item_id", "reviewer_id", "credential_id")
+        args = {n: 7 if n in ids else "x" for n in rule.arguments}
         built = rule.build(args, append_unknown=False)
         assert built is not None
         path = built[1]

@@ -184,3 +184,104 @@ def test_when_a_licence_expires_soon_then_adding_warns_and_the_list_flags_it(
     )
     assert later.stderr == ""
     assert f"B-1 until {LATER.isoformat()}\n" in run("reviewers", "list").output
+
+
+ADMIN = {"Authorization": "Bearer admin-secret"}
+
+
+@pytest.fixture
+def admin(api: Flask) -> FlaskClient:
+    api.config["ADMIN_TOKEN"] = "admin-secret"
+    return api.test_client()
+
+
+def test_when_the_admin_api_changes_a_reviewer_then_each_change_holds_and_is_audited(
+    admin: FlaskClient,
+) -> None:
+    created = admin.post(
+        "/api/v1/admin/reviewers", headers=ADMIN, json={"name": "Ana", "email": "ana@example.com"}
+    )
+    token = created.get_json()["token"]
+    licence = {"domain": "insurance", "jurisdictions": ["US-*"], "licence_id": "I-1"}
+    soon = admin.post(
+        "/api/v1/admin/reviewers/1/credentials",
+        headers=ADMIN,
+        json={**licence, "expires_on": SOON.isoformat()},
+    ).get_json()["reviewer"]
+    assert soon["credentials"] == [
+        {
+            **licence,
+            "id": 1,
+            "expires_on": SOON.isoformat(),
+            "days_left": 10,
+            "expired": False,
+            "expiring_soon": True,
+        }
+    ]
+    assert (soon["active"], soon["token_expires_on"]) == (
+        True,
+        (date.today() + timedelta(days=90)).isoformat(),
+    )
+
+    off = admin.post("/api/v1/admin/reviewers/1/deactivate", headers=ADMIN)
+    assert (off.status_code, off.get_json()["reviewer"]["active"]) == (200, False)
+    assert queue(admin, token)[0] == 401
+    again = admin.post("/api/v1/admin/reviewers/1/deactivate", headers=ADMIN)
+    assert (again.status_code, again.get_json()["error"]["code"]) == (409, "already_inactive")
+    assert admin.post("/api/v1/admin/reviewers/1/reactivate", headers=ADMIN).status_code == 200
+    assert queue(admin, token)[0] == 200
+
+    rotated = admin.post("/api/v1/admin/reviewers/1/token", headers=ADMIN).get_json()
+    assert queue(admin, token)[0] == 401
+    assert queue(admin, rotated["token"])[0] == 200
+    assert admin.delete("/api/v1/admin/reviewers/1/token", headers=ADMIN).status_code == 200
+    assert queue(admin, rotated["token"])[0] == 401
+
+    removed = admin.delete("/api/v1/admin/reviewers/1/credentials/1", headers=ADMIN)
+    assert (removed.status_code, removed.get_json()["reviewer"]["credentials"]) == (200, [])
+    gone = admin.delete("/api/v1/admin/reviewers/1/credentials/1", headers=ADMIN)
+    assert (gone.status_code, gone.get_json()["error"]["message"]) == (
+        404,
+        "reviewer 1 has no credential 1",
+    )
+    with db.session() as session:
+        trail = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert trail == [
+        "reviewer.added",
+        "credential.added",
+        "reviewer.deactivated",
+        "reviewer.reactivated",
+        "reviewer.token_rotated",
+        "reviewer.token_revoked",
+        "credential.removed",
+    ]
+
+
+def test_when_the_admin_api_gets_an_expired_licence_then_it_refuses_naming_the_date(
+    admin: FlaskClient,
+) -> None:
+    admin.post(
+        "/api/v1/admin/reviewers", headers=ADMIN, json={"name": "Ana", "email": "ana@example.com"}
+    )
+    refused = admin.post(
+        "/api/v1/admin/reviewers/1/credentials",
+        headers=ADMIN,
+        json={
+            "domain": "insurance",
+            "jurisdictions": ["US-CA"],
+            "licence_id": "CA-0912",
+            "expires_on": "2020-01-01",
+        },
+    )
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["message"] == (
+        f"licence CA-0912 expired on 2020-01-01 (today is {date.today().isoformat()}): "
+        "record a licence that is valid today or later"
+    )
+    listed = admin.get("/api/v1/admin/reviewers", headers=ADMIN).get_json()
+    assert listed["reviewers"][0]["credentials"] == []
+    other = admin.post("/api/v1/admin/reviewers/99/deactivate", headers=ADMIN)
+    assert (other.status_code, other.get_json()["error"]["message"]) == (
+        404,
+        "reviewer 99 was not found",
+    )
