@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import signal
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+from celery.signals import worker_ready
+from werkzeug.serving import run_simple
 
 from backend import pipeline, services
 from backend.api.drafts import draft_json
@@ -38,6 +41,7 @@ from backend.retrieval.ingest import doc_records, ticket_records
 from backend.retrieval.ingest import ingest as run_ingest
 from backend.review.cli import reviewers
 from backend.tasks import draft as draft_task
+from backend.worker import QUIET_LOG_FORMAT, quiet_output
 
 DEMO_DIR = Path("demo")
 DEMO_HELP_URL = "https://help.tidewater.example/articles"
@@ -56,26 +60,43 @@ def cli() -> None:
 # --- running ---------------------------------------------------------------------------------
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, help="Port to listen on.")
-@click.option(
+WORKER = click.option(
     "--worker/--no-worker",
     default=True,
     show_default=True,
     help="Also start a background worker (turn off when workers run elsewhere).",
 )
-def serve(host: str, port: int, worker: bool) -> None:
+VERBOSE = click.option(
+    "--verbose",
+    is_flag=True,
+    help="Full logs: the Celery banner, INFO lines and every HTTP request. By default each "
+    "service prints one line, then only warnings and errors, each once.",
+)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, help="Port to listen on.")
+@WORKER
+@VERBOSE
+def serve(host: str, port: int, worker: bool, verbose: bool) -> None:
     """Run the web app (API and preview page), with a worker by default."""
     upgrade_database()
     if worker:
-        start_worker_process()
-    click.echo(f"Precedent is running: open http://{host}:{port}/preview  (Ctrl+C stops it)")
-    app().run(host=host, port=port, use_reloader=False, threaded=True)
+        start_worker_process(verbose)
+    stops = "both" if worker else "it"
+    click.echo(f"web     http://{host}:{port}/preview  (development server; Ctrl+C stops {stops})")
+    if verbose:
+        app().run(host=host, port=port, use_reloader=False, threaded=True)
+        return
+    quiet_output("web")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no banner, no line per request
+    run_simple(host, port, app(), use_reloader=False, threaded=True)
 
 
-def start_worker_process() -> None:
-    process = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker", "--beat"])
+def start_worker_process(verbose: bool) -> None:
+    argv = [sys.executable, "-m", "backend.cli", "worker", "--beat"]
+    process = subprocess.Popen(argv + ([] if verbose else ["--quiet"]))
     atexit.register(process.terminate)
     # atexit runs on Ctrl+C but not on SIGTERM (docker stop, systemd, kill): exit cleanly then
     # too, so the worker is never left behind.
@@ -98,16 +119,36 @@ def start_worker_process() -> None:
     help="Comma-separated queues to consume (backend/jobs.py declares them).",
 )
 @click.option("--loglevel", default="INFO", show_default=True)
-def worker(concurrency: int, beat: bool, queues: str, loglevel: str) -> None:
+@click.option(
+    "--quiet",
+    is_flag=True,
+    help="No banner: one line when ready, then warnings and errors, each once (as serve runs it).",
+)
+def worker(concurrency: int, beat: bool, queues: str, loglevel: str, quiet: bool) -> None:
     """Run a Celery worker that drafts replies."""
     upgrade_database()
     celery_app = app().extensions["celery"]
-    argv = ["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}"]
-    argv.append(f"--queues={queues}")
+    argv = ["worker", f"--loglevel={'WARNING' if quiet else loglevel}"]
+    argv += [f"--concurrency={concurrency}", f"--queues={queues}"]
     if beat:
         schedule = Path(app().config["DATA_DIR"]) / "celerybeat-schedule"
         argv += ["--beat", f"--schedule={schedule}"]
+    if quiet:
+        _quiet_worker(celery_app, queues, beat)
+        argv.insert(0, "--quiet")
     celery_app.worker_main(argv)
+
+
+def _quiet_worker(celery_app: Any, queues: str, beat: bool) -> None:
+    quiet_output("worker")
+    celery_app.conf.update(
+        worker_redirect_stdouts=False,  # our ready line is not a log record
+        worker_log_format=QUIET_LOG_FORMAT,
+        worker_task_log_format=QUIET_LOG_FORMAT,
+    )
+    scheduler = "; helpdesk sync scheduler on" if beat else ""
+    line = f"worker  ready: queues {queues.replace(',', ', ')}{scheduler}"
+    worker_ready.connect(lambda **_: click.echo(line), weak=False, dispatch_uid="ready-line")
 
 
 @cli.group(cls=Group)
@@ -313,8 +354,9 @@ def _gate_rules(entries: list[dict[str, Any]]) -> list[str]:
 @cli.command()
 @click.option("--port", default=5000, show_default=True)
 @click.option("--load-only", is_flag=True, help="Load the demo data and exit.")
+@VERBOSE
 @click.pass_context
-def demo(ctx: click.Context, port: int, load_only: bool) -> None:
+def demo(ctx: click.Context, port: int, load_only: bool, verbose: bool) -> None:
     """Load the demo help centre and ticket history, then serve the preview."""
     upgrade_database()
     ctx.invoke(
@@ -329,7 +371,7 @@ def demo(ctx: click.Context, port: int, load_only: bool) -> None:
         prune=True,
     )
     if not load_only:
-        ctx.invoke(serve, host="127.0.0.1", port=port, worker=True)
+        ctx.invoke(serve, host="127.0.0.1", port=port, worker=True, verbose=verbose)
 
 
 # Every package's command group, registered here and only here.

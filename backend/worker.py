@@ -14,22 +14,67 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from types import FrameType
-from typing import Any
+from typing import Any, TextIO
 
 from billiard.process import active_children  # type: ignore[import-untyped]
 from celery import bootsteps
-from celery.signals import worker_shutting_down
+from celery.signals import after_setup_logger, worker_shutting_down
 from flask import Flask
 
 from backend.errors import RetryableError
 
 log = logging.getLogger(__name__)
 FORCE_AFTER_SECONDS = 5.0  # after the grace period, how long a cold shutdown may take
+QUIET_LOG_FORMAT = "worker %(levelname)s: %(message)s"
+
+
+class OncePerMessage(logging.Filter):
+    """Lets each distinct message through once: a warning repeated per connection is noise."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[tuple[int, str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.levelno, record.getMessage())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
+def quiet_output(service: str) -> None:
+    """Warnings (Python's and, once Celery set logging up, logged ones) each once, on one
+    line naming the ``service``: what ``precedent serve`` shows of its processes."""
+    warnings.simplefilter("once")
+    warnings.showwarning = partial(_warning_line, service)
+    after_setup_logger.connect(_once_per_message, weak=False, dispatch_uid="once-per-message")
+
+
+def _once_per_message(logger: logging.Logger, **_: Any) -> None:
+    for handler in logger.handlers:
+        handler.addFilter(OncePerMessage())
+
+
+def _warning_line(
+    service: str,
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    text = " ".join(str(message).split())
+    print(f"{service} warning: {category.__name__}: {text}", file=file or sys.stderr)
 
 
 class DraftTimedOut(RetryableError):
