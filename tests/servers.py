@@ -118,22 +118,37 @@ class Received:
 
     items: list[Any] = field(default_factory=list)
     status: int = 200  # the webhook receiver's answer
+    logins: list[Any] = field(default_factory=list)  # the SMTP user of each mail
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[int, Received]]:
-    """A real SMTP server (aiosmtpd) on a free loopback port; yields the port and the mails."""
+def smtp_server(logins: dict[str, str] | None = None) -> Iterator[tuple[int, Received]]:
+    """A real SMTP server (aiosmtpd) on a free loopback port; yields the port and the mails.
+
+    ``logins``: user -> password; AUTH is then offered (without TLS: loopback only) and each
+    mail is kept with the user who sent it.
+    """
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
 
     received = Received()
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        known = isinstance(data, LoginPassword) and (logins or {}).get(data.login.decode())
+        ok = bool(known) and known == data.password.decode()
+        return AuthResult(success=ok, handled=False, auth_data=data if ok else None)
+
+    auth = {"authenticator": check, "auth_require_tls": False} if logins else {}
 
     class Keep:
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             mail = email.message_from_bytes(envelope.content, policy=email.policy.default)
             received.items.append((list(envelope.rcpt_tos), mail))
+            if logins:
+                received.logins.append(session.authenticated and session.auth_data.login.decode())
             return "250 Message accepted for delivery"
 
-    controller = Controller(Keep(), hostname="127.0.0.1", port=free_port())
+    controller = Controller(Keep(), hostname="127.0.0.1", port=free_port(), **auth)
     controller.start()
     try:
         yield controller.port, received

@@ -36,11 +36,13 @@ TICKETS = [
         "requester": {"name": "Sam Park", "email": "sam@example.com"},
     },
     {"id": "N-5", "subject": "Claim after the storm", "body": "Is the roof covered?"},
+    {"id": "N-6", "subject": "Fumes from the heater", "body": "We all feel dizzy."},
 ]
 SAFETY = {**DECISION, "domains": ["safety"], "rules": []}
 
 
 def make_app(tmp_path: Path, **settings: Any) -> Iterator[Flask]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     inbox = tmp_path / "inbox.jsonl"
     inbox.write_text("".join(json.dumps(t) + "\n" for t in TICKETS))
     flask_app = create_app(app_config(tmp_path, FILES_INBOX=str(inbox), **settings))
@@ -222,7 +224,7 @@ def test_when_digests_are_on_then_each_reviewer_gets_one_mail_listing_safety_fir
     sent: list[int] = []
     monkeypatch.setattr(tasks.notify_review, "delay", sent.append)
     first, second = gated("N-3"), gated("N-5")
-    urgent = gated("N-5", SAFETY)
+    urgent = gated("N-6", SAFETY)
     for item_id in (first, second, urgent):
         with db.session() as session:
             draft_id = session.get(ReviewItem, item_id).draft_id  # type: ignore[union-attr]
@@ -244,7 +246,7 @@ def test_when_digests_are_on_then_each_reviewer_gets_one_mail_listing_safety_fir
     assert duty["Subject"] == "[Precedent] 3 drafts await your review, 1 urgent (safety)"
     assert duty.get_content().index("URGENT") < duty.get_content().index("ticket N-3")
     assert by_person["okafor@example.com"]["Subject"] == (
-        "[Precedent] URGENT (safety) review needed: ticket N-5 (safety)"
+        "[Precedent] URGENT (safety) review needed: ticket N-6 (safety)"
     )
     assert sorted(r.name for r in delivery.told) == ["Ana", "Dr Okafor", "Duty"]
     assert [e["digest"] for e in events("review.notified")] == [True, True, True]
@@ -290,3 +292,24 @@ def test_when_settings_are_shown_then_secrets_are_masked() -> None:
     )
     assert shown == "NotifySettings(notifier='webhook', webhook=https://hooks.example.com/…)"
     assert SETTINGS["SMTP_PASSWORD"].secret and SETTINGS["NOTIFY_WEBHOOK_URL"].secret
+
+
+def test_when_the_mail_server_wants_a_login_then_it_is_given_and_a_refusal_hides_the_password(
+    tmp_path: Path,
+) -> None:
+    with smtp_server(logins={"precedent": "s3cret-pw"}) as (port, received):
+        smtp = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "SMTP_FROM": "precedent@example.com"}
+        login = {"SMTP_USER": "precedent", "SMTP_PASSWORD": "s3cret-pw"}
+        for _ in make_app(tmp_path / "good", NOTIFY="smtp", **smtp, **login):
+            notify_now(gated())
+            assert received.logins == ["precedent"]
+        wrong = {**login, "SMTP_PASSWORD": "wrong-pw"}
+        for _ in make_app(tmp_path / "bad", NOTIFY="smtp", **smtp, **wrong):
+            notify_now(gated())
+            [failed] = events("review.notify_failed")
+            assert failed["error"] == (
+                f"mail server 127.0.0.1:{port} refused the login of PRECEDENT_SMTP_USER "
+                "'precedent' (535)"
+            )
+            assert "wrong-pw" not in json.dumps(events("review.notify_failed"))
+        assert len(received.items) == 1
