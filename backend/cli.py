@@ -34,7 +34,7 @@ from backend.crypto.cli import keys
 from backend.drafting.cli import providers
 from backend.gate.cli import gate, policies
 from backend.jobs import QUEUES
-from backend.learning.cli import insights
+from backend.learning.cli import insights, leads_group, seed_demo
 from backend.redaction.cli import redact
 from backend.retrieval import helpdesk_cli as helpdesk_ingest
 from backend.retrieval.ingest import doc_records, ticket_records
@@ -370,13 +370,14 @@ def demo(ctx: click.Context, port: int, load_only: bool, verbose: bool) -> None:
         tenant=None,
         prune=True,
     )
+    ctx.invoke(seed_demo, tenant=None, helpcenter=DEMO_DIR / "helpcenter", base_url=DEMO_HELP_URL)
     if not load_only:
         ctx.invoke(serve, host="127.0.0.1", port=port, worker=True, verbose=verbose)
 
 
 # Every package's command group, registered here and only here.
 COMMAND_GROUPS = (audit, reviewers, providers, policies, gate, redact, helpdesk_apps, helpdesk)
-for group in (*COMMAND_GROUPS, keys, insights):
+for group in (*COMMAND_GROUPS, keys, insights, leads_group):
     cli.add_command(group)
 for command in helpdesk_ingest.commands():
     ingest.add_command(command)

@@ -172,6 +172,42 @@ class ReviewItem(Base):
         return "safety" in (self.domains or [])
 
 
+class Lead(Base):
+    """A team lead: reads the insights page (agent names included) with a personal token."""
+
+    __tablename__ = "leads"
+    __table_args__ = (UniqueConstraint("tenant_id", "email"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InsightItem(Base):
+    """One entry of an insights list (revision, coaching, policy, gap) and its done state.
+
+    Refreshed from the signals (backend/learning/items.py); ``done_at`` is set by a lead and
+    survives refreshes.
+    """
+
+    __tablename__ = "insight_items"
+    __table_args__ = (UniqueConstraint("tenant_id", "list", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    list: Mapped[str] = mapped_column(String(16))  # revision | coaching | policy | gap
+    key: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)  # in the latest refresh
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_by: Mapped[str | None] = mapped_column(String(200))
+
+
 class RedactionVault(Base):
     """A ticket's placeholder mapping, encrypted (see backend/redaction/store.py)."""
 
@@ -212,7 +248,10 @@ class Outcome(Base):
     """
 
     __tablename__ = "outcomes"
-    __table_args__ = (UniqueConstraint("tenant_id", "comment_id"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "comment_id"),
+        Index("ix_outcomes_tenant_created", "tenant_id", "created_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), index=True)

@@ -11,6 +11,7 @@ from backend.api import (
     drafts,
     errors,
     health,
+    insights,
     openapi,
     outcomes,
     pages,
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
         app_session,
         outcomes,
         webhooks,
+        insights,
     )
     for module in modules:
         app.register_blueprint(module.bp)

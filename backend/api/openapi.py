@@ -25,6 +25,18 @@ PARAMETERS: dict[str, dict[str, Any]] = {  # path parameters by name
     "reviewer_id": ROW_ID,
     "credential_id": ROW_ID,
 }
+DIMENSION = {
+    "type": "string",
+    "enum": ["agent", "team", "brand", "location", "ticket_type", "jurisdiction"],
+}
+QUERY: dict[str, dict[str, Any]] = {  # query parameters by name, all optional
+    "since": {"type": "string", "pattern": "^[0-9]{1,4}[hdw]$", "description": "30d, 12h, 4w"},
+    "from": {"type": "string", "format": "date"},
+    "to": {"type": "string", "format": "date", "description": "inclusive"},
+    "by": DIMENSION,
+    "action": {"type": "string", "enum": ["accepted", "edited", "rejected", "escalated"]},
+    **{name: {"type": "string"} for name in DIMENSION["enum"]},
+}
 UNAVAILABLE = Reply(
     503,
     "The database (or, where said, the job queue) cannot be reached: try again after "
@@ -59,6 +71,7 @@ SECURITY_SCHEMES = {
         "X-Precedent-Webhook-Secret", "the shared secret set in the Freshdesk automation's headers"
     ),
     "reviewerToken": _bearer("a reviewer's personal token"),
+    "leadToken": _bearer("a team lead's personal token (precedent leads add)"),
     "adminToken": _bearer("PRECEDENT_ADMIN_TOKEN"),
 }
 
@@ -110,11 +123,12 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.security:
         operation["security"] = [{scheme: []} if scheme else {} for scheme in op.security]
     names = [part[1:-1] for part in op.path.split("/") if part.startswith("{")]
-    if names:
+    query = [{"name": n, "in": "query", "required": False, "schema": QUERY[n]} for n in op.query]
+    if names or query:
         operation["parameters"] = [
             {"name": name, "in": "path", "required": True, "schema": PARAMETERS[name]}
             for name in names
-        ]
+        ] + query
     replies = {reply.status: reply for reply in op.replies}
     if op.body is not None:
         operation["requestBody"] = {"required": True, "content": _content(op.body)}

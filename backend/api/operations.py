@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from backend.api import responses as out
+from backend.api import responses_insights as insights
 from backend.api import responses_review as queue
 from backend.api import responses_reviewers as lifecycle
 from backend.api import shapes as into
@@ -34,6 +35,7 @@ class Operation:
     body: type[into.Body] | None = None
     security: tuple[str, ...] = ()  # scheme names, any one of them; "" for none at all
     description: str = ""
+    query: tuple[str, ...] = ()  # query parameters, by name (openapi.QUERY)
 
 
 # The app API: a Zendesk page's app token or a Freshdesk installation secret; no credential
@@ -354,4 +356,106 @@ REVIEWS = (
     ),
 )
 
-OPERATIONS = DRAFTS + REVIEWS
+LEAD = ("leadToken",)
+LEAD_REFUSED = Reply(401, "Missing, unknown, revoked or expired lead token")
+BAD_FILTER = Reply(400, "A span, date or dimension not understood (the message says which)")
+FILTERS: tuple[str, ...] = ("since", "from", "to", "agent", "team", "brand", "location")
+FILTERS += ("ticket_type", "jurisdiction")
+
+
+def _insight(
+    path: str, operation_id: str, summary: str, shape: type[BaseModel], query: tuple[str, ...]
+) -> Operation:
+    replies = (Reply(200, summary, shape), BAD_FILTER, LEAD_REFUSED)
+    return Operation("get", path, operation_id, summary, replies, security=LEAD, query=query)
+
+
+def _insight_export(path: str, operation_id: str, summary: str, media: str) -> Operation:
+    replies = (Reply(200, summary + " (audited)", None, media), BAD_FILTER, LEAD_REFUSED)
+    query = (*FILTERS, "by")
+    return Operation("get", path, operation_id, summary, replies, security=LEAD, query=query)
+
+
+INSIGHTS = (
+    Operation(
+        "get",
+        "/insights/lead",
+        "readLead",
+        "The signed-in team lead",
+        (Reply(200, "The lead", insights.InsightsLead), LEAD_REFUSED),
+        security=LEAD,
+    ),
+    _insight(
+        "/insights/overview",
+        "insightsOverview",
+        "Totals, the trend of acceptance and edit distance, the similarity distribution",
+        insights.InsightsOverview,
+        FILTERS,
+    ),
+    _insight(
+        "/insights/quality",
+        "insightsQuality",
+        "Action mix, similarity and review speed by one dimension",
+        insights.InsightsQuality,
+        (*FILTERS, "by"),
+    ),
+    _insight(
+        "/insights/dimensions",
+        "insightsDimensions",
+        "The values each dimension takes in the window",
+        insights.InsightsDimensions,
+        ("since", "from", "to"),
+    ),
+    Operation(
+        "get",
+        "/insights/lists",
+        "insightsLists",
+        "Revision, coaching, policy-review and knowledge-gap lists with their done state",
+        (Reply(200, "The lists (recomputed when 15 minutes old)", insights.InsightsLists),),
+        security=LEAD,
+    ),
+    Operation(
+        "post",
+        "/insights/items/{item_id}/done",
+        "markInsightItem",
+        "Mark a list entry done, or open again (audited)",
+        (
+            Reply(200, "The entry as it now stands", insights.InsightItem),
+            Reply(400, "Already so"),
+            LEAD_REFUSED,
+            Reply(404, "No such entry for this tenant"),
+        ),
+        insights.ItemDone,
+        LEAD,
+    ),
+    _insight(
+        "/insights/drafts",
+        "insightsDrafts",
+        "Drill-down: the drafts behind a figure, newest first (at most 50)",
+        insights.InsightsDrafts,
+        (*FILTERS, "action"),
+    ),
+    Operation(
+        "get",
+        "/insights/drafts/{draft_id}",
+        "insightsDraft",
+        "One draft and the reply sent, as stored (redacted)",
+        (Reply(200, "The draft", insights.InsightsDraft), LEAD_REFUSED, NO_DRAFT),
+        security=LEAD,
+    ),
+    _insight(
+        "/insights/export.json",
+        "exportInsightsJson",
+        "The page's data as JSON (audited)",
+        insights.InsightsExport,
+        (*FILTERS, "by"),
+    ),
+    _insight_export(
+        "/insights/export.csv", "exportInsightsCsv", "Quality by a dimension", "text/csv"
+    ),
+    _insight_export(
+        "/insights/report.md", "insightsWeeklyReport", "The weekly retro (7d)", "text/markdown"
+    ),
+)
+
+OPERATIONS = DRAFTS + REVIEWS + INSIGHTS

@@ -1,37 +1,85 @@
-"""``precedent insights``: the learning signals of one tenant over a time window, as text.
+"""``precedent insights``: the learning signals of one tenant over a time window.
 
-precedent insights --since 30d                 every signal but the knowledge gaps
+precedent insights --since 30d                 every signal but the knowledge gaps, as text
+precedent insights --format csv --by team      the page's figures: json, csv or md (audited)
+precedent insights --weekly > retro.md         the weekly retro report (7d, Markdown)
 precedent insights quality --since 4w --by team
 precedent insights gaps --since 30d            reads and embeds each gap ticket again
+precedent insights refresh                     recompute the lead's four lists
+precedent leads add NAME EMAIL                 a team lead's token for /insights
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend import audit
 from backend.clitools import TENANT, Group, app, get_services, tenant_slug, upgrade_database
+from backend.connectors.files import read_doc_folder
 from backend.db import db
 from backend.errors import InputError, PrecedentError
-from backend.learning import signals
+from backend.learning import demo, export, items, leads, signals
 from backend.learning.escalations import Escalation
-from backend.models import Tenant
+from backend.learning.topics import DraftTopics
+from backend.models import Lead, Tenant
+from backend.tenants import ensure_tenant
 
 SINCE = click.option("--since", default="30d", show_default=True, help="12h, 30d, 4w, ...")
+FORMATS = {"json": "json", "csv": "csv", "md": "md"}
 
 
 @click.group(cls=Group, invoke_without_command=True)
 @TENANT
 @SINCE
+@click.option("--by", type=click.Choice(signals.DIMENSIONS), default="agent", show_default=True)
+@click.option("--format", "form", type=click.Choice(list(FORMATS)), help="Export the page's data.")
+@click.option("--weekly", is_flag=True, help="The weekly retro report (Markdown, last 7 days).")
+@click.option(
+    "--agent-names", is_flag=True, help="Export agents by name (else Agent A, B, … by volume)."
+)
 @click.pass_context
-def insights(ctx: click.Context, tenant: str | None, since: str) -> None:
+def insights(
+    ctx: click.Context,
+    tenant: str | None,
+    since: str,
+    by: signals.Dimension = "agent",
+    form: str | None = None,
+    weekly: bool = False,
+    agent_names: bool = False,
+) -> None:
     """Draft quality, coaching, policy review and revision lists of one tenant."""
-    if ctx.invoked_subcommand is None:
-        for command in (quality, cohorts, bypasses, sources, escalations):
-            ctx.invoke(command, tenant=tenant, since=since)
+    if ctx.invoked_subcommand is not None:
+        return
+    if form or weekly:
+        _export(tenant, "7d" if weekly and since == "30d" else since, by, form or "md", weekly,
+                agent_names)  # fmt: skip
+        return
+    for command in (quality, cohorts, bypasses, sources, escalations):
+        ctx.invoke(command, tenant=tenant, since=since)
+
+
+def _export(
+    tenant: str | None, since: str, by: signals.Dimension, form: str, weekly: bool, names: bool
+) -> None:
+    session, tenant_id, window = _open(tenant, since)
+    items.refresh(session, tenant_id, signals.last("30d"), DraftTopics(session, tenant_id))
+    data = export.snapshot(session, tenant_id, window, by, None, names)
+    details = {"format": form, "by": by, "weekly": weekly, "agent_names": names}
+    audit.record(session, tenant_id, "cli", "insights.exported", "insights", details)
+    session.commit()
+    if form == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif form == "csv":
+        click.echo(export.as_csv(data), nl=False)
+    else:
+        click.echo(export.as_markdown(data, "Weekly retro" if weekly else "Insights"), nl=False)
 
 
 def _open(tenant: str | None, since: str) -> tuple[Session, int, signals.Window]:
@@ -159,3 +207,105 @@ class HelpdeskTopics:
             vector = services.embedder.embed([text], purpose="query")[0]
             found[ticket_id] = signals.Topic(str(text), [float(v) for v in vector])
         return found
+
+
+@insights.command()
+@TENANT
+@SINCE
+def refresh(tenant: str | None, since: str) -> None:
+    """Recompute the revision, coaching, policy-review and knowledge-gap lists."""
+    session, tenant_id, window = _open(tenant, since)
+    found = items.refresh(session, tenant_id, window, DraftTopics(session, tenant_id))
+    session.commit()
+    click.echo(f"{found} entries in the insights lists")
+
+
+@insights.command("seed-demo")
+@TENANT
+@click.option("--helpcenter", type=click.Path(path_type=Path), default=Path("demo/helpcenter"))
+@click.option("--base-url", default="https://help.tidewater.example/articles")
+def seed_demo(tenant: str | None, helpcenter: Path, base_url: str) -> None:
+    """A generated history of outcomes for the demo, only while the tenant has none."""
+    upgrade_database()
+    with db.session(app().config["DATABASE_URL"]) as session:
+        tenant_id = ensure_tenant(session, tenant_slug(tenant)).id
+        if demo.has_outcomes(session, tenant_id):
+            click.echo("insights demo: the tenant has outcomes already; nothing seeded")
+            return
+        sections = _sections(helpcenter, base_url)
+        written = demo.seed(session, tenant_id, sections, datetime.now(UTC))
+        items.refresh(session, tenant_id, signals.last("30d"), DraftTopics(session, tenant_id))
+        session.commit()
+    click.echo(f"insights demo: {written} outcomes over 8 weeks (labelled, generated)")
+
+
+def _sections(folder: Path, base_url: str) -> list[demo.Section]:
+    found = []
+    for doc in read_doc_folder(folder) if folder.is_dir() else []:
+        page = base_url.rstrip("/") + "/" + doc.source_id.rsplit(".", 1)[0]
+        for section in doc.sections:
+            url = f"{page}#{section.anchor}" if section.anchor else page
+            found.append(demo.Section(doc.source_id, section.title, url))
+    return found
+
+
+@click.group(cls=Group)
+def leads_group() -> None:
+    """Team leads: who may open the insights page (/insights) and its API."""
+
+
+@leads_group.command("add")
+@TENANT
+@click.argument("name")
+@click.argument("email")
+def add_lead(tenant: str | None, name: str, email: str) -> None:
+    """Add a lead and print their token (shown once)."""
+    upgrade_database()
+    with db.session(app().config["DATABASE_URL"]) as session:
+        tenant_id = ensure_tenant(session, tenant_slug(tenant)).id
+        lead, token = leads.add(session, tenant_id, name, email)
+        session.commit()
+        click.echo(f"added lead {lead.name} <{lead.email}>; token (shown once):")
+    click.echo(token)
+
+
+@leads_group.command("rotate")
+@TENANT
+@click.argument("email")
+def rotate_lead(tenant: str | None, email: str) -> None:
+    """A new token for the lead; the old one stops working now."""
+    session, tenant_id = _lead_session(tenant)
+    token = leads.rotate(session, leads.find(session, tenant_id, email))
+    session.commit()
+    click.echo(token)
+
+
+@leads_group.command("revoke")
+@TENANT
+@click.argument("email")
+def revoke_lead(tenant: str | None, email: str) -> None:
+    """Leave the lead without a working token until the next rotate."""
+    session, tenant_id = _lead_session(tenant)
+    leads.revoke(session, leads.find(session, tenant_id, email))
+    session.commit()
+    click.echo(f"revoked the token of {email}")
+
+
+@leads_group.command("list")
+@TENANT
+def list_leads(tenant: str | None) -> None:
+    """Leads and when their tokens expire."""
+    session, tenant_id = _lead_session(tenant)
+    for lead in session.scalars(select(Lead).where(Lead.tenant_id == tenant_id)):
+        ends = leads.expires(lead).date().isoformat()
+        click.echo(f"{lead.name} <{lead.email}>  token expires {ends}")
+
+
+def _lead_session(tenant: str | None) -> tuple[Session, int]:
+    upgrade_database()
+    session = click.get_current_context().with_resource(db.session(app().config["DATABASE_URL"]))
+    tenant_id = ensure_tenant(session, tenant_slug(tenant)).id
+    return session, tenant_id
+
+
+leads_group.name = "leads"

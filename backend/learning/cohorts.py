@@ -14,7 +14,7 @@ from typing import Literal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from backend.learning.sql import decided, key_of
+from backend.learning.sql import Filters, decided, key_of
 from backend.learning.window import Window
 
 Cohort = Literal["agent", "team"]
@@ -51,9 +51,14 @@ def wilson(successes: int, trials: int, z: float = Z95) -> tuple[float, float]:
 
 
 def rejecting_cohorts(
-    session: Session, tenant_id: int, window: Window, by: Cohort = "agent", min_count: int = 20
+    session: Session,
+    tenant_id: int,
+    window: Window,
+    by: Cohort = "agent",
+    min_count: int = 20,
+    filters: Filters | None = None,
 ) -> RejectingCohorts:
-    rows = decided(tenant_id, window)
+    rows = decided(tenant_id, window, filters)
     key = key_of(rows, by)
     rejected = func.sum(case((rows.c.action == "rejected", 1), else_=0))
     counts = [

@@ -32,7 +32,7 @@ STOP = frozenset(
     "the and for you your with this that have has was are not but can our from will what "
     "when how why who which there their they them then than into out about just been also "
     "would could should please thanks thank hello dear any all get got does did its it's "
-    "my me we us hi regards".split()
+    "my me we us hi regards between could find article team checking works".split()
 )
 
 
@@ -147,8 +147,15 @@ def _describe(
     terms = tuple(ranked[:4])
     earlier = sum(1 for t in members if t.at < window.middle)
     shown = tuple((t.ticket_id, _opening(topics[t.ticket_id].text)) for t in members[:examples])
-    title = " ".join(terms).capitalize()
+    title = _title(terms, topics[members[0].ticket_id].text)
     return GapCluster(title, terms, len(members), earlier, len(members) - earlier, shown)
+
+
+def _title(terms: tuple[str, ...], text: str) -> str:
+    """The terms in the order the cluster's first ticket uses them, as a phrase reads."""
+    lowered = text.lower()
+    ordered = sorted(terms, key=lambda t: (lowered.find(t) % (len(lowered) + 1), t))
+    return " ".join(ordered).capitalize()
 
 
 def _words(text: str) -> set[str]:

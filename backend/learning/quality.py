@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.learning.dimensions import Dimension
 from backend.learning.outcomes import ACTIONS
-from backend.learning.sql import decided, key_of, quantiles
+from backend.learning.sql import Filters, decided, key_of, quantiles
 from backend.learning.window import Window
 
 QUARTILES = (0.25, 0.5, 0.75)
@@ -37,10 +37,14 @@ class Quality:
 
 
 def draft_quality(
-    session: Session, tenant_id: int, window: Window, by: Dimension | None = None
+    session: Session,
+    tenant_id: int,
+    window: Window,
+    by: Dimension | None = None,
+    filters: Filters | None = None,
 ) -> list[Quality]:
     """One row per value of ``by`` (one row, ``all``, without it), largest volume first."""
-    rows = decided(tenant_id, window)
+    rows = decided(tenant_id, window, filters)
     key = key_of(rows, by)
     counts = [func.sum(case((rows.c.action == a, 1), else_=0)) for a in ACTIONS]
     query = select(key.label("key"), func.count(), *counts).group_by(key)

@@ -7,7 +7,7 @@ sidebar's report, so the newest is the best account), recorded inside the window
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -51,21 +51,30 @@ def _postgres_seconds(element: seconds_between, compiler: SQLCompiler, **kw: Any
     return f"EXTRACT(EPOCH FROM ({end} - {start}))"
 
 
-def decided(tenant_id: int, window: Window) -> Subquery:
-    """One row per draft the agent acted on in the window, with its dimensions."""
-    newest = (
-        select(func.max(Outcome.id).label("id"))
-        .where(Outcome.tenant_id == tenant_id, Outcome.action.is_not(None))
-        .group_by(Outcome.draft_id)
-        .subquery()
+Filters = Mapping[Dimension, str]  # only drafts with these values ("" is unknown)
+
+
+def decided(tenant_id: int, window: Window, filters: Filters | None = None) -> Subquery:
+    """One row per draft the agent acted on in the window, with its dimensions.
+
+    Read from the window's outcomes (index on tenant and time) and, per row, two lookups by
+    draft id: whether a later outcome with an action exists, and when a reply was first sent.
+    """
+    later = Outcome.__table__.alias("later")
+    sent = Outcome.__table__.alias("sent")
+    newer = (
+        select(later.c.id)
+        .where(
+            later.c.draft_id == Outcome.draft_id,
+            later.c.action.is_not(None),
+            later.c.id > Outcome.id,
+        )
+        .exists()
     )
     first_sent = (
-        select(Outcome.draft_id, func.min(Outcome.sent_at).label("sent_at"))
-        .where(Outcome.tenant_id == tenant_id)
-        .group_by(Outcome.draft_id)
-        .subquery()
-    )
-    used_at = func.coalesce(Draft.inserted_at, first_sent.c.sent_at)
+        select(func.min(sent.c.sent_at)).where(sent.c.draft_id == Outcome.draft_id)
+    ).scalar_subquery()
+    used_at = func.coalesce(Draft.inserted_at, first_sent)
     return (
         select(
             literal_column("'all'").label("all"),  # the key when nothing is grouped by
@@ -75,6 +84,8 @@ def decided(tenant_id: int, window: Window) -> Subquery:
             func.coalesce(Outcome.agent, "").label("agent"),
             Outcome.action,
             Outcome.similarity,
+            Outcome.edit_distance,
+            Outcome.bypass,
             Outcome.created_at,
             Draft.team,
             Draft.brand,
@@ -83,12 +94,26 @@ def decided(tenant_id: int, window: Window) -> Subquery:
             Draft.jurisdiction,
             seconds_between(Draft.completed_at, used_at).label("review_seconds"),
         )
-        .join(newest, newest.c.id == Outcome.id)
         .join(Draft, Draft.id == Outcome.draft_id)
-        .outerjoin(first_sent, first_sent.c.draft_id == Outcome.draft_id)
-        .where(Outcome.created_at >= window.since, Outcome.created_at < window.until)
+        .where(
+            Outcome.tenant_id == tenant_id,
+            Outcome.action.is_not(None),
+            ~newer,
+            Outcome.created_at >= window.since,
+            Outcome.created_at < window.until,
+            *_matching(filters or {}),
+        )
         .subquery()
     )
+
+
+def _matching(filters: Filters) -> list[ColumnElement[bool]]:
+    return [
+        func.coalesce(Outcome.agent, "") == value
+        if name == "agent"
+        else getattr(Draft, name) == value
+        for name, value in filters.items()
+    ]
 
 
 def key_of(rows: Subquery, by: Dimension | None) -> ColumnElement[str]:

@@ -192,7 +192,7 @@ def test_knowledge_gaps_cluster_weak_and_heavily_edited_tickets_by_topic(
     assert (refunds.size, refunds.earlier, refunds.later, refunds.trend) == (2, 1, 1, "steady")
     assert refunds.terms[:2] == ("invoice", "refund")
     assert refunds.examples[0] == ("T40", "Refund for the invoice of <PERSON_1>")
-    assert (wifi.size, wifi.trend, wifi.title) == (1, "rising", "Dropping keeps router wifi")
+    assert (wifi.size, wifi.trend, wifi.title) == (1, "rising", "Router keeps dropping wifi")
 
 
 def test_a_window_is_read_from_a_span() -> None:

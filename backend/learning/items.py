@@ -1,0 +1,190 @@
+"""The four lists a lead works through, stored with a "done" state that survives refreshes.
+
+- ``revision``: help-centre sections agents edit away (``edited_away_sources``), for owners;
+- ``coaching``: agents and teams rejecting drafts far above the tenant's rate;
+- ``policy``: gate bypasses, for the policy review;
+- ``gap``: knowledge-gap clusters, the articles to write next.
+
+``refresh`` recomputes them over a window and upserts one row per entry (keyed by list and
+key); entries no longer found stay, marked not ``current``. ``set_done`` is audited. Every
+text in ``details`` comes from the stored (redacted) texts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, get_args
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from backend import audit
+from backend.errors import InputError, NotFound
+from backend.learning import bypasses, cohorts, edited_away, gaps
+from backend.learning.window import Window
+from backend.models import InsightItem, utcnow
+
+List = Literal["revision", "coaching", "policy", "gap"]
+LISTS: tuple[List, ...] = get_args(List)
+STALE = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Entry:
+    list: List
+    key: str
+    title: str
+    details: dict[str, Any]
+
+
+def refresh(
+    session: Session, tenant_id: int, window: Window, topics: gaps.Topics, min_count: int = 20
+) -> int:
+    """Recompute every list; the number of current entries."""
+    entries = [
+        *_revisions(session, tenant_id, window),
+        *_coaching(session, tenant_id, window, min_count),
+        *_policy(session, tenant_id, window),
+        *_gaps(session, tenant_id, window, topics),
+    ]
+    now = utcnow()
+    stored = {
+        (i.list, i.key): i
+        for i in session.scalars(select(InsightItem).where(InsightItem.tenant_id == tenant_id))
+    }
+    session.execute(
+        update(InsightItem).where(InsightItem.tenant_id == tenant_id).values(current=False)
+    )
+    for entry in entries:
+        item = stored.get((entry.list, entry.key))
+        if item is None:
+            item = InsightItem(tenant_id=tenant_id, list=entry.list, key=entry.key, first_seen=now)
+            session.add(item)
+        item.title, item.details, item.current, item.refreshed_at = (
+            entry.title,
+            entry.details,
+            True,
+            now,
+        )
+    session.flush()
+    return len(entries)
+
+
+def refreshed_at(session: Session, tenant_id: int) -> datetime | None:
+    return session.scalar(
+        select(func.max(InsightItem.refreshed_at)).where(InsightItem.tenant_id == tenant_id)
+    )
+
+
+def items(session: Session, tenant_id: int, which: List | None = None) -> list[InsightItem]:
+    """Current entries, open before done, each list in its own order (``details.rank``)."""
+    query = select(InsightItem).where(
+        InsightItem.tenant_id == tenant_id, InsightItem.current.is_(True)
+    )
+    if which:
+        query = query.where(InsightItem.list == which)
+    found = list(session.scalars(query))
+    return sorted(
+        found, key=lambda i: (LISTS.index(i.list), i.done_at is not None, i.details.get("rank", 0))
+    )
+
+
+def set_done(session: Session, tenant_id: int, item_id: int, done: bool, by: str) -> InsightItem:
+    item = session.get(InsightItem, item_id)
+    if item is None or item.tenant_id != tenant_id:
+        raise NotFound(f"no insights item {item_id}")
+    if done == (item.done_at is not None):
+        raise InputError(f"item {item_id} is already {'done' if done else 'open'}")
+    item.done_at, item.done_by = (utcnow(), by) if done else (None, None)
+    session.flush()
+    action = "insight.done" if done else "insight.reopened"
+    details = {"list": item.list, "key": item.key}
+    audit.record(session, tenant_id, by, action, f"insight:{item.id}", details)
+    return item
+
+
+def _revisions(session: Session, tenant_id: int, window: Window) -> list[Entry]:
+    found = edited_away.edited_away_sources(session, tenant_id, window)
+    return [
+        Entry(
+            "revision",
+            f"{s.source_id}#{s.title}"[:500],
+            s.title,
+            {
+                "rank": rank,
+                "source_id": s.source_id,
+                "url": s.url,
+                "cited": s.cited,
+                "removed": s.removed,
+                "changed": s.changed,
+                "rate": s.rate,
+                "examples": [asdict(e) for e in s.examples],
+            },
+        )
+        for rank, s in enumerate(s for s in found if s.revise)
+    ]
+
+
+def _coaching(session: Session, tenant_id: int, window: Window, min_count: int) -> list[Entry]:
+    entries: list[Entry] = []
+    for by in ("agent", "team"):
+        found = cohorts.rejecting_cohorts(session, tenant_id, window, by, min_count)
+        for c in (c for c in found.cohorts if c.flagged):
+            details = {
+                "rank": len(entries),
+                "by": by,
+                "drafts": c.drafts,
+                "rejected": c.rejected,
+                "rate": c.rate,
+                "low": c.low,
+                "high": c.high,
+                "tenant_rate": found.tenant_rate,
+            }
+            entries.append(Entry("coaching", f"{by}:{c.key}", c.key or "(unknown)", details))
+    return entries
+
+
+def _policy(session: Session, tenant_id: int, window: Window) -> list[Entry]:
+    return [
+        Entry(
+            "policy",
+            f"outcome:{b.outcome_id}",
+            f"Ticket {b.ticket_id}: {', '.join(b.rules) or ', '.join(b.domains) or 'gated'}",
+            {
+                "rank": rank,
+                "draft_id": b.draft_id,
+                "ticket_id": b.ticket_id,
+                "agent": b.agent,
+                "at": b.at.isoformat(),
+                "similarity": b.similarity,
+                "gate_status": b.gate_status,
+                "domains": list(b.domains),
+                "rules": list(b.rules),
+                "review_status": b.review_status,
+                "reviewer": b.reviewer,
+            },
+        )
+        for rank, b in enumerate(bypasses.gate_bypasses(session, tenant_id, window))
+    ]
+
+
+def _gaps(session: Session, tenant_id: int, window: Window, topics: gaps.Topics) -> list[Entry]:
+    return [
+        Entry(
+            "gap",
+            f"gap:{c.title}"[:500],
+            c.title,
+            {
+                "rank": rank,
+                "terms": list(c.terms),
+                "size": c.size,
+                "earlier": c.earlier,
+                "later": c.later,
+                "trend": c.trend,
+                "examples": [{"ticket_id": t, "text": text} for t, text in c.examples],
+            },
+        )
+        for rank, c in enumerate(gaps.knowledge_gaps(session, tenant_id, window, topics))
+        if c.size >= 2  # one ticket is an anecdote, not a gap
+    ]
