@@ -37,11 +37,16 @@ class Tenant(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # bumped when the tenant's documentation in the index changes: part of a draft's version
+    knowledge_revision: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Draft(Base):
     __tablename__ = "drafts"
-    __table_args__ = (Index("ix_drafts_tenant_completed", "tenant_id", "completed_at"),)
+    __table_args__ = (
+        Index("ix_drafts_tenant_completed", "tenant_id", "completed_at"),
+        Index("ix_drafts_tenant_ticket", "tenant_id", "ticket_id"),
+    )
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     ticket_id: Mapped[str] = mapped_column(String(200), index=True)
@@ -76,6 +81,10 @@ class Draft(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     ticket_type: Mapped[str] = mapped_column(String(200), default="")
     jurisdiction: Mapped[str] = mapped_column(String(16), default="")
+    # what the draft answers: ticket content + policies + knowledge (backend/drafts/version.py)
+    version: Mapped[str | None] = mapped_column(String(64))
+    # the ticket's subject with its placeholders, for the review queue; restored on read
+    subject: Mapped[str | None] = mapped_column(Text)
     citations: Mapped[list[Citation]] = relationship(
         back_populates="draft", order_by="Citation.marker", cascade="all, delete-orphan"
     )
@@ -163,6 +172,8 @@ class ReviewItem(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # when its reviewers were told (notice or digest): backend/notify/service.py
     notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # status "superseded": the ticket's newer draft that replaced this one (review/supersede.py)
+    superseded_by: Mapped[str | None] = mapped_column(String(32))
     draft: Mapped[Draft] = relationship()
     reviewer: Mapped[Reviewer | None] = relationship()
 

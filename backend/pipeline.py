@@ -61,6 +61,7 @@ class Drafted:
     context: dict[str, Any] | None = None  # for the agent only; None when skipped
     redacted_text: str = ""  # the text with the ticket's placeholders: what is stored
     dimensions: dict[str, str] = field(default_factory=dict)  # team, brand, ...: insights
+    subject: str = ""  # the ticket's subject with its placeholders: the review queue shows it
 
     def stored(self) -> VerifiedDraft:
         """The draft as the database keeps it: placeholders, restored only on read."""
@@ -106,6 +107,7 @@ def process_draft(draft_id: str, store: DraftStore, services: Services) -> str:
             drafted.gate,
             drafted.context,
             drafted.dimensions,
+            drafted.subject,
         )
         return "ready"
     except LeaseLost:
@@ -140,6 +142,7 @@ def draft_reply(
         vault = services.vaults.load(tenant, ticket_id) if services.vaults else Vault()
         known = requester_values(ticket.requester.name, ticket.requester.email)
         question = services.redactor.redact(ticket.customer_text(), vault, known, tenant)
+        subject = services.redactor.redact(ticket.subject, vault, known, tenant).text
         # The draft greets the requester through this placeholder; restore puts the name in.
         salutation = salutation_placeholder(vault, ticket.requester.name)
         if services.vaults:
@@ -178,7 +181,7 @@ def draft_reply(
         restored = replace(restored, flags=(*restored.flags, CONTEXT_SKIPPED))
     restored = retrieval_noted(restored, vendors, rerank_failed)
     dimensions = draft_dimensions(ticket)
-    return Drafted(restored, decision, timer.timings, context, verified.text, dimensions)
+    return Drafted(restored, decision, timer.timings, context, verified.text, dimensions, subject)
 
 
 def customer_context(connector: Connector, ticket: Ticket) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from backend.drafting import Drafter, DrafterChoice, drafters
 from backend.drafting.providers import ProviderRegistry
 from backend.drafting.providers_file import load_providers
 from backend.drafting.router import ProviderRouter
-from backend.drafts import DraftStore
+from backend.drafts import DraftStore, version
 from backend.gate import PolicyStore
 from backend.gate.pipeline_gate import PolicyGate
 from backend.pipeline import Services
@@ -26,9 +26,11 @@ from backend.policy_audit import PolicyAuditor
 from backend.redaction import Redactor, Vault, redactors
 from backend.redaction.at_rest import TicketTexts
 from backend.redaction.store import VaultStore
-from backend.retrieval import Embedder, Reranker, SearchIndex, embedders, indexes, rerankers
+from backend.retrieval import Embedder, Reranker, SearchIndex, embedders, rerankers
 from backend.retrieval import vendors as retrieval_vendors
+from backend.retrieval.revision import RevisedIndex, knowledge_revision
 from backend.retrieval.vendors import RetrievalVendors
+from backend.types import Ticket
 
 EXTENSION = "precedent_services"
 
@@ -86,7 +88,8 @@ def _redactor(config: Any) -> Redactor:
 
 
 def _index(config: Any, embedder: Embedder) -> SearchIndex:
-    return indexes.get(config["INDEX"]).from_settings(config, embedder.dimensions)
+    # the configured index, counting documentation changes: a draft's knowledge revision
+    return RevisedIndex.from_settings(config, embedder.dimensions)
 
 
 def _provider_registry(config: Any) -> ProviderRegistry | None:
@@ -144,6 +147,14 @@ def ticket_texts(tenant: str, ticket_id: str, session: Session | None = None) ->
     vaults = current.vaults
     vault = vaults.load(tenant, ticket_id, session) if vaults else Vault()
     return TicketTexts(tenant, ticket_id, vault, current.redactor, vaults)
+
+
+def draft_version(tenant: str, ticket: Ticket) -> str:
+    """The version a draft of ``ticket`` would have now (backend/drafts/version.py)."""
+    store = policy_store()
+    with db.session() as session:
+        knowledge = knowledge_revision(session, tenant)
+    return version.draft_version(ticket, store.version() if store else "off", knowledge)
 
 
 def draft_store() -> DraftStore:

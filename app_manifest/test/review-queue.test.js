@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { TOKEN_KEY, tokenStore } from "../src/review/api.js";
 import {
   ageSeconds, covers, coversDomain, credentialStatus, decisionCoverage, decisionDone, foundText, formatAge,
-  initials, longAge, queueSelection, removeReview,
+  initials, longAge, queueSelection, removeReview, successor,
 } from "../src/review/queue.js";
 
 const DAY = new Date(2026, 5, 1);
@@ -88,4 +88,11 @@ test("the reviewer's token lives in the tab's storage, or nowhere when storage i
   const blocked = tokenStore({ getItem: () => { throw new Error("denied"); }, setItem: () => { throw new Error("denied"); }, removeItem: () => {} });
   blocked.write("tok");
   assert.equal(blocked.read(), "");
+});
+
+test("a superseded item links to the review of the draft that replaced it, if it has one", () => {
+  assert.deepEqual(successor({ id: 4, superseded_by: { draft_id: "d2", review_id: 9 } }),
+    { text: "Replaced by a newer draft of this ticket: review #9", reviewId: "9" });
+  assert.deepEqual(successor({ id: 4, superseded_by: { draft_id: "d2", review_id: null } }),
+    { text: "Replaced by a newer draft of this ticket that needs no review", reviewId: null });
 });

@@ -25,7 +25,7 @@ from backend.errors import DraftNotFound
 from backend.gate.decision import GateDecision
 from backend.models import Citation, Draft, Tenant
 from backend.redaction.at_rest import restored
-from backend.review import safety
+from backend.review import safety, supersede
 from backend.tasks import draft as draft_task
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/v1/drafts")
@@ -35,13 +35,20 @@ bp.before_request(require_app_identity)  # app token, Freshdesk secret, or the o
 
 @bp.post("")
 def request_draft() -> tuple[Response, int]:
-    ticket_id = parse_body(DraftRequest).ticket_id
-    tenant = current_tenant()
-    services.get().connector.get_ticket(tenant, ticket_id)  # 404 now, not a failed job later
-    draft = pick_up(tenant, ticket_id, current_actor())  # pre-drafted by a webhook
+    """The newest draft of the ticket's current version (200), else a new one (202).
+
+    ``again`` ("Draft again") always starts one, unless one is in progress already.
+    """
+    asked = parse_body(DraftRequest)
+    ticket_id, tenant = asked.ticket_id, current_tenant()
+    ticket = services.get().connector.get_ticket(tenant, ticket_id)  # 404 now, not a failed job
+    version = services.draft_version(tenant, ticket)
+    draft = None if asked.again else pick_up(tenant, ticket_id, current_actor(), version)
     created = False
     if draft is None:
-        draft, created = services.draft_store().request(tenant, ticket_id, current_actor())
+        draft, created = services.draft_store().request(
+            tenant, ticket_id, current_actor(), version=version, reuse=not asked.again
+        )
     if created:
         try:
             _enqueue(draft.id)
@@ -56,7 +63,7 @@ def request_draft() -> tuple[Response, int]:
     body = draft_json(draft, tenant)
     response = jsonify(body)
     response.headers["Location"] = body["links"]["self"]
-    return response, 202
+    return response, 202 if created else 200
 
 
 @bp.get("/<draft_id>")
@@ -158,6 +165,7 @@ def draft_json(draft: Draft, tenant: str) -> dict[str, Any]:
         "gate": gate_json(draft),
         "customer_context": draft.customer_context,  # for the agent; null when skipped
         "inserted_at": iso(draft.inserted_at),
+        "version": draft.version,
         "links": {"self": url_for("drafts.read_draft", draft_id=draft.id)},
     }
     return out.body(out.Draft.model_validate(fields))
@@ -197,6 +205,9 @@ def _review_state(session: Session, draft: Draft, urgent: bool) -> dict[str, Any
     if draft.gate_status in review.GATED:
         state["reason"] = review.gate_reason(session, draft)
         state["eligible_reviewers"] = len(review.reviewer_names(session, draft))
+        newer = supersede.successor_of(session, draft)
+        if newer:
+            state["superseded_by"] = newer
     if urgent:
         tenant = session.get(Tenant, draft.tenant_id)
         state["instruction"] = safety.instruction(current_app.config, tenant.slug if tenant else "")

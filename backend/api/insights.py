@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,8 +27,7 @@ from backend.learning.topics import DraftTopics
 from backend.learning.window import Window, last
 from backend.models import Draft, Lead, Outcome
 
-bp = Blueprint("insights", __name__)  # the page; the API is nested under /api/v1/insights
-api = Blueprint("api", __name__, url_prefix="/api/v1/insights")
+bp = Blueprint("insights", __name__, url_prefix="/api/v1/insights")
 DRILL_LIMIT = 50
 
 
@@ -70,7 +69,7 @@ def dimension(default: Dimension = "agent") -> Dimension:
     raise InputError(f"unknown dimension '{by}'. Valid dimensions are: {', '.join(DIMENSIONS)}")
 
 
-@api.get("/lead")
+@bp.get("/lead")
 def who() -> Response:
     with db.session() as session:
         lead = current_lead(session)
@@ -82,7 +81,7 @@ def who() -> Response:
     return out.respond(shapes.InsightsLead.model_validate(body))
 
 
-@api.get("/overview")
+@bp.get("/overview")
 def overview() -> Response:
     with db.session() as session:
         lead = current_lead(session)
@@ -90,7 +89,7 @@ def overview() -> Response:
     return out.respond(shapes.InsightsOverview.model_validate(body))
 
 
-@api.get("/quality")
+@bp.get("/quality")
 def quality() -> Response:
     with db.session() as session:
         lead = current_lead(session)
@@ -98,7 +97,7 @@ def quality() -> Response:
     return out.respond(shapes.InsightsQuality.model_validate(body))
 
 
-@api.get("/dimensions")
+@bp.get("/dimensions")
 def dimensions() -> Response:
     span = window()
     with db.session() as session:
@@ -112,7 +111,7 @@ def dimensions() -> Response:
     return out.respond(shapes.InsightsDimensions.model_validate(body))
 
 
-@api.get("/lists")
+@bp.get("/lists")
 def lists() -> Response:
     """The four lists, recomputed over the last 30 days when older than ``items.STALE``."""
     with db.session() as session:
@@ -129,7 +128,7 @@ def fresh(session: Session, tenant_id: int) -> None:
     items.refresh(session, tenant_id, last("30d"), DraftTopics(session, tenant_id))
 
 
-@api.post("/items/<int:item_id>/done")
+@bp.post("/items/<int:item_id>/done")
 def mark(item_id: int) -> Response:
     change = parse_body(shapes.ItemDone)
     assert isinstance(change, shapes.ItemDone)
@@ -142,7 +141,7 @@ def mark(item_id: int) -> Response:
     return out.respond(shapes.InsightItem.model_validate(row))
 
 
-@api.get("/drafts")
+@bp.get("/drafts")
 def drafts() -> Response:
     """Drill-down: the drafts behind a figure, newest first (``action`` narrows further)."""
     span, chosen = window(), filters()
@@ -175,7 +174,7 @@ def _row(row: Any) -> dict[str, Any]:
     }
 
 
-@api.get("/drafts/<draft_id>")
+@bp.get("/drafts/<draft_id>")
 def draft(draft_id: str) -> Response:
     """One draft and the reply sent as stored (placeholders, never the customer's values)."""
     with db.session() as session:
@@ -229,19 +228,19 @@ def _exported(kind: str, default: str = "30d") -> tuple[dict[str, Any], Dimensio
     return data, by
 
 
-@api.get("/export.json")
+@bp.get("/export.json")
 def export_json() -> Response:
     data, _ = _exported("json")
     return out.respond(shapes.InsightsExport.model_validate(data))
 
 
-@api.get("/export.csv")
+@bp.get("/export.csv")
 def export_csv() -> Response:
     data, by = _exported("csv")
     return _download(export.as_csv(data), "text/csv", f"insights-by-{by}.csv")
 
 
-@api.get("/report.md")
+@bp.get("/report.md")
 def weekly_report() -> Response:
     """The weekly retro report; ``since`` defaults to 7d here."""
     data, _ = _exported("md", "7d")
@@ -252,12 +251,3 @@ def _download(text: str, media: str, name: str) -> Response:
     response = Response(text, mimetype=media)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-@bp.get("/insights")
-def page() -> str:
-    """The team lead's page; it signs in with the lead's token."""
-    return render_template("insights.html")
-
-
-bp.register_blueprint(api)

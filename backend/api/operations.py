@@ -83,9 +83,11 @@ DRAFTS = (
         "post",
         "/drafts",
         "requestDraft",
-        "Ask for a draft reply to a ticket; drafting runs in the background",
+        "The ticket's draft: the newest of its current version, else a new one drafted in "
+        "the background ({again: true}: always a new one)",
         (
-            Reply(202, "Accepted: queued (or the draft already in progress)", out.Draft),
+            Reply(200, "A draft there was: of the current version (or in progress)", out.Draft),
+            Reply(202, "Accepted: a new draft, queued", out.Draft),
             Reply(400, "The body is not a JSON object with a ticket_id"),
             APP_REFUSED,
             NO_TICKET,

@@ -140,6 +140,11 @@ class Gate(Shape):
         default=None,
         description="held drafts only: reviewers who may decide it now (0: nobody)",
     )
+    superseded_by: str | None = Field(
+        default=None,
+        description="held drafts only: the ticket's newer draft, whose review replaced this "
+        "one's (the ticket has one open review)",
+    )
 
 
 class DraftError(Shape):
@@ -186,6 +191,12 @@ class Draft(Shape):
         description="null while drafting or when skipped (then flags holds context_skipped)"
     )
     inserted_at: str | None
+    version: str | None = Field(
+        default=None,
+        description="what the draft answers: a hash of the customer's messages, the policies "
+        "in force and the knowledge revision; opening the ticket again shows the newest "
+        "draft of its current version (null: a draft from before versions)",
+    )
     links: DraftLinks
 
 

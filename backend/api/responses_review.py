@@ -23,13 +23,26 @@ class Reviewer(Shape):
     credentials: list[Credential]
 
 
+class SupersededBy(Shape):
+    """The ticket's newer draft that replaced a review item, and its own item if it has one."""
+
+    draft_id: str
+    review_id: int | None = Field(description="null: the newer draft needs no review")
+
+
 class Review(Shape):
     id: int
     draft_id: str
     ticket_id: str
+    subject: str | None = Field(
+        default=None,
+        description="the ticket's subject (null for drafts from before subjects were kept)",
+    )
     domains: list[str]
     jurisdiction: str
-    status: Literal["pending", "approved", "rejected"]
+    status: Literal["pending", "approved", "rejected", "superseded"] = Field(
+        description="superseded: the ticket has a newer draft (superseded_by); not decidable"
+    )
     created_at: str
     decided_at: str | None
     age_seconds: int
@@ -37,6 +50,9 @@ class Review(Shape):
     urgent: bool = Field(description="a safety item: listed first")
     instruction: str | None = Field(
         default=None, description="urgent items only: the safety instruction"
+    )
+    superseded_by: SupersededBy | None = Field(
+        default=None, description="superseded items only: what replaced it"
     )
 
 
@@ -63,7 +79,12 @@ class ReviewDetail(Review):
 
 class ReviewQueue(Shape):
     reviewer: Reviewer
-    reviews: list[Review]
+    reviews: list[Review] = Field(description="pending items you may decide: safety first")
+    superseded: list[Review] = Field(
+        default_factory=list,
+        description="items you could decide that a newer draft of their ticket replaced in "
+        "the last day, newest first, each with a link to what replaced it",
+    )
 
 
 class Reviewers(Shape):

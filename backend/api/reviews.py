@@ -22,9 +22,10 @@ from backend.db import db
 from backend.errors import Unauthorized
 from backend.models import Reviewer, ReviewItem
 from backend.redaction.at_rest import TicketTexts, restored
-from backend.review import safety
+from backend.review import safety, supersede
 
 bp = Blueprint("reviews", __name__, url_prefix="/api/v1/reviews")
+SUPERSEDED_SHOWN = timedelta(days=1)  # how long a replaced item stays listed, with its link
 
 
 def bearer_token() -> str:
@@ -45,8 +46,10 @@ def list_reviews() -> Response:
     with db.session() as session:
         reviewer = current_reviewer(session)
         items = [item_json(i) for i in review.queue(session, reviewer)]
+        since = datetime.now(UTC) - SUPERSEDED_SHOWN
+        replaced = [item_json(i) for i in review.superseded(session, reviewer, since)]
         shape = queue.ReviewQueue.model_validate(
-            {"reviewer": reviewer_json(reviewer), "reviews": items}
+            {"reviewer": reviewer_json(reviewer), "reviews": items, "superseded": replaced}
         )
         return out.respond(shape)
 
@@ -119,14 +122,16 @@ def item_json(item: ReviewItem, detail: bool = False) -> dict[str, Any]:
     created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
     session = object_session(item)
     assert session is not None  # read inside the request's session
-    # The vault is opened only when there is something to restore: a pending item in the
-    # queue has no note and shows no draft.
-    texts = item_texts(session, item) if item.note or detail else None
+    # The vault is opened only when there is something to restore: the subject, a note, the
+    # draft. Subject and note are stored with the ticket's placeholders.
+    subject = item.draft.subject
+    texts = item_texts(session, item) if item.note or detail or subject else None
     note = texts.restore(item.note) if texts is not None and item.note else item.note
     body: dict[str, Any] = {
         "id": item.id,
         "draft_id": item.draft_id,
         "ticket_id": item.draft.ticket_id,
+        "subject": texts.restore(subject) if texts is not None and subject else subject,
         "domains": item.domains,
         "jurisdiction": item.jurisdiction,
         "status": item.status,
@@ -138,6 +143,9 @@ def item_json(item: ReviewItem, detail: bool = False) -> dict[str, Any]:
     }
     if item.urgent:
         body["instruction"] = safety.instruction(current_app.config, item.draft.tenant.slug)
+    if item.superseded_by:
+        newer = supersede.successor_item(session, item)
+        body["superseded_by"] = {"draft_id": item.superseded_by, "review_id": newer}
     if texts is not None and detail:
         text = texts.restore(item.draft.text or "")
         body["draft"] = {

@@ -36,6 +36,11 @@ class DraftRequest(Body):
     model_config = ConfigDict(coerce_numbers_to_str=True)
     EXAMPLE = '{"ticket_id": "TW-20001"}'
     ticket_id: Annotated[str, text(max_length=200)]
+    again: bool = Field(
+        default=False,
+        description="Draft again: always a new draft. Without it, the newest draft of the "
+        "ticket's current version is answered if there is one",
+    )
 
 
 class OutcomeReport(Body):

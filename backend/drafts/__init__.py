@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Update, or_, select, update
+from sqlalchemy import ColumnElement, Select, Update, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
@@ -56,28 +56,31 @@ class DraftStore:
         self.max_attempts = max_attempts
 
     def request(
-        self, tenant_slug: str, ticket_id: str, actor: str, *, awaiting_pickup: bool = False
+        self,
+        tenant_slug: str,
+        ticket_id: str,
+        actor: str,
+        *,
+        version: str | None = None,
+        reuse: bool = False,
+        awaiting_pickup: bool = False,
     ) -> tuple[Draft, bool]:
-        """A new queued draft, or the one already queued or running for this ticket.
+        """The ticket's draft of ``version``, and whether it is new.
 
-        ``awaiting_pickup`` marks a new draft as pre-drafted in the same transaction.
+        With ``reuse`` (opening a ticket) the newest draft of that version that did not fail,
+        ready or not; without it ("Draft again") only one still queued or running, so a
+        double click starts one draft. Else a new queued draft. No ``version`` (a webhook's
+        pre-draft, which has not read the ticket) matches any. ``awaiting_pickup`` marks a
+        new draft as pre-drafted in the same transaction.
         """
         with self._sessions() as session:
             tenant = ensure_tenant(session, tenant_slug)
             # Requests of one tenant queue here (the audit trail takes this lock anyway), so
-            # two at once for a ticket find one active draft instead of starting two.
+            # two at once for a ticket find one draft instead of starting two.
             session.execute(select(Tenant.id).where(Tenant.id == tenant.id).with_for_update())
-            active = session.scalars(
-                select(Draft)
-                .options(selectinload(Draft.citations))
-                .where(
-                    Draft.tenant_id == tenant.id,
-                    Draft.ticket_id == ticket_id,
-                    Draft.status.in_(ACTIVE),
-                )
-            ).first()
-            if active:
-                return active, False
+            found = session.scalars(_same(tenant.id, ticket_id, version, reuse)).first()
+            if found:
+                return found, False
             draft = Draft(
                 id=uuid.uuid4().hex,
                 tenant_id=tenant.id,
@@ -88,6 +91,7 @@ class DraftStore:
                 timings={},
                 attempts=0,
                 awaiting_pickup=awaiting_pickup,
+                version=version,
             )
             session.add(draft)
             audit.record(
@@ -96,7 +100,7 @@ class DraftStore:
                 actor,
                 "draft.requested",
                 _subject(draft.id),
-                {"ticket_id": ticket_id},
+                {"ticket_id": ticket_id, "version": version, "again": not reuse},
             )
             return draft, True
 
@@ -178,9 +182,10 @@ class DraftStore:
         gate: GateDecision | None = None,
         context: dict[str, Any] | None = None,
         dimensions: Mapping[str, str] | None = None,
+        subject: str | None = None,
     ) -> None:
-        """Store text, citations, context, dimensions (team, brand, ...: the insights' slices)
-        and the gate's routing in one transaction."""
+        """Store text, citations, context, dimensions (team, brand, ...: the insights' slices),
+        the redacted subject (the review queue's) and the gate's routing in one transaction."""
         now = utcnow()
         with self._sessions() as session:
             written = rows_changed(
@@ -196,6 +201,7 @@ class DraftStore:
                     timings=timings,
                     customer_context=context,
                     **(dimensions or {}),
+                    subject=subject,
                     error_code=None,
                     error_message=None,
                     lease_expires_at=None,
@@ -297,6 +303,24 @@ class DraftStore:
         tenant = ensure_tenant(session, claim.tenant)
         details = {"ticket_id": claim.ticket_id, "attempt": claim.attempt, **details}
         audit.record(session, tenant.id, "worker", action, _subject(claim.draft_id), details)
+
+
+def _same(tenant_id: int, ticket_id: str, version: str | None, reuse: bool) -> Select[Draft]:
+    """The newest draft a request may be given: of its version, queued or running (or ready
+    too, when ``reuse``)."""
+    statuses = (*ACTIVE, "ready") if reuse else ACTIVE
+    query = (
+        select(Draft)
+        .options(selectinload(Draft.citations))
+        .where(
+            Draft.tenant_id == tenant_id,
+            Draft.ticket_id == ticket_id,
+            Draft.status.in_(statuses),
+        )
+        .order_by(Draft.created_at.desc())
+        .limit(1)
+    )
+    return query if version is None else query.where(Draft.version == version)
 
 
 def _stale(queued_for: timedelta) -> ColumnElement[bool]:

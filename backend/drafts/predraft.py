@@ -3,7 +3,8 @@
 The draft is made exactly as ``POST /api/v1/drafts`` makes one (``DraftStore.request``,
 committed, then the Celery task) and marked ``awaiting_pickup``. The sidebar's first
 ``POST /api/v1/drafts`` for that ticket is then handed this draft — queued, running or
-already ready — instead of starting another; later requests ("Draft again") start new ones.
+already ready — instead of starting another, and stamps it with the ticket's version; later
+requests find it by that version (backend/drafts/version.py), and "Draft again" starts a new one.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ def request_predraft(
     return store.request(tenant, ticket_id, actor, awaiting_pickup=True)
 
 
-def pick_up(tenant: str, ticket_id: str, actor: str) -> Draft | None:
+def pick_up(tenant: str, ticket_id: str, actor: str, version: str | None = None) -> Draft | None:
     """The pre-drafted draft of this ticket, once, unless it failed.
 
     Taken by a compare-and-set on ``awaiting_pickup``: of two requests at once, one gets it;
-    the other is handled as a later request (None).
+    the other is handled as a later request (None). The webhook did not read the ticket, so
+    the draft takes the ``version`` of the request that picks it up: it was drafted from the
+    ticket as it was created, moments before an agent opened it.
     """
     with db.session() as session:
         draft = session.scalars(
@@ -49,7 +52,7 @@ def pick_up(tenant: str, ticket_id: str, actor: str) -> Draft | None:
             .order_by(Draft.created_at.desc())
             .limit(1)
         ).first()
-        if draft is None or not _take(session, draft):
+        if draft is None or not _take(session, draft, version):
             return None
         details = {"ticket_id": ticket_id, "status": draft.status}
         audit.record(
@@ -58,15 +61,17 @@ def pick_up(tenant: str, ticket_id: str, actor: str) -> Draft | None:
         return draft
 
 
-def _take(session: Session, draft: Draft) -> bool:
+def _take(session: Session, draft: Draft, version: str | None) -> bool:
+    stamped = draft.version or version
     taken = rows_changed(
         session,
         update(Draft)
         .where(Draft.id == draft.id, Draft.awaiting_pickup.is_(True))
-        .values(awaiting_pickup=False),
+        .values(awaiting_pickup=False, version=stamped),
     )
-    if taken:
-        set_committed_value(draft, "awaiting_pickup", False)  # as the row now is; no re-write
+    if taken:  # as the row now is; no re-write
+        set_committed_value(draft, "awaiting_pickup", False)
+        set_committed_value(draft, "version", stamped)
     return taken == 1
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -85,6 +86,21 @@ class PolicyStore:
         decision = evaluate(self.current(), ticket, draft, jurisdiction, vectors=vectors)
         loaded = self._loaded
         return hold(decision, loaded.missing) if loaded else decision
+
+    def version(self) -> str:
+        """What decisions are made with now: a hash of the versions in force and of the
+        required domains held for want of a policy; "unloaded" while none ever loaded.
+
+        Part of a draft's version (backend/drafts/version.py): a policy edit makes a ticket's
+        draft stale, as a new customer message does.
+        """
+        try:
+            versions = self.current().versions()
+        except PolicyError:
+            return "unloaded"
+        missing = sorted(self._loaded.missing) if self._loaded else []
+        shown = json.dumps([sorted(versions.items()), missing])
+        return hashlib.sha256(shown.encode()).hexdigest()[:16]
 
     def status(self) -> PolicyStatus:
         """Each policy file's loaded version and state on disk, and every problem."""

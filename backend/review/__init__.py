@@ -21,7 +21,7 @@ from backend.errors import Conflict, Forbidden, InputError, NotFound
 from backend.gate import jurisdictions as vocabulary
 from backend.gate.decision import GateDecision
 from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
-from backend.review import lifecycle, safety
+from backend.review import lifecycle, safety, supersede
 from backend.review.tokens import new_token
 from backend.review.tokens import reviewer_for_token as reviewer_for_token  # callers' name
 
@@ -79,14 +79,18 @@ def route(session: Session, draft: Draft, decision: GateDecision | None) -> Revi
     stored = decision.to_json() if decision else {}
     domains = list(decision.domains) if decision else []
     draft.gate = {**stored, "urgent": safety.is_urgent(domains)}
+    supersede.supersede_older(session, draft)  # one open item per ticket: the newest draft's
     if decision is None or not decision.gated:
         draft.gate_status = "clear"
         return None
     draft.gate_status = "review_required"
+    newer = supersede.newer_draft(session, draft)  # this draft finished after a newer one
     item = ReviewItem(
         tenant_id=draft.tenant_id,
         draft_id=draft.id,
-        status="pending",
+        status=supersede.SUPERSEDED if newer else supersede.PENDING,
+        superseded_by=newer,
+        decided_at=utcnow() if newer else None,
         domains=domains,
         jurisdiction=vocabulary.ticket_jurisdiction(decision.jurisdiction),
     )
@@ -129,6 +133,21 @@ def queue(session: Session, reviewer: Reviewer) -> list[ReviewItem]:
     ).all()
     mine = [i for i in items if not eligibility(reviewer, i, date.today())]
     return sorted(mine, key=lambda i: not i.urgent)  # stable: oldest first within each
+
+
+def superseded(session: Session, reviewer: Reviewer, since: datetime) -> list[ReviewItem]:
+    """Items this reviewer could have decided that a newer draft replaced after ``since``,
+    newest first: the queue lists them apart, each with a link to its successor."""
+    items = session.scalars(
+        select(ReviewItem)
+        .where(
+            ReviewItem.tenant_id == reviewer.tenant_id,
+            ReviewItem.status == supersede.SUPERSEDED,
+            ReviewItem.decided_at >= since,
+        )
+        .order_by(ReviewItem.decided_at.desc())
+    ).all()
+    return [i for i in items if not eligibility(reviewer, i, date.today())]
 
 
 def decide(
@@ -221,6 +240,12 @@ def already_decided(session: Session, item: ReviewItem) -> Conflict:
         "decided_at": _iso(item.decided_at),
         "note": item.note,
     }
+    if item.status == supersede.SUPERSEDED:
+        message = (
+            f"review {item.id} was superseded: ticket {item.draft.ticket_id} has a newer "
+            "draft, and only the newest one is reviewed"
+        )
+        return Conflict(message, "superseded")
     message = f"review {item.id} was already {item.status} by {name}"
     return Conflict(message, "already_decided", decision=decision)
 

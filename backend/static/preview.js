@@ -328,7 +328,11 @@
     clear(els.view);
     ui = {};
 
-    var draftBtn = h("button", { type: "button", class: "pv-btn pv-btn-primary", onclick: function () { sidebar.requestDraft(id); } });
+    // "Draft reply" shows the ticket's draft of its current version (or makes one); once this
+    // page has a draft of the ticket, the button reads "Draft again" and asks for a new one.
+    var draftBtn = h("button", { type: "button", class: "pv-btn pv-btn-primary", onclick: function () {
+      sidebar.requestDraft(id, state.drafts.has(id) ? { again: true } : undefined);
+    } });
     ui.draftBtn = draftBtn;
 
     var facts = h("dl", { class: "pv-facts" },

@@ -215,7 +215,7 @@ def test_the_sidebar_shows_the_text_growing_then_the_cited_draft(
 ) -> None:
     """The offline drafter writes in one go, so two model deltas are put in front of the
     server's own event stream (which ends with the real ready draft)."""
-    page = browser_page.context.new_page()  # a fresh sidebar: N-1 was drafted before
+    page = browser_page.context.new_page()
 
     def with_deltas(route: Route) -> None:
         real = route.fetch()
@@ -244,6 +244,8 @@ def test_an_emergency_ticket_shows_the_safety_instruction_first_in_the_sidebar_a
     first = page.locator(".pcd-body > *").first  # above the review banner and the draft
     expect(first).to_have_class(re.compile(r"\bpcd-safety\b"), timeout=60_000)
     expect(first.get_by_role("heading")).to_have_text("Someone may be in danger")
+    # N-1 was drafted before: its draft is shown at once; "Draft again" writes a new one
+    page.locator(".pcd-root").get_by_role("button", name="Draft again").click()
     expect(first).to_contain_text(INSTRUCTION)
     expect(page.get_by_text("Needs review before use")).to_be_visible()
     expect(page.get_by_role("button", name="Insert into reply")).to_be_disabled()

@@ -52,9 +52,9 @@ def client(admin_app: Flask) -> FlaskClient:
     return admin_app.test_client()
 
 
-def gated_draft(decision: dict[str, object] = DECISION) -> str:
+def gated_draft(decision: dict[str, object] = DECISION, ticket: str = "N-3") -> str:
     store = services.draft_store()
-    draft, _ = store.request("demo", "N-3", "agent:test")
+    draft, _ = store.request("demo", ticket, "agent:test")
     claim = store.claim(draft.id)
     assert claim is not None
     text = VerifiedDraft("It is covered under your policy.", (), (), (), "t", "m")

@@ -104,7 +104,9 @@ def test_when_urgent_and_older_ordinary_items_wait_then_the_queue_lists_the_urge
             "expires_on": "2099-12-31",
         },
     )
-    older, urgent, newer = gated_draft(), gated_draft(EMERGENCY), gated_draft()
+    # three tickets: a newer draft of the same ticket would supersede the older one's item
+    older = gated_draft(ticket="N-3")
+    urgent, newer = gated_draft(EMERGENCY, ticket="N-4"), gated_draft(ticket="N-5")
     queue = client.get("/api/v1/reviews", headers=bearer(token)).get_json()["reviews"]
     assert [(r["draft_id"], r["urgent"]) for r in queue] == [
         (urgent, True),

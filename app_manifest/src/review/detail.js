@@ -9,7 +9,7 @@ import { normalizeRules, ruleLabel, ruleWhy } from "../shared/gate.js";
 import { citationCard, citedText, domainPill, highlight, safetyNotice } from "../shared/render.js";
 import { sentence, str } from "../shared/text.js";
 import { icon } from "./icons.js";
-import { foundText } from "./queue.js";
+import { foundText, successor } from "./queue.js";
 import { absolute, ageTag, domainPills, jurisTag, message } from "./views.js";
 
 /** @typedef {import("../shared/gate.js").Rule} Rule */
@@ -43,6 +43,7 @@ export function detailView(item, decision, ageOf) {
   /* header */
   const statusEl = pending
     ? h("span", { class: "rv-status rv-status-pending" }, icon("clock"), "Awaiting your review")
+    : item.status === "superseded" ? h("span", { class: "rv-status rv-status-superseded" }, icon("arrow"), "Superseded")
     : h("span", { class: "rv-status rv-status-" + (item.status === "approved" ? "approved" : "rejected") },
       icon(item.status === "approved" ? "check" : "ban"), item.status === "approved" ? "Approved" : sentence(item.status));
   const header = h("header", { class: "pv-card pv-ticket-head rv-head" },
@@ -199,12 +200,30 @@ function jumpTo(scope, rule) {
   setTimeout(() => { marks.forEach((m) => m.classList.remove("rv-hit-flash")); }, 1600);
 }
 
-/** @param {any} item */
-export function decidedView(item) {
+/**
+ * The decision taken, or for a superseded item what replaced it (a link when it has a review).
+ * @param {any} item @param {(id: string) => void} [open]
+ */
+export function decidedView(item, open) {
+  if (item.status === "superseded") return supersededView(item, open);
   const approved = item.status === "approved";
   return h("section", { class: "pv-card rv-decision rv-decided", "aria-labelledby": "rv-decision-title" },
     h("div", { class: "rv-card-head" }, h("h3", { class: "rv-card-title", id: "rv-decision-title", text: "Decision" })),
     h("p", { class: "rv-decided-line" }, icon(approved ? "check" : "ban"),
       (approved ? "Approved" : sentence(item.status)) + (item.decided_at ? " on " + absolute(item.decided_at) : "") + "."),
     item.note ? h("blockquote", { class: "rv-decided-note", text: str(item.note) }) : null);
+}
+
+/** @param {any} item @param {(id: string) => void} [open] */
+function supersededView(item, open) {
+  const next = successor(item);
+  const id = next.reviewId;
+  return h("section", { class: "pv-card rv-decision rv-decided", "aria-labelledby": "rv-decision-title" },
+    h("div", { class: "rv-card-head" }, h("h3", { class: "rv-card-title", id: "rv-decision-title", text: "Superseded" })),
+    h("p", { class: "rv-decided-line" }, icon("arrow"),
+      "The customer's ticket has a newer draft" + (item.decided_at ? " since " + absolute(item.decided_at) : "") +
+      "; only the newest is reviewed."),
+    id ? h("p", null, h("a", { href: "#review-" + encodeURIComponent(id), class: "rv-superseded-link",
+      onclick: (/** @type {Event} */ e) => { if (open) { e.preventDefault(); open(id); } } }, "Open review #" + id, icon("arrow")))
+      : h("p", { class: "rv-muted", text: next.text + "." }));
 }

@@ -43,13 +43,14 @@ const tokens = tokenStore();
 /**
  * The page's state. `loadToken` / `queueToken` number the detail and queue loads: an
  * answer for an older load is dropped.
- * @type {{ token: string, reviewer: Reviewer | null, reviews: ReviewItem[], fetchedAt: number,
+ * @type {{ token: string, reviewer: Reviewer | null, reviews: ReviewItem[], superseded: ReviewItem[], fetchedAt: number,
  *   selected: string | null, item: any, loadToken: number, queueToken: number, busy: boolean, editing: boolean }}
  */
 const state = {
   token: tokens.read(),
   reviewer: null,
   reviews: [],
+  superseded: [], // replaced by a newer draft of their ticket: listed apart, with a link
   fetchedAt: 0,
   selected: null,
   item: null,
@@ -253,6 +254,7 @@ function applyQueue(data, o) {
   const opts = o || {};
   state.reviewer = data && data.reviewer ? data.reviewer : state.reviewer;
   state.reviews = data && Array.isArray(data.reviews) ? data.reviews : [];
+  state.superseded = data && Array.isArray(data.superseded) ? data.superseded : [];
   state.fetchedAt = Date.now();
   els.queue.setAttribute("aria-busy", "false");
   els.refresh.classList.remove("rv-spinning");
@@ -274,7 +276,7 @@ function applyQueue(data, o) {
 }
 
 function renderQueue() {
-  renderQueueList(els, state.reviews, state.selected, ageOf, select);
+  renderQueueList(els, state.reviews, state.selected, ageOf, select, state.superseded);
 }
 
 function updateAges() {
@@ -348,7 +350,7 @@ function renderDetail(item) {
   document.title = "Ticket " + str(item.ticket_id || (item.ticket || {}).id) + " \u00b7 Precedent review";
   const panel = isPending(item)
     ? decisionPanel(item, state.reviewer, { decide, startEdit, stopEdit })
-    : { section: decidedView(item), refs: {} };
+    : { section: decidedView(item, (id) => select(id, { focus: true })), refs: {} };
   const view = detailView(item, panel.section, ageOf);
   add(els.detail, view.nodes);
   ui = { ...view.refs, ...panel.refs };

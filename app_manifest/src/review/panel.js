@@ -5,7 +5,7 @@ import { domainLabel } from "../shared/gate.js";
 import { domainPill } from "../shared/render.js";
 import { str } from "../shared/text.js";
 import { icon } from "./icons.js";
-import { credentialStatus, initials, longAge, today } from "./queue.js";
+import { credentialStatus, initials, longAge, successor, today } from "./queue.js";
 import { ageTag, domainPills, formatDay, jurisTag } from "./views.js";
 
 /** @typedef {import("./queue.js").Reviewer} Reviewer */
@@ -55,15 +55,53 @@ export function renderReviewer(els, reviewer) {
 }
 
 /**
- * The queue: urgent items tagged, each with its ticket, domains, jurisdiction and age; focus
- * stays on the item it was on.
+ * The queue: urgent items tagged, each with its ticket, subject, domains, jurisdiction and
+ * age; then the items a newer draft replaced, each linking to its successor. Focus stays on
+ * the item it was on.
+ * @param {{ queue: HTMLElement, count: HTMLElement }} els
+ * @param {ReviewItem[]} list
+ * @param {string | null} selected
+ * @param {(item: ReviewItem) => number} ageOf
+ * @param {(id: string) => void} onSelect
+ * @param {ReviewItem[]} [replaced]  superseded items
+ */
+export function renderQueue(els, list, selected, ageOf, onSelect, replaced) {
+  renderPending(els, list, selected, ageOf, onSelect);
+  if (replaced && replaced.length) els.queue.appendChild(supersededList(replaced, onSelect));
+}
+
+/**
+ * Items a newer draft of their ticket replaced: not decidable, each with a link to what
+ * replaced it.
+ * @param {ReviewItem[]} items
+ * @param {(id: string) => void} onSelect
+ */
+function supersededList(items, onSelect) {
+  return h("section", { class: "rv-superseded", "aria-labelledby": "rv-superseded-title" },
+    h("h3", { class: "rv-superseded-title", id: "rv-superseded-title", text: "Replaced by newer drafts" }),
+    h("ul", { class: "rv-superseded-items" }, items.map((r) => {
+      const next = successor(r);
+      const link = next.reviewId
+        ? h("a", { href: "#review-" + encodeURIComponent(next.reviewId), class: "rv-superseded-link",
+          onclick: (/** @type {Event} */ e) => { e.preventDefault(); onSelect(/** @type {string} */ (next.reviewId)); } }, next.text, icon("arrow"))
+        : h("span", { class: "rv-muted", text: next.text });
+      return h("li", { class: "rv-superseded-item", "data-id": str(r.id) },
+        h("span", { class: "pv-ticket-top" },
+          h("span", { class: "pv-mono rv-item-ticket", text: str(r.ticket_id) }),
+          h("span", { class: "rv-item-id", text: "#" + str(r.id) + " superseded" })),
+        r.subject ? h("span", { class: "rv-item-subject", text: str(r.subject) }) : null,
+        link);
+    })));
+}
+
+/**
  * @param {{ queue: HTMLElement, count: HTMLElement }} els
  * @param {ReviewItem[]} list
  * @param {string | null} selected
  * @param {(item: ReviewItem) => number} ageOf
  * @param {(id: string) => void} onSelect
  */
-export function renderQueue(els, list, selected, ageOf, onSelect) {
+function renderPending(els, list, selected, ageOf, onSelect) {
   const active = document.activeElement;
   const focusId = active && active.classList && active.classList.contains("rv-item") ? active.getAttribute("data-id") : null;
   els.count.textContent = String(list.length);
@@ -88,7 +126,7 @@ export function renderQueue(els, list, selected, ageOf, onSelect) {
     return h("li", null, h("button", {
       type: "button", class: "pv-ticket rv-item" + (r.urgent ? " rv-item-urgent" : ""), "data-id": id,
       "aria-current": id === selected ? "true" : "false",
-      "aria-label": (r.urgent ? "Urgent: someone may be in danger. " : "") + "Ticket " + str(r.ticket_id) + ", " + domains.map(domainLabel).join(" and ") + ", " +
+      "aria-label": (r.urgent ? "Urgent: someone may be in danger. " : "") + "Ticket " + str(r.ticket_id) + (r.subject ? ", " + str(r.subject) : "") + ", " + domains.map(domainLabel).join(" and ") + ", " +
         (r.jurisdiction || "jurisdiction unknown") + ", waiting " + longAge(ageOf(r)),
       onclick: () => onSelect(id),
     },
@@ -97,6 +135,7 @@ export function renderQueue(els, list, selected, ageOf, onSelect) {
       h("span", { class: "pv-mono rv-item-ticket", text: str(r.ticket_id) || "(no ticket)" }),
       h("span", { class: "rv-item-id", text: "#" + id }),
       ageTag(r, ageOf(r), "rv-item-age")),
+    r.subject ? h("span", { class: "rv-item-subject", text: str(r.subject) }) : null,
     h("span", { class: "pv-ticket-meta rv-item-meta" }, domainPills(domains, true), jurisTag(r.jurisdiction))));
   })));
 }

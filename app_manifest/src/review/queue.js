@@ -9,8 +9,9 @@ import { str } from "../shared/text.js";
 /**
  * @typedef {{ domain?: string, jurisdictions?: string[], licence_id?: string, expires_on?: string }} Credential
  * @typedef {{ name?: string, email?: string, credentials?: Credential[] }} Reviewer
- * @typedef {{ id: string | number, ticket_id?: string, domains?: string[], jurisdiction?: string | null,
- *   urgent?: boolean, age_seconds?: number, created_at?: string, status?: string }} ReviewItem
+ * @typedef {{ draft_id?: string, review_id?: number | null }} SupersededBy
+ * @typedef {{ id: string | number, ticket_id?: string, subject?: string | null, domains?: string[], jurisdiction?: string | null,
+ *   urgent?: boolean, age_seconds?: number, created_at?: string, status?: string, superseded_by?: SupersededBy | null }} ReviewItem
  */
 
 /** "YYYY-MM-DD" as a local calendar day (no time-zone shift). @param {unknown} value */
@@ -177,4 +178,18 @@ export function decisionDone(action, status, id) {
 export function foundText(n, source) {
   if (!n) return "Not found in the text shown (it may contain redacted details)";
   return (n === 1 ? "Highlighted in the " : "Highlighted " + n + "\u00d7 in the ") + (source === "ticket" ? "ticket" : "draft");
+}
+
+/**
+ * What replaced a superseded item: the line to show and the review to link to (none when the
+ * newer draft needs no review).
+ * @param {ReviewItem} item
+ * @returns {{ text: string, reviewId: string | null }}
+ */
+export function successor(item) {
+  const next = item.superseded_by || {};
+  const id = next.review_id == null ? null : String(next.review_id);
+  return id
+    ? { text: "Replaced by a newer draft of this ticket: review #" + id, reviewId: id }
+    : { text: "Replaced by a newer draft of this ticket that needs no review", reviewId: null };
 }

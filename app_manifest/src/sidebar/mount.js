@@ -221,7 +221,7 @@ export function mount(element, options) {
     const { nodes, refs } = readyView(draft, {
       keepMarkers: opts.keepMarkers,
       onInsert: typeof opts.onInsert === "function" ? (plain, btn) => insert(draft, plain, btn) : null,
-      onRedraft: state.ticketId && opts.draftButton ? () => { requestDraft(state.ticketId); } : null,
+      onRedraft: state.ticketId && opts.draftButton ? () => { requestDraft(state.ticketId, { again: true }); } : null,
       feedback: opts.feedback ? feedbackRow((outcome) => reportOutcome(outcome, draft), (action) => { verdict = { id: draft.id, action }; }, announce) : null,
       announce,
     });
@@ -441,17 +441,22 @@ export function mount(element, options) {
     return op;
   }
 
-  /** @param {unknown} [ticketId] @returns {Promise<any>} */
-  function requestDraft(ticketId) {
+  /**
+   * The ticket's draft: the newest of its current version (the server answers the one it
+   * has, approved or not), or with `again` ("Draft again") a new one.
+   * @param {unknown} [ticketId] @param {{ again?: boolean }} [options] @returns {Promise<any>}
+   */
+  function requestDraft(ticketId, options) {
     if (ops.ended) return Promise.resolve(null);
     const id = str(ticketId != null ? ticketId : state.ticketId).trim();
     if (!id) return Promise.resolve(fail(apiError("input", "Choose a ticket first."), ops.current()));
     const op = begin(id);
     const started = Date.now();
     renderProgress(started);
-    announce("Requesting a draft for ticket " + id);
+    const again = !!(options && options.again);
+    announce((again ? "Drafting ticket " : "Requesting a draft for ticket ") + id + (again ? " again" : ""));
     setState("loading");
-    return client.post("/drafts", { ticket_id: id }).then((draft) => follow(draft, op, started), (err) => fail(err, op));
+    return client.post("/drafts", again ? { ticket_id: id, again: true } : { ticket_id: id }).then((draft) => follow(draft, op, started), (err) => fail(err, op));
   }
 
   /** @param {unknown} draftId @returns {Promise<any>} */
