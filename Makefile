@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 NODE_MODULES := app_manifest/node_modules/.package-lock.json
 ZAF_SDK := backend/static/vendor/zaf_sdk.min.js
 UI_SOURCES := $(shell find app_manifest/src -name '*.js')
-UI_BUNDLES := backend/static/sidebar.js backend/static/review.js backend/static/zendesk.js \
+UI_BUNDLES := backend/static/sidebar.js backend/static/review.js backend/static/zendesk.js backend/static/insights.js \
 	app_manifest/freshdesk/app/scripts/app.js
 
 $(NODE_MODULES): app_manifest/package.json app_manifest/package-lock.json

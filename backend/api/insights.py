@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +27,8 @@ from backend.learning.topics import DraftTopics
 from backend.learning.window import Window, last
 from backend.models import Draft, Lead, Outcome
 
-bp = Blueprint("insights", __name__, url_prefix="/api/v1/insights")
+bp = Blueprint("insights", __name__)  # the page; the API is nested under /api/v1/insights
+api = Blueprint("api", __name__, url_prefix="/api/v1/insights")
 DRILL_LIMIT = 50
 
 
@@ -69,7 +70,7 @@ def dimension(default: Dimension = "agent") -> Dimension:
     raise InputError(f"unknown dimension '{by}'. Valid dimensions are: {', '.join(DIMENSIONS)}")
 
 
-@bp.get("/lead")
+@api.get("/lead")
 def who() -> Response:
     with db.session() as session:
         lead = current_lead(session)
@@ -81,7 +82,7 @@ def who() -> Response:
     return out.respond(shapes.InsightsLead.model_validate(body))
 
 
-@bp.get("/overview")
+@api.get("/overview")
 def overview() -> Response:
     with db.session() as session:
         lead = current_lead(session)
@@ -89,7 +90,7 @@ def overview() -> Response:
     return out.respond(shapes.InsightsOverview.model_validate(body))
 
 
-@bp.get("/quality")
+@api.get("/quality")
 def quality() -> Response:
     with db.session() as session:
         lead = current_lead(session)
@@ -97,7 +98,7 @@ def quality() -> Response:
     return out.respond(shapes.InsightsQuality.model_validate(body))
 
 
-@bp.get("/dimensions")
+@api.get("/dimensions")
 def dimensions() -> Response:
     span = window()
     with db.session() as session:
@@ -111,7 +112,7 @@ def dimensions() -> Response:
     return out.respond(shapes.InsightsDimensions.model_validate(body))
 
 
-@bp.get("/lists")
+@api.get("/lists")
 def lists() -> Response:
     """The four lists, recomputed over the last 30 days when older than ``items.STALE``."""
     with db.session() as session:
@@ -128,7 +129,7 @@ def fresh(session: Session, tenant_id: int) -> None:
     items.refresh(session, tenant_id, last("30d"), DraftTopics(session, tenant_id))
 
 
-@bp.post("/items/<int:item_id>/done")
+@api.post("/items/<int:item_id>/done")
 def mark(item_id: int) -> Response:
     change = parse_body(shapes.ItemDone)
     assert isinstance(change, shapes.ItemDone)
@@ -141,7 +142,7 @@ def mark(item_id: int) -> Response:
     return out.respond(shapes.InsightItem.model_validate(row))
 
 
-@bp.get("/drafts")
+@api.get("/drafts")
 def drafts() -> Response:
     """Drill-down: the drafts behind a figure, newest first (``action`` narrows further)."""
     span, chosen = window(), filters()
@@ -174,7 +175,7 @@ def _row(row: Any) -> dict[str, Any]:
     }
 
 
-@bp.get("/drafts/<draft_id>")
+@api.get("/drafts/<draft_id>")
 def draft(draft_id: str) -> Response:
     """One draft and the reply sent as stored (placeholders, never the customer's values)."""
     with db.session() as session:
@@ -228,19 +229,19 @@ def _exported(kind: str, default: str = "30d") -> tuple[dict[str, Any], Dimensio
     return data, by
 
 
-@bp.get("/export.json")
+@api.get("/export.json")
 def export_json() -> Response:
     data, _ = _exported("json")
     return out.respond(shapes.InsightsExport.model_validate(data))
 
 
-@bp.get("/export.csv")
+@api.get("/export.csv")
 def export_csv() -> Response:
     data, by = _exported("csv")
     return _download(export.as_csv(data), "text/csv", f"insights-by-{by}.csv")
 
 
-@bp.get("/report.md")
+@api.get("/report.md")
 def weekly_report() -> Response:
     """The weekly retro report; ``since`` defaults to 7d here."""
     data, _ = _exported("md", "7d")
@@ -251,3 +252,12 @@ def _download(text: str, media: str, name: str) -> Response:
     response = Response(text, mimetype=media)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@bp.get("/insights")
+def page() -> str:
+    """The team lead's page; it signs in with the lead's token."""
+    return render_template("insights.html")
+
+
+bp.register_blueprint(api)

@@ -232,14 +232,14 @@ def seed_demo(tenant: str | None, helpcenter: Path, base_url: str) -> None:
         if demo.has_outcomes(session, tenant_id):
             click.echo("insights demo: the tenant has outcomes already; nothing seeded")
             return
-        sections = _sections(helpcenter, base_url)
+        sections = help_sections(helpcenter, base_url)
         written = demo.seed(session, tenant_id, sections, datetime.now(UTC))
         items.refresh(session, tenant_id, signals.last("30d"), DraftTopics(session, tenant_id))
         session.commit()
     click.echo(f"insights demo: {written} outcomes over 8 weeks (labelled, generated)")
 
 
-def _sections(folder: Path, base_url: str) -> list[demo.Section]:
+def help_sections(folder: Path, base_url: str) -> list[demo.Section]:
     found = []
     for doc in read_doc_folder(folder) if folder.is_dir() else []:
         page = base_url.rstrip("/") + "/" + doc.source_id.rsplit(".", 1)[0]
