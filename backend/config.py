@@ -164,6 +164,15 @@ SETTINGS: dict[str, Setting] = {
     "SMTP_USER": Setting(str, "", "smtp notifier: login; empty sends without one"),
     "SMTP_PASSWORD": Setting(str, "", "smtp notifier: password", secret=True),
     "SMTP_FROM": Setting(str, "", "smtp notifier: sender address"),
+    "ESCALATION_GROUP": Setting(
+        str, "", "group an escalated ticket is assigned to, unless its tenant set one"
+    ),
+    "ESCALATION_TAGS": Setting(
+        str, "precedent-escalated", "tags an escalated ticket gets (comma-separated)"
+    ),
+    "ESCALATION_EMAIL": Setting(
+        str, "", "told of every escalation with the eligible reviewers; empty: reviewers only"
+    ),
     "APP_TOKEN_MINUTES": Setting(
         int, 15, "minutes a sidebar app token is valid; the page renews it while it is open"
     ),

@@ -27,6 +27,7 @@ ROUTES = {
     "backend.tasks.sync_helpdesk": {"queue": "maintenance"},
     "backend.tasks.notify_review": {"queue": "maintenance"},
     "backend.tasks.notify_digest": {"queue": "maintenance"},
+    "backend.tasks.escalate": {"queue": "maintenance"},
 }
 
 

@@ -285,6 +285,30 @@ class Outcome(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Escalation(Base):
+    """The agent handed a draft's ticket on: a note, a group and tags in the helpdesk, and
+    the people told (backend/escalation). One per draft; each step is recorded when done,
+    so a retried task repeats none that finished."""
+
+    __tablename__ = "escalations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), unique=True)
+    ticket_id: Mapped[str] = mapped_column(String(200))
+    agent: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")  # redacted with the ticket's vault
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|done|failed
+    group: Mapped[str] = mapped_column(String(64), default="")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    told: Mapped[list[str]] = mapped_column(JSON, default=list)  # names / addresses
+    not_told: Mapped[list[str]] = mapped_column(JSON, default=list)  # why each was not
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    helpdesk_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    draft: Mapped[Draft] = relationship()
+
+
 class SyncCursor(Base):
     """Where a tenant's scheduled helpdesk sync resumes: one opaque cursor per stream.
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from backend import pipeline, services, worker
 from backend.db import db
 from backend.errors import Conflict, RetryableError
+from backend.escalation import app as escalation_app
 from backend.models import ReviewItem
 from backend.notify import app as notify_app
 from backend.redaction import Vault
@@ -24,6 +25,7 @@ from backend.retrieval import helpdesk
 log = logging.getLogger(__name__)
 SYNC_RETRIES = 10  # after that the next scheduled sync carries on from the saved cursors
 NOTIFY_RETRIES = 3  # at 1, 2 and 4 minutes; a digest (if on) picks the item up later
+ESCALATE_RETRIES = 6  # over ~16 minutes; then the agent is told it failed and may try again
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
@@ -62,6 +64,19 @@ def notify_review(self: Any, item_id: int) -> int:
         if self.request.retries < NOTIFY_RETRIES:  # after that the failures stay audited
             raise self.retry(countdown=60.0 * 2**self.request.retries)
     return len(delivery.told) if delivery else 0
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=ESCALATE_RETRIES)
+def escalate(self: Any, escalation_id: int) -> str:
+    """Note, group and tags in the helpdesk, then the people told; safe to run twice."""
+    try:
+        return escalation_app.run_now(escalation_id)
+    except RetryableError as exc:
+        if self.request.retries >= ESCALATE_RETRIES:
+            escalation_app.give_up(escalation_id, exc.message)
+            return "failed"
+        delay = exc.retry_after or min(600.0, 15.0 * 2**self.request.retries)
+        raise self.retry(countdown=delay + random.uniform(0, 1)) from exc
 
 
 @shared_task(ignore_result=True)

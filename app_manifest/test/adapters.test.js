@@ -11,6 +11,8 @@ test("each sidebar call maps onto its Freshdesk request template", () => {
   assert.deepEqual(templateCall("GET", "/api/v1/drafts/d%201", undefined, PAGE), { template: "readDraft", options: { context: { draft_id: "d 1" } } });
   assert.equal(templateCall("POST", "https://x.test/api/v1/drafts/d1/insert", "{}", PAGE).template, "insertDraft");
   assert.equal(templateCall("POST", "/api/v1/drafts/d1/outcome", "{}", PAGE).template, "reportOutcome");
+  assert.equal(templateCall("POST", "/api/v1/drafts/d1/escalate", "{}", PAGE).template, "escalateDraft");
+  assert.deepEqual(templateCall("GET", "/api/v1/drafts/d1/escalation", undefined, PAGE), { template: "readEscalation", options: { context: { draft_id: "d1" } } });
   assert.equal(templateCall("GET", "/api/v1/drafts/d1/events", undefined, PAGE), null); // no streaming through templates
 });
 

@@ -30,6 +30,9 @@ test("a safety domain makes a draft urgent even without the urgent flag", () => 
 test("the waiting line never promises a review nobody can give", () => {
   assert.match(waitingText(gateOf({ gate: { eligible_reviewers: 2 } })), /^Waiting for a reviewer/);
   assert.match(waitingText(gateOf({ gate: { domains: ["legal"], eligible_reviewers: 0 } })), /No reviewer is credentialed/);
+  const nobody = waitingText(gateOf({ gate: { domains: ["legal"], eligible_reviewers: 0 } }));
+  assert.doesNotMatch(nobody, /unlocks/);
+  assert.match(nobody, /escalate the ticket/);
 });
 
 test("the fallback reason names the domains and the jurisdiction", () => {

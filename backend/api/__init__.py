@@ -10,6 +10,7 @@ from backend.api import (
     apps,
     drafts,
     errors,
+    escalations,
     health,
     insights,
     openapi,
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
         apps,
         app_session,
         outcomes,
+        escalations,
         webhooks,
         insights,
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from backend.api import responses as out
+from backend.api import responses_escalation as escalated
 from backend.api import responses_insights as insights
 from backend.api import responses_review as queue
 from backend.api import responses_reviewers as lifecycle
@@ -358,6 +359,41 @@ REVIEWS = (
     ),
 )
 
+ESCALATIONS = (
+    Operation(
+        "post",
+        "/drafts/{draft_id}/escalate",
+        "escalateDraft",
+        "Escalate the draft's ticket: internal note, group and tags, people told",
+        (
+            Reply(202, "Queued (and the escalated verdict recorded)", escalated.Escalation),
+            Reply(200, "Already escalated (or being escalated): nothing new", escalated.Escalation),
+            Reply(400, "The note is not a string or is too long"),
+            APP_REFUSED,
+            NO_DRAFT,
+            Reply(409, "The draft is not ready"),
+        ),
+        into.EscalationRequest,
+        APP,
+        description="Never a public reply: the helpdesk gets an internal note (Zendesk "
+        "public: false, Freshdesk private: true), the tenant's escalation group and tags. "
+        "Reviewers eligible for the draft and the tenant's escalation address are told. "
+        "Poll links.self until status is done or failed; POST again after a failure.",
+    ),
+    Operation(
+        "get",
+        "/drafts/{draft_id}/escalation",
+        "readEscalation",
+        "The draft's escalation: what was done in the helpdesk and who was told",
+        (
+            Reply(200, "The escalation", escalated.Escalation),
+            APP_REFUSED,
+            Reply(404, "No such draft for this tenant, or it was not escalated"),
+        ),
+        security=APP,
+    ),
+)
+
 LEAD = ("leadToken",)
 LEAD_REFUSED = Reply(401, "Missing, unknown, revoked or expired lead token")
 BAD_FILTER = Reply(400, "A span, date or dimension not understood (the message says which)")
@@ -460,4 +496,4 @@ INSIGHTS = (
     ),
 )
 
-OPERATIONS = DRAFTS + REVIEWS + INSIGHTS
+OPERATIONS = DRAFTS + ESCALATIONS + REVIEWS + INSIGHTS

@@ -65,6 +65,17 @@ class OutcomeReport(Body):
     )
 
 
+class EscalationRequest(Body):
+    """``POST /drafts/{id}/escalate``: an optional note for whoever takes the ticket."""
+
+    EXAMPLE = '{"note": "Customer asks about a dose; needs a pharmacist."}'
+    note: Annotated[str, StringConstraints(max_length=MAX_NOTE)] = Field(
+        default="",
+        description="written into the helpdesk's internal note (never a public reply) and, "
+        "redacted, into the notices",
+    )
+
+
 class Decision(Body):
     """``POST /reviews/{id}/decision``."""
 

@@ -12,9 +12,10 @@ from backend.types import Article, CustomerContext, Page, Ticket
 class Connector(Protocol):
     """Reads from a helpdesk. No connector has a method that posts a public reply.
 
-    The only write is ``add_internal_note`` (Zendesk ``public: false``, Freshdesk
-    ``private: true``). Exports take an opaque cursor from the previous page; without
-    one they start at ``since`` (or the beginning).
+    The only writes are ``add_internal_note`` (Zendesk ``public: false``, Freshdesk
+    ``private: true``) and ``escalate``: such a note plus the team's group and tags. Exports
+    take an opaque cursor from the previous page; without one they start at ``since`` (or
+    the beginning).
     """
 
     def get_ticket(self, tenant: str, ticket_id: str) -> Ticket:
@@ -41,6 +42,14 @@ class Connector(Protocol):
 
     def add_internal_note(self, tenant: str, ticket_id: str, body: str) -> None:
         """An agent-only note on the ticket; the customer never sees it."""
+        ...
+
+    def escalate(
+        self, tenant: str, ticket_id: str, note: str, group: str, tags: tuple[str, ...]
+    ) -> None:
+        """Hand the ticket on: ``tags`` added (others kept), assigned to ``group`` unless it is
+        "", then ``note`` as an agent-only note, last, so a retry adds no second note after
+        a failure. The customer sees none of it."""
         ...
 
 

@@ -55,6 +55,17 @@ def _secret(name: str, envvar: str, what: str) -> Callable[[F], F]:
     help="Zendesk: PEM file from /api/v2/apps/{app_id}/public_key.pem.",
 )
 @click.option("--app-audience", default="", help="Zendesk: the aud claim the app's JWTs carry.")
+@click.option("--escalation-group", default="", help="Group id an escalated ticket is assigned to.")
+@click.option(
+    "--escalation-tags",
+    default="",
+    help="Tags an escalated ticket gets, comma-separated (default PRECEDENT_ESCALATION_TAGS).",
+)
+@click.option(
+    "--escalation-email",
+    default="",
+    help="Address told of each escalation, with the reviewers eligible for the ticket.",
+)
 def connect(platform: str, tenant: str | None, app_public_key: Path | None, **values: str) -> None:
     """Store (or replace) a tenant's helpdesk account and print it with secrets masked."""
     # The secret key signs the sidebar's app tokens and, without a vault key, encrypts

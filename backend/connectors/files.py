@@ -96,6 +96,16 @@ class FilesConnector:
         with self._inbox.with_suffix(".notes.jsonl").open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(note) + "\n")
 
+    def escalate(
+        self, tenant: str, ticket_id: str, note: str, group: str, tags: tuple[str, ...]
+    ) -> None:
+        """Appends to ``<inbox>.escalations.jsonl``: what a helpdesk would have recorded."""
+        self.get_ticket(tenant, ticket_id)
+        row = {"tenant": tenant, "ticket_id": ticket_id, "note": note, "private": True}
+        row.update(group=group, tags=list(tags), at=datetime.now(UTC).isoformat())
+        with self._inbox.with_suffix(".escalations.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(row) + "\n")
+
     def _read(self, tenant: str) -> Iterator[Ticket]:
         # Messages may reach API clients: they name the file, never the server's folders.
         name = self._inbox.name

@@ -1,6 +1,7 @@
 """Freshdesk through its REST API v2 (requests): tickets, context, history, solutions.
 
-The only write is a private note (``private: true``). Lists follow the ``link`` response
+The only writes are a private note (``private: true``) and an escalation: the ticket's tags
+extended and its group set, then such a note. Lists follow the ``link`` response
 header, but only ever back to the tenant's own Freshdesk host: the API key goes nowhere else.
 """
 
@@ -145,6 +146,25 @@ class FreshdeskConnector:
             raise missing
         note = {"body": html.escape(body).replace("\n", "<br>"), "private": True}
         self._request(account, "POST", f"/api/v2/tickets/{ticket_id}/notes", missing, json=note)
+
+    def escalate(
+        self, tenant: str, ticket_id: str, note: str, group: str, tags: tuple[str, ...]
+    ) -> None:
+        account = self._account(tenant)
+        missing = TicketNotFound(f"ticket '{ticket_id}' was not found in {account.name}")
+        if not ticket_id.isdigit():
+            raise missing
+        if group and not group.isdigit():
+            raise ConfigError(f"{account.name}: escalation group '{group}' is not a group id")
+        path = f"/api/v2/tickets/{ticket_id}"
+        current: dict[str, Any] = self._get(account, path, {}, missing).json()
+        kept = [str(t) for t in current.get("tags") or ()]
+        change: dict[str, Any] = {"tags": kept + [t for t in tags if t not in kept]}
+        if group:
+            change["group_id"] = int(group)
+        if tags or group:  # an update replaces the tag list: the ticket's own tags go along
+            self._request(account, "PUT", path, missing, json=change)
+        self.add_internal_note(tenant, ticket_id, note)
 
     def _account(self, tenant: str) -> _Account:
         if tenant not in self._accounts:

@@ -43,6 +43,11 @@ class HelpdeskConnector:
     def add_internal_note(self, tenant: str, ticket_id: str, body: str) -> None:
         self._for(tenant).add_internal_note(tenant, ticket_id, body)
 
+    def escalate(
+        self, tenant: str, ticket_id: str, note: str, group: str, tags: tuple[str, ...]
+    ) -> None:
+        self._for(tenant).escalate(tenant, ticket_id, note, group, tags)
+
     def _for(self, tenant: str) -> Connector:
         platform = self._settings(tenant).platform  # ConfigError names the unconnected tenant
         if platform not in self._by_platform:

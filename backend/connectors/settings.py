@@ -9,6 +9,7 @@ vaults, readable under previous keys until ``precedent keys rotate``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, fields
@@ -29,6 +30,7 @@ Platform = Literal["zendesk", "freshdesk"]
 PLATFORMS: tuple[Platform, ...] = ("zendesk", "freshdesk")
 SECRET_FIELDS = ("api_token", "oauth_token", "app_secret", "webhook_secret")
 MASK = "********"
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,11 @@ class HelpdeskSettings:
     # the gate): a Zendesk field id ("360012345") or a Freshdesk field name ("cf_store").
     location_field: str = ""
     jurisdiction_field: str = ""
+    # Escalation (backend/escalation): the group id a ticket is handed to, the tags it gets
+    # (comma-separated) and the address told; empty: the deployment's PRECEDENT_ESCALATION_*.
+    escalation_group: str = ""
+    escalation_tags: str = ""
+    escalation_email: str = ""
 
     def __post_init__(self) -> None:
         if self.platform not in PLATFORMS:
@@ -58,6 +65,13 @@ class HelpdeskSettings:
             )
         if not self.host.strip():
             raise InputError(f"{self.platform} needs a subdomain or domain")
+        if self.escalation_group and not self.escalation_group.isdigit():
+            raise InputError(
+                f"escalation group '{self.escalation_group}' is not a {self.platform} group id "
+                "(digits, e.g. 360001234567)"
+            )
+        if self.escalation_email and not EMAIL.fullmatch(self.escalation_email):
+            raise InputError(f"escalation e-mail '{self.escalation_email}' is not an address")
 
     def public(self) -> dict[str, str]:
         """For output: secrets replaced by a mask (or empty when not set)."""

@@ -1,6 +1,7 @@
 """Zendesk through zenpy: tickets, customer context, history and Help Center articles.
 
-The only write is an internal note (a comment with ``public: false``). zenpy's own waiting
+The only writes are an internal note (a comment with ``public: false``) and an escalation:
+tags added, a group assigned, and such a note. zenpy's own waiting
 on 429 is cut short by a response hook that raises ``ConnectorRateLimited`` instead, so the
 task retries later rather than a worker sleeping.
 """
@@ -165,6 +166,23 @@ class ZendeskConnector:
         note.comment = ZendeskComment(body=body, public=False)  # internal: agents only
         with _boundary(client, missing):
             client.zenpy.tickets.update(note)
+
+    def escalate(
+        self, tenant: str, ticket_id: str, note: str, group: str, tags: tuple[str, ...]
+    ) -> None:
+        client = self._client(tenant)
+        missing = TicketNotFound(f"ticket '{ticket_id}' was not found in {client.account}")
+        number = _number(ticket_id, missing)
+        if group and not group.isdigit():
+            raise ConfigError(f"{client.account}: escalation group '{group}' is not a group id")
+        update = ZendeskTicket(id=number)
+        if group:
+            update.group_id = int(group)
+        update.comment = ZendeskComment(body=note, public=False)  # internal: agents only
+        with _boundary(client, missing):
+            if tags:  # PUT .../tags adds to the ticket's tags; a ticket update would replace them
+                client.zenpy.tickets.add_tags(number, list(tags))
+            client.zenpy.tickets.update(update)
 
     def _client(self, tenant: str) -> _Client:
         if tenant not in self._clients:

@@ -1,14 +1,16 @@
-"""Telling reviewers about new review items: a small Protocol and a registry of notifiers.
+"""Telling people: reviewers about new review items, and whoever takes an escalated ticket.
 
 ``PRECEDENT_NOTIFY`` names the notifier (``log`` by default, ``none``, ``webhook``, ``smtp``).
-A notice names the ticket (its id and redacted subject), the domains, the jurisdiction, the
-urgency and a link to the reviewer page; never the customer's personal data. What to send and
-when is decided in ``backend/notify/service.py``; a notifier only delivers.
+A review notice names the ticket (its id and redacted subject), the domains, the jurisdiction,
+the urgency and a link to the reviewer page; an escalation notice the ticket, the agent's
+note (redacted), where the ticket went and its link in the helpdesk. Never the customer's
+personal data. What to send and when is decided in ``backend/notify/service.py`` and
+``backend/escalation``; a notifier only delivers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Protocol
 
 from backend.notify.settings import NotifySettings
@@ -63,13 +65,79 @@ class Notice:
         lines.append("Sign in to the reviewer page with your reviewer token to decide.")
         return "\n".join(lines) + "\n"
 
+    @property
+    def recipient(self) -> tuple[str, str]:
+        return self.reviewer_name, self.reviewer_email
+
+    def payload(self) -> dict[str, object]:
+        """The webhook's JSON (backend/notify/webhook.py)."""
+        return {
+            "event": "review.new" if len(self.items) == 1 else "review.digest",
+            "title": self.title(),
+            "urgent": self.urgent,
+            "reviewer": {"name": self.reviewer_name, "email": self.reviewer_email},
+            "items": [{**asdict(i), "domains": list(i.domains)} for i in self.items],
+            "text": self.text(),
+        }
+
+
+@dataclass(frozen=True)
+class EscalationNotice:
+    """An escalated ticket, for one person: who handed it on, why, and where it went."""
+
+    name: str
+    email: str
+    ticket_id: str
+    subject: str  # redacted, as in review notices
+    note: str  # the agent's note, redacted
+    agent: str
+    domains: tuple[str, ...]
+    group: str
+    tags: tuple[str, ...]
+    link: str  # the ticket in the helpdesk; "" when unknown
+    urgent: bool = False
+
+    @property
+    def recipient(self) -> tuple[str, str]:
+        return self.name, self.email
+
+    def title(self) -> str:
+        what = "URGENT (safety) escalation" if self.urgent else "Escalated"
+        return f"{what}: ticket {self.ticket_id}" + (
+            f" ({', '.join(self.domains)})" if self.domains else ""
+        )
+
+    def text(self) -> str:
+        went = [f"group {self.group}"] if self.group else []
+        went += [f"tagged {', '.join(self.tags)}"] if self.tags else []
+        lines = [
+            f"Hello {self.name},",
+            "",
+            f"{self.agent or 'An agent'} escalated ticket {self.ticket_id}: "
+            f"{self.subject or '(subject unavailable)'}",
+            f"  note: {self.note or '(none)'}",
+            f"  in the helpdesk: an internal note{', ' if went else ''}{', '.join(went)}",
+        ]
+        lines += [f"  {self.link}"] if self.link else []
+        return "\n".join(lines) + "\n"
+
+    def payload(self) -> dict[str, object]:
+        fields = asdict(self)
+        fields.update(domains=list(self.domains), tags=list(self.tags))
+        recipient = {"name": fields.pop("name"), "email": fields.pop("email")}
+        extra = {"title": self.title(), "recipient": recipient, "text": self.text()}
+        return {"event": "ticket.escalated", **fields, **extra}
+
+
+Message = Notice | EscalationNotice
+
 
 class Notifier(Protocol):
     """Delivers a notice; raises ``NotificationFailed`` (our error) when it cannot."""
 
     def __init__(self, settings: NotifySettings) -> None: ...
 
-    def send(self, notice: Notice) -> None: ...
+    def send(self, notice: Message) -> None: ...
 
 
 notifiers: Registry[Notifier] = Registry(

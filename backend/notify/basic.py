@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from backend.notify import Notice, notifiers
+from backend.notify import Message, Notice, notifiers
 from backend.notify.settings import NotifySettings
 
 log = logging.getLogger("backend.notify")
@@ -17,9 +17,12 @@ class LogNotifier:
     def __init__(self, settings: NotifySettings) -> None:
         self.settings = settings
 
-    def send(self, notice: Notice) -> None:
-        reviews = ", ".join(str(i.review_id) for i in notice.items)
-        log.info("notice for %s: %s (reviews %s)", notice.reviewer_email, notice.title(), reviews)
+    def send(self, notice: Message) -> None:
+        if isinstance(notice, Notice):
+            reviews = ", ".join(str(i.review_id) for i in notice.items)
+            log.info("notice for %s: %s (reviews %s)", notice.recipient[1], notice.title(), reviews)
+        else:
+            log.info("notice for %s: %s", notice.recipient[1], notice.title())
 
 
 @notifiers.register("none")
@@ -29,5 +32,5 @@ class NoNotifier:
     def __init__(self, settings: NotifySettings) -> None:
         self.settings = settings
 
-    def send(self, notice: Notice) -> None:
+    def send(self, notice: Message) -> None:
         return None

@@ -12,17 +12,18 @@ import ssl
 from email.message import EmailMessage
 
 from backend.errors import ConfigError, NotificationFailed
-from backend.notify import Notice, notifiers
+from backend.notify import Message, notifiers
 from backend.notify.settings import NotifySettings
 
 TIMEOUT_SECONDS = 10.0
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
-def message(notice: Notice, sender: str) -> EmailMessage:
+def message(notice: Message, sender: str) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = sender
-    mail["To"] = f"{notice.reviewer_name} <{notice.reviewer_email}>"
+    name, address = notice.recipient
+    mail["To"] = f"{name} <{address}>" if name != address else address
     mail["Subject"] = f"[Precedent] {notice.title()}"
     if notice.urgent:
         mail["Importance"] = "high"
@@ -35,7 +36,7 @@ class SmtpNotifier:
     def __init__(self, settings: NotifySettings) -> None:
         self.settings = settings
 
-    def send(self, notice: Notice) -> None:
+    def send(self, notice: Message) -> None:
         where = f"{self.settings.smtp_host}:{self.settings.smtp_port}"
         try:
             with self._connect() as server:

@@ -2,7 +2,10 @@
 
 The body: ``{"event": "review.new" | "review.digest", "title", "urgent", "reviewer":
 {"name", "email"}, "items": [{"review_id", "ticket_id", "subject", "domains",
-"jurisdiction", "urgent", "link"}], "text"}``. Any 2xx answer counts as delivered.
+"jurisdiction", "urgent", "link"}], "text"}``, or for an escalation ``{"event":
+"ticket.escalated", "title", "recipient": {"name", "email"}, "ticket_id", "subject", "note",
+"agent", "domains", "group", "tags", "link", "urgent", "text"}``. Any 2xx answer counts as
+delivered.
 """
 
 from __future__ import annotations
@@ -10,24 +13,16 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from dataclasses import asdict
 
 from backend.errors import NotificationFailed
-from backend.notify import Notice, notifiers
+from backend.notify import Message, notifiers
 from backend.notify.settings import NotifySettings, masked_url
 
 TIMEOUT_SECONDS = 10.0
 
 
-def payload(notice: Notice) -> dict[str, object]:
-    return {
-        "event": "review.new" if len(notice.items) == 1 else "review.digest",
-        "title": notice.title(),
-        "urgent": notice.urgent,
-        "reviewer": {"name": notice.reviewer_name, "email": notice.reviewer_email},
-        "items": [{**asdict(i), "domains": list(i.domains)} for i in notice.items],
-        "text": notice.text(),
-    }
+def payload(notice: Message) -> dict[str, object]:
+    return notice.payload()
 
 
 @notifiers.register("webhook")
@@ -35,7 +30,7 @@ class WebhookNotifier:
     def __init__(self, settings: NotifySettings) -> None:
         self.url = settings.webhook_url
 
-    def send(self, notice: Notice) -> None:
+    def send(self, notice: Message) -> None:
         request = urllib.request.Request(
             self.url,
             data=json.dumps(payload(notice)).encode(),

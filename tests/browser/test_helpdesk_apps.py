@@ -25,11 +25,13 @@ from playwright.sync_api import Page, Route, expect
 
 from backend.cli import cli
 from tests.browser.test_preview import (  # noqa: F401  (module fixtures)
+    ESCALATIONS,
     browser_page,
+    notices,
     server,
     server_data,
 )
-from tests.servers import free_port
+from tests.servers import Received, free_port
 
 pytestmark = pytest.mark.browser
 SECRET = "fd-installation-secret"
@@ -306,6 +308,40 @@ def test_a_double_click_on_insert_fills_the_composer_once(
     assert appended == 1 and len(inserts) == 1
     text = composer.input_value()
     assert text.count("Let me know") <= 1 and len(text) < 2 * len(text.strip()) + 1
+    page.close()
+
+
+def test_escalating_a_draft_nobody_may_review_notes_tags_and_tells_the_team(
+    agent_page: Page,
+    server: str,  # noqa: F811
+    helpdesk: tuple[str, dict[str, tuple[str, bytes]]],
+    notices: tuple[str, Received],  # noqa: F811
+) -> None:
+    """N-4 (medical) has no eligible reviewer: the banner says so and offers Escalate; the
+    helpdesk gets an internal note and the tag, the escalation address a notice."""
+    page = agent_page.context.new_page()
+    open_zendesk_ticket(page, server, helpdesk, "N-4")
+    app = page.frame_locator("#app")
+    banner = app.locator(".pcd-gate")
+    expect(banner).to_contain_text("No reviewer is credentialed for this yet", timeout=60_000)
+    expect(banner).not_to_contain_text("Insert unlocks")
+    banner.get_by_role("button", name="Escalate").click()
+    app.get_by_label("Note for whoever takes the ticket (optional)").fill(
+        "Asks about a dose: needs a pharmacist."
+    )
+    app.get_by_role("button", name="Escalate ticket").click()
+
+    told = f"Escalated: internal note added, tagged precedent-escalated. Told: {ESCALATIONS}."
+    expect(app.locator(".pcd-feedback-note")).to_have_text(told, timeout=30_000)
+    written = Path(server_data(server)) / "inbox.escalations.jsonl"
+    [row] = [json.loads(line) for line in written.read_text().splitlines()]
+    assert (row["ticket_id"], row["private"], row["tags"]) == ("N-4", True, ["precedent-escalated"])
+    assert "Note: Asks about a dose: needs a pharmacist." in row["note"]
+    assert "needs review (medical" in row["note"] and "no reviewer is credentialed" in row["note"]
+    [notice] = [n for n in notices[1].items if n.get("event") == "ticket.escalated"]
+    assert notice["recipient"]["email"] == ESCALATIONS and notice["ticket_id"] == "N-4"
+    assert notice["title"] == "Escalated: ticket N-4 (medical)"
+    assert notice["note"] == "Asks about a dose: needs a pharmacist."
     page.close()
 
 

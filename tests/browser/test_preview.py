@@ -18,11 +18,12 @@ from playwright.sync_api import Page, Route, expect, sync_playwright
 
 from tests.conftest import FIXTURES
 from tests.integration.conftest import ROOT, settings_env
-from tests.servers import free_port, wait_for
+from tests.servers import Received, free_port, wait_for, webhook_receiver
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 DATA_DIRS: dict[str, str] = {}
+ESCALATIONS = "escalations@example.test"  # the deployment's escalation address
 INSTRUCTION = "Call the customer back now and read them the emergency script (SOP-7)."
 EMERGENCY = {  # no reviewer of the other tests is credentialed in GB
     "id": "S-1",
@@ -47,12 +48,29 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def notices() -> Iterator[tuple[str, Received]]:
+    """The server's notifier: a local webhook receiver's URL and what it got (reviewer and
+    escalation notices)."""
+    with webhook_receiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, notices: tuple[str, Received]
+) -> Iterator[str]:
     data = tmp_path_factory.mktemp("var")
     inbox = data / "inbox.jsonl"  # the fixture inbox and an emergency
     inbox.write_text((FIXTURES / "inbox.jsonl").read_text() + json.dumps(EMERGENCY) + "\n")
+    notify = {"NOTIFY": "webhook", "NOTIFY_WEBHOOK_URL": notices[0]}
     env = settings_env(
-        {"DATA_DIR": str(data), "FILES_INBOX": str(inbox), "SAFETY_INSTRUCTION": INSTRUCTION}
+        {
+            "DATA_DIR": str(data),
+            "FILES_INBOX": str(inbox),
+            "SAFETY_INSTRUCTION": INSTRUCTION,
+            "ESCALATION_EMAIL": ESCALATIONS,
+            **notify,
+        }
     )
     cli = [sys.executable, "-m", "backend.cli"]
     subprocess.run(
@@ -226,6 +244,8 @@ def test_the_sidebar_shows_the_text_growing_then_the_cited_draft(
     page.goto(f"{server}/preview#N-1")
     page.evaluate(RECORD_STREAMED_TEXT)
     page.get_by_role("button", name="Draft reply").first.click()
+    # N-1 was drafted before: its draft is shown at once; "Draft again" writes a new one
+    page.locator(".pcd-root").get_by_role("button", name="Draft again").click()
 
     expect(page.get_by_role("button", name="Insert into reply")).to_be_visible(timeout=60_000)
     expect(page.get_by_role("link", name="E-104 during setup")).to_be_visible()
@@ -244,8 +264,6 @@ def test_an_emergency_ticket_shows_the_safety_instruction_first_in_the_sidebar_a
     first = page.locator(".pcd-body > *").first  # above the review banner and the draft
     expect(first).to_have_class(re.compile(r"\bpcd-safety\b"), timeout=60_000)
     expect(first.get_by_role("heading")).to_have_text("Someone may be in danger")
-    # N-1 was drafted before: its draft is shown at once; "Draft again" writes a new one
-    page.locator(".pcd-root").get_by_role("button", name="Draft again").click()
     expect(first).to_contain_text(INSTRUCTION)
     expect(page.get_by_text("Needs review before use")).to_be_visible()
     expect(page.get_by_role("button", name="Insert into reply")).to_be_disabled()

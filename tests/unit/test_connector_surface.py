@@ -1,4 +1,7 @@
-"""Invariant 1, never send: no connector has a method beyond the read-and-note protocol."""
+"""Invariant 1, never send: no connector has a method beyond the read-and-note protocol.
+
+Its writes are internal: a note (``add_internal_note``) and an escalation (``escalate``: a
+note, a group, tags), each asserted private in the connector's own tests."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ PROTOCOL = {
 }
 
 
-def test_the_protocol_reads_and_writes_only_internal_notes() -> None:
+def test_the_protocol_reads_and_writes_only_internal_notes_and_escalations() -> None:
     assert PROTOCOL == {
         "get_ticket",
         "list_open_tickets",
@@ -25,6 +28,7 @@ def test_the_protocol_reads_and_writes_only_internal_notes() -> None:
         "resolved_tickets",
         "articles",
         "add_internal_note",
+        "escalate",
     }
 
 

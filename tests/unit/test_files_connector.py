@@ -236,3 +236,16 @@ def test_when_a_note_is_written_then_it_is_private_and_beside_the_inbox(tmp_path
     assert (note["ticket_id"], note["body"], note["private"]) == ("N-1", "draft ready", True)
     with pytest.raises(TicketNotFound):
         FilesConnector(str(inbox)).add_internal_note("demo", "N-9", "draft ready")
+
+
+def test_when_a_ticket_is_escalated_then_note_group_and_tags_are_written_beside_the_inbox(
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "inbox.jsonl"
+    inbox.write_text((FIXTURES / "inbox.jsonl").read_text())
+    FilesConnector(str(inbox)).escalate("demo", "N-1", "needs tier 2", "Tier 2", ("escalated",))
+    row = json.loads((tmp_path / "inbox.escalations.jsonl").read_text())
+    assert (row["ticket_id"], row["note"], row["private"]) == ("N-1", "needs tier 2", True)
+    assert (row["group"], row["tags"]) == ("Tier 2", ["escalated"])
+    with pytest.raises(TicketNotFound):
+        FilesConnector(str(inbox)).escalate("demo", "N-9", "x", "", ())

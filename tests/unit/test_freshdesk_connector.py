@@ -251,6 +251,26 @@ def test_when_a_note_is_written_then_it_is_private_and_its_text_is_escaped(
     assert sent == {"body": "Draft ready &lt;check&gt;<br>see [1]", "private": True}
 
 
+def test_when_a_ticket_is_escalated_then_its_tags_are_kept_and_the_note_is_private(
+    api: responses.RequestsMock, freshdesk: FreshdeskConnector
+) -> None:
+    api.get(f"{API}/tickets/20", json=recorded("ticket_20"))  # tagged "billing"
+    api.put(f"{API}/tickets/20", json={**recorded("ticket_20"), "group_id": 5})
+    api.post(f"{API}/tickets/20/notes", status=201, json={"id": 10, "private": True})
+
+    freshdesk.escalate("acme", "20", "Escalated <now>", "5", ("precedent-escalated", "billing"))
+
+    methods = [(c.request.method, c.request.url.split("/api/v2")[1]) for c in api.calls]
+    assert methods == [
+        ("GET", "/tickets/20"),
+        ("PUT", "/tickets/20"),
+        ("POST", "/tickets/20/notes"),
+    ]
+    update, note = (json.loads(c.request.body) for c in api.calls[1:])
+    assert update == {"tags": ["billing", "precedent-escalated"], "group_id": 5}
+    assert note == {"body": "Escalated &lt;now&gt;", "private": True}
+
+
 def test_when_context_is_read_then_company_tier_fields_and_recent_tickets_come_back(
     api: responses.RequestsMock,
 ) -> None:

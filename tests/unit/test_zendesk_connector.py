@@ -227,6 +227,37 @@ def test_when_a_note_is_written_then_it_is_an_internal_comment(
     }
 
 
+def test_when_a_ticket_is_escalated_then_tags_are_added_and_group_and_note_are_internal(
+    api: responses.RequestsMock, zendesk: ZendeskConnector
+) -> None:
+    api.put(f"{API}/tickets/42/tags.json", json={"tags": ["printer", "precedent-escalated"]})
+    api.put(
+        f"{API}/tickets/42.json",
+        json={"ticket": recorded("ticket_42")["ticket"], "audit": {"id": 2, "events": []}},
+    )
+
+    zendesk.escalate("acme", "42", "Escalated from Precedent.", "360012", ("precedent-escalated",))
+
+    tags, update = (json.loads(call.request.body) for call in api.calls)
+    assert tags == {"tags": ["precedent-escalated"]}  # PUT .../tags adds, keeping the others
+    assert update == {
+        "ticket": {
+            "id": 42,
+            "group_id": 360012,
+            "comment": {"body": "Escalated from Precedent.", "public": False},
+        }
+    }
+    assert [c.request.method for c in api.calls] == ["PUT", "PUT"]
+
+
+def test_when_an_escalation_group_is_not_an_id_then_nothing_is_sent(
+    api: responses.RequestsMock, zendesk: ZendeskConnector
+) -> None:
+    with pytest.raises(ConfigError, match="escalation group 'Tier 2' is not a group id"):
+        zendesk.escalate("acme", "42", "note", "Tier 2", ())
+    assert len(api.calls) == 0
+
+
 def test_when_context_is_read_then_organisation_plan_fields_and_recent_tickets_come_back(
     api: responses.RequestsMock, zendesk: ZendeskConnector
 ) -> None:

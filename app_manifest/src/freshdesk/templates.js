@@ -37,6 +37,8 @@ export const ROUTES = [
   ["GET", /^\/drafts\/([^/]+)$/, "readDraft"],
   ["POST", /^\/drafts\/([^/]+)\/insert$/, "insertDraft"],
   ["POST", /^\/drafts\/([^/]+)\/outcome$/, "reportOutcome"],
+  ["POST", /^\/drafts\/([^/]+)\/escalate$/, "escalateDraft"],
+  ["GET", /^\/drafts\/([^/]+)\/escalation$/, "readEscalation"],
 ];
 
 /**

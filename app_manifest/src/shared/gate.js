@@ -167,7 +167,7 @@ export function fallbackReason(gate) {
 export function waitingText(gate) {
   if (gate.eligible !== 0) return "Waiting for a reviewer. Insert unlocks here as soon as the draft is approved.";
   if (gate.urgent) return "No reviewer can approve this draft yet: follow the safety instruction above now, do not wait for it.";
-  return "No reviewer is credentialed for this yet: Insert stays locked until one is added and approves it.";
+  return "No reviewer is credentialed for this yet, so Insert stays locked and nobody will approve it soon: escalate the ticket to hand it on.";
 }
 
 export const SAFETY_FALLBACK = "Someone may be in danger. Follow your emergency procedure now.";

@@ -2,10 +2,13 @@
 /**
  * The agent's verdict row: Reject, Escalate, thumbs up / down, each reported as an outcome.
  * Thumbs-down first asks why (wrong facts, wrong tone, missing info, not needed; "Skip"
- * reports it without a reason), so one verdict is one outcome.
+ * reports it without a reason), so one verdict is one outcome. Escalate first asks for an
+ * optional note, then hands the ticket on (escalate.js: internal note, group, tags, people
+ * told; the server records the verdict) and says what happened and who was told.
  */
 import { h } from "../shared/dom.js";
 import { sentence } from "../shared/text.js";
+import { escalationMessage } from "./escalate.js";
 import { button } from "./views.js";
 
 /** The reasons the server accepts (backend/learning/outcomes.py REASONS), as the agent reads them. */
@@ -18,11 +21,14 @@ export const DOWN_REASONS = [
 
 /**
  * @typedef {{ action?: string, rating?: string, reason?: string }} Verdict
+ * @typedef {{ el: HTMLElement, openEscalate: () => void }} Feedback
  * @param {(outcome: Verdict) => Promise<unknown>} report  POSTs the outcome for this draft
  * @param {(action: string) => void} onAction  the server recorded an action (the last one rides along later)
  * @param {(message: string) => void} announce
+ * @param {(note: string) => Promise<import("./escalate.js").Escalation>} escalate  hands the ticket on
+ * @returns {Feedback}
  */
-export function feedbackRow(report, onAction, announce) {
+export function feedbackRow(report, onAction, announce, escalate) {
   const note = h("p", { class: "pcd-feedback-note", role: "status", hidden: true });
   /** @type {{ btn: HTMLButtonElement, group: string }[]} */
   const buttons = [];
@@ -89,9 +95,60 @@ export function feedbackRow(report, onAction, announce) {
     down.setAttribute("aria-expanded", "false");
   }
 
+  const escalateBtn = button("Escalate", "flag", "pcd-btn-ghost pcd-btn-sm", () => (form.hidden ? openEscalate() : closeEscalate()), {
+    "aria-pressed": "false", "aria-expanded": "false",
+  });
+  buttons.push({ btn: escalateBtn, group: "action" });
+  const noteField = /** @type {HTMLTextAreaElement} */ (h("textarea", { class: "pcd-escalate-note", rows: "2", maxlength: "10000",
+    "aria-label": "Note for whoever takes the ticket (optional)", placeholder: "Note for whoever takes it (optional)" }));
+  const sendBtn = button("Escalate ticket", "flag", "pcd-btn-secondary pcd-btn-sm", () => sendEscalation());
+  const form = h("div", { class: "pcd-escalate", role: "group", "aria-label": "Escalate this ticket", hidden: true },
+    h("span", { class: "pcd-reasons-label", text: "An internal note, the escalation group and tags go on the ticket; the customer sees nothing." }),
+    noteField, sendBtn, button("Cancel", null, "pcd-btn-ghost pcd-btn-sm", () => closeEscalate()));
+
+  function openEscalate() {
+    if (escalateBtn.getAttribute("aria-pressed") === "true") {
+      note.hidden = false;
+      note.scrollIntoView({ block: "nearest" });
+      return; // escalated already: the note says by whom and to whom
+    }
+    form.hidden = false;
+    escalateBtn.setAttribute("aria-expanded", "true");
+    form.scrollIntoView({ block: "nearest" });
+    noteField.focus();
+  }
+
+  function closeEscalate() {
+    form.hidden = true;
+    escalateBtn.setAttribute("aria-expanded", "false");
+  }
+
+  function sendEscalation() {
+    if (sendBtn.getAttribute("aria-busy") === "true") return; // one escalation per click
+    sendBtn.setAttribute("aria-busy", "true");
+    sendBtn.disabled = true;
+    note.textContent = "Escalating: adding an internal note to the ticket\u2026";
+    note.hidden = false;
+    escalate(noteField.value).then((escalation) => {
+      const done = escalationMessage(escalation);
+      if (escalation && escalation.status !== "failed") {
+        onAction("escalated");
+        for (const b of buttons) if (b.group === "action") b.btn.setAttribute("aria-pressed", b.btn === escalateBtn ? "true" : "false");
+        closeEscalate();
+      }
+      note.textContent = done;
+      announce(done);
+    }, (err) => {
+      note.textContent = "Could not escalate: " + sentence(err.message);
+    }).then(() => {
+      sendBtn.removeAttribute("aria-busy");
+      sendBtn.disabled = false;
+    });
+  }
+
   const row = h("div", { class: "pcd-feedback-row", role: "group", "aria-label": "Your verdict on this draft" },
     choice("Reject", "x", { action: "rejected" }, "Rejected: Precedent records that this draft was not used."),
-    choice("Escalate", "flag", { action: "escalated" }, "Escalated: recorded for follow-up."),
+    escalateBtn,
     h("span", { class: "pcd-feedback-spacer" }), up, down);
-  return h("div", { class: "pcd-feedback" }, row, note);
+  return { el: h("div", { class: "pcd-feedback" }, row, form, note), openEscalate };
 }

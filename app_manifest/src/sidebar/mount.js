@@ -10,6 +10,7 @@ import { GATE_COPY, gateOf } from "../shared/gate.js";
 import { toPlainText } from "../shared/markers.js";
 import { pacingOf } from "../shared/pacing.js";
 import { sentence, str } from "../shared/text.js";
+import { escalateDraft } from "./escalate.js";
 import { feedbackRow } from "./feedback.js";
 import { follow as followDraft } from "./follow.js";
 import { progressView } from "./progress.js";
@@ -218,11 +219,16 @@ export function mount(element, options) {
 
   /** @param {any} draft */
   function renderReady(draft) {
+    const feedback = opts.feedback
+      ? feedbackRow((outcome) => reportOutcome(outcome, draft), (action) => { verdict = { id: draft.id, action }; }, announce,
+        (note) => escalateDraft({ post: client.post, get: client.get, wait: (ms) => new Promise((done) => later(done, ms)) }, draft.id, note))
+      : null;
     const { nodes, refs } = readyView(draft, {
       keepMarkers: opts.keepMarkers,
       onInsert: typeof opts.onInsert === "function" ? (plain, btn) => insert(draft, plain, btn) : null,
       onRedraft: state.ticketId && opts.draftButton ? () => { requestDraft(state.ticketId, { again: true }); } : null,
-      feedback: opts.feedback ? feedbackRow((outcome) => reportOutcome(outcome, draft), (action) => { verdict = { id: draft.id, action }; }, announce) : null,
+      feedback: feedback ? feedback.el : null,
+      onEscalate: feedback ? feedback.openEscalate : null,
       announce,
     });
     add(view(), nodes);

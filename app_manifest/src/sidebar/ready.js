@@ -26,6 +26,7 @@ import { button, customer, flagList, flashButton, gateBanner, lockButtons, notic
  *   onInsert: ((plain: string, btn: HTMLButtonElement) => void) | null,
  *   onRedraft: (() => void) | null,
  *   feedback: Node | null,
+ *   onEscalate?: (() => void) | null,
  *   announce: (message: string) => void,
  * }} o
  */
@@ -79,6 +80,10 @@ export function readyView(draft, o) {
     : h("p", { class: "pcd-muted pcd-none", text: "No sources are cited. Nothing in this draft is backed by a resolved ticket or help article." });
 
   const banner = locked ? gateBanner(gate, gateKind) : null;
+  if (banner && gate.status === "review_required" && gate.eligible === 0 && o.onEscalate) {
+    // Nobody can approve it: the way forward is to hand the ticket on, offered right here.
+    banner.watchNote.after(button("Escalate", "flag", "pcd-btn-secondary pcd-btn-sm pcd-gate-escalate", o.onEscalate));
+  }
   const cardClass = "pcd-card pcd-draft" + (locked ? " pcd-draft-locked" : "") +
     (gate.status === "rejected" ? " pcd-draft-rejected" : "") + (gate.status === "approved" ? " pcd-draft-approved" : "");
   const card = h("article", { class: cardClass, "aria-label": "Draft reply" },
