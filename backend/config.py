@@ -12,7 +12,7 @@ from typing import Any
 from backend import production
 from backend.crypto import keys as crypto_keys
 from backend.errors import ConfigError
-from backend.gate.policy import DOMAINS
+from backend.gate.status import required_policies
 from backend.notify import settings as notify_settings
 from backend.review import safety
 
@@ -263,18 +263,6 @@ def _check_vendors(config: dict[str, Any]) -> None:
             f"{ENV_PREFIX}EMBED_PROVIDER / {ENV_PREFIX}RERANK_PROVIDER name an entry of the "
             f"providers file, but {ENV_PREFIX}PROVIDERS is empty"
         )
-
-
-def required_policies(config: Mapping[str, Any]) -> tuple[str, ...]:
-    """The domains of ``REQUIRED_POLICIES`` (comma-separated); unknown ones stop start-up."""
-    names = [n.strip() for n in str(config["REQUIRED_POLICIES"]).split(",") if n.strip()]
-    unknown = [n for n in names if n not in DOMAINS]
-    if unknown:
-        raise ConfigError(
-            f"{ENV_PREFIX}REQUIRED_POLICIES: unknown domain '{unknown[0]}'. "
-            f"Valid domains are: {', '.join(DOMAINS)} (empty: none required)"
-        )
-    return tuple(dict.fromkeys(names))
 
 
 def _coerce(name: str, setting: Setting, value: Any) -> Any:
