@@ -1,0 +1,101 @@
+"""Insights API latency on 100,000 outcomes (seeded here by the demo generator, seed 15).
+
+Each GET of /api/v1/insights is called ``--calls`` times through the app (test client, no
+network) on SQLite, over the page's default 30-day window and over all 26 weeks; prints
+JSON with p50 / p95 / max milliseconds per call. The lists are refreshed once first (the
+page refreshes them every 15 minutes), and that refresh is timed on its own.
+
+    python benchmarks/insights.py [--outcomes 100000] [--calls 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from backend import create_app, migrate  # noqa: E402
+from backend.db import db  # noqa: E402
+from backend.learning import demo, items, leads  # noqa: E402
+from backend.learning.topics import DraftTopics  # noqa: E402
+from backend.learning.window import last  # noqa: E402
+from backend.tenants import ensure_tenant  # noqa: E402
+from benchmarks.common import machine, percentiles  # noqa: E402
+
+WEEKS = 26
+PATHS = (
+    "/api/v1/insights/overview",
+    "/api/v1/insights/quality?by=agent",
+    "/api/v1/insights/quality?by=team&brand=Tidewater",
+    "/api/v1/insights/dimensions",
+    "/api/v1/insights/lists",
+    "/api/v1/insights/drafts?action=rejected",
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--outcomes", type=int, default=100_000)
+    parser.add_argument("--calls", type=int, default=40)
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="precedent-insights-")
+    app = create_app({"DATA_DIR": folder, "SECRET_KEY": "benchmark-secret-key-0123456789"})
+    migrate.upgrade(app.config["DATABASE_URL"])
+    with app.app_context():
+        token, seeded, refresh_ms = _seed(app.config["DEFAULT_TENANT"], args.outcomes)
+        client = app.test_client()
+        auth = {"Authorization": f"Bearer {token}"}
+        results = {
+            span: {path: _time(client, path, span, auth, args.calls) for path in PATHS}
+            for span in ("30d", f"{WEEKS}w")
+        }
+    print(
+        json.dumps(
+            {
+                "benchmark": "insights",
+                "outcomes": seeded,
+                "calls_per_endpoint": args.calls,
+                "lists_refresh_ms": refresh_ms,
+                "ms": results,
+                "machine": machine(),
+            },
+            indent=2,
+        )
+    )
+
+
+def _seed(slug: str, outcomes: int) -> tuple[str, int, float]:
+    with db.session() as session:
+        tenant_id = ensure_tenant(session, slug).id
+        per_week = outcomes // WEEKS + (1 if outcomes % WEEKS else 0)
+        seeded = demo.seed(session, tenant_id, [], datetime.now(UTC), WEEKS, per_week)
+        _, token = leads.add(session, tenant_id, "Bench Lead", "bench@example.com")
+    with db.session() as session:
+        start = time.perf_counter()
+        items.refresh(session, tenant_id, last("30d"), DraftTopics(session, tenant_id))
+        refresh_ms = round((time.perf_counter() - start) * 1000, 1)
+    return token, seeded, refresh_ms
+
+
+def _time(client: object, path: str, span: str, auth: dict[str, str], calls: int) -> object:
+    joiner = "&" if "?" in path else "?"
+    url = f"{path}{joiner}since={span}"
+    spent = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        response = client.get(url, headers=auth)  # type: ignore[attr-defined]
+        spent.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.get_data(as_text=True)
+    return percentiles(spent)
+
+
+if __name__ == "__main__":
+    main()
