@@ -449,7 +449,10 @@ INSIGHTS = (
         "/insights/lists",
         "insightsLists",
         "Revision, coaching, policy-review and knowledge-gap lists with their done state",
-        (Reply(200, "The lists (recomputed when 15 minutes old)", insights.InsightsLists),),
+        (
+            Reply(200, "The lists (recomputed when 15 minutes old)", insights.InsightsLists),
+            LEAD_REFUSED,
+        ),
         security=LEAD,
     ),
     Operation(

@@ -27,6 +27,9 @@ TABLES = {
     "outcomes",
     "sync_cursors",
     "sync_leases",
+    "leads",
+    "insight_items",
+    "escalations",
 }
 
 

@@ -245,10 +245,11 @@ BODIES: dict[str, object] = {
     },
     "webhooks.zendesk": {"event": "ticket_created", "ticket_id": "1"},
     "webhooks.freshdesk": {"event": "ticket_created", "ticket_id": "1"},
+    "insights.api.mark": {"done": True},
 }
 # Routes that never touch the database.
 WITHOUT_DATABASE = {"openapi.openapi", "pages.index", "pages.preview", "pages.review_queue"}
-WITHOUT_DATABASE |= {"static", "admin.policy_status"}
+WITHOUT_DATABASE |= {"static", "admin.policy_status", "insights.page"}
 
 
 @pytest.fixture
