@@ -8,8 +8,6 @@ audited.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -17,19 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend import audit
+from backend.crypto.tokens import digest, new_token
 from backend.errors import Conflict, InputError, NotFound, Unauthorized
 from backend.models import Lead, utcnow
 
 TOKEN_DAYS = 90
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_token() -> tuple[str, str]:
-    token = "lead_" + secrets.token_urlsafe(24)
-    return token, hash_token(token)
+PREFIX = "lead_"  # tells a lead's token from a reviewer's at a glance
 
 
 def add(session: Session, tenant_id: int, name: str, email: str) -> tuple[Lead, str]:
@@ -37,7 +30,7 @@ def add(session: Session, tenant_id: int, name: str, email: str) -> tuple[Lead, 
     name, email = name.strip(), email.strip().lower()
     if not name or "@" not in email:
         raise InputError("give the lead's name and e-mail address, e.g. 'Ada Lee' ada@example.com")
-    token, digest = _new_token()
+    token, digest = new_token(PREFIX)
     lead = Lead(tenant_id=tenant_id, name=name, email=email, token_hash=digest)
     try:
         with session.begin_nested():
@@ -58,7 +51,7 @@ def find(session: Session, tenant_id: int, email: str) -> Lead:
 
 
 def rotate(session: Session, lead: Lead) -> str:
-    token, lead.token_hash = _new_token()
+    token, lead.token_hash = new_token(PREFIX)
     lead.token_issued_at = utcnow()
     session.flush()
     _audit(session, lead, "lead.token_rotated")
@@ -66,14 +59,14 @@ def rotate(session: Session, lead: Lead) -> str:
 
 
 def revoke(session: Session, lead: Lead) -> None:
-    _, lead.token_hash = _new_token()  # nobody holds this one
+    _, lead.token_hash = new_token(PREFIX)  # nobody holds this one
     session.flush()
     _audit(session, lead, "lead.token_revoked")
 
 
 def lead_for_token(session: Session, token: str, now: datetime | None = None) -> Lead:
     """The lead whose unexpired token this is; Unauthorized saying why not."""
-    lead = session.scalars(select(Lead).where(Lead.token_hash == hash_token(token))).first()
+    lead = session.scalars(select(Lead).where(Lead.token_hash == digest(token))).first()
     if lead is None:
         raise Unauthorized("unknown or revoked lead token")
     ends = expires(lead)

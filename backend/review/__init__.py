@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend import audit
+from backend.crypto.tokens import new_token
 from backend.db import rows_changed
 from backend.drafting.verify import MARKER
 from backend.errors import Conflict, Forbidden, InputError, NotFound
@@ -22,7 +23,6 @@ from backend.gate import jurisdictions as vocabulary
 from backend.gate.decision import GateDecision
 from backend.models import Credential, Draft, Reviewer, ReviewItem, utcnow
 from backend.review import lifecycle, safety, supersede
-from backend.review.tokens import new_token
 from backend.review.tokens import reviewer_for_token as reviewer_for_token  # callers' name
 
 DOMAINS = ("legal", "medical", "financial", "insurance", "safety")

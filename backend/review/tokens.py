@@ -8,37 +8,24 @@ because every request looks the token up again.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import audit
+from backend.crypto.tokens import digest, new_token
 from backend.errors import Unauthorized
 from backend.models import Reviewer, utcnow
 
 DEFAULT_DAYS = 90
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> tuple[str, str]:
-    """A token and its hash; only the hash is stored."""
-    token = secrets.token_urlsafe(24)
-    return token, hash_token(token)
-
-
 def reviewer_for_token(
     session: Session, token: str, lifetime: timedelta = timedelta(days=DEFAULT_DAYS)
 ) -> Reviewer:
     """The active reviewer whose unexpired token this is; Unauthorized saying why not."""
-    reviewer = session.scalars(
-        select(Reviewer).where(Reviewer.token_hash == hash_token(token))
-    ).first()
+    reviewer = session.scalars(select(Reviewer).where(Reviewer.token_hash == digest(token))).first()
     if reviewer is None or not reviewer.active:
         raise Unauthorized("unknown, revoked or deactivated reviewer token")
     ends = expires(reviewer, lifetime)
