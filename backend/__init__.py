@@ -21,6 +21,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     config.validate(app.config)
 
+    # Imported here, as in Flask's tutorial, not to dodge a cycle: a script that imports one
+    # package (the gate's CLI, a benchmark) need not load the web app, the queue and models.
     from backend import api, jobs, services
     from backend.db import db
 

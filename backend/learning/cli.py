@@ -29,6 +29,7 @@ from backend.learning import demo, export, items, leads, signals
 from backend.learning.escalations import Escalation
 from backend.learning.topics import DraftTopics
 from backend.models import Lead, Tenant
+from backend.redaction import Vault
 from backend.tenants import ensure_tenant
 
 SINCE = click.option("--since", default="30d", show_default=True, help="12h, 30d, 4w, ...")
@@ -193,8 +194,6 @@ class HelpdeskTopics:
         self._tenant = tenant
 
     def __call__(self, ticket_ids: Sequence[str]) -> Mapping[str, signals.Topic]:
-        from backend.redaction import Vault
-
         services = get_services()
         found = {}
         for ticket_id in ticket_ids:
