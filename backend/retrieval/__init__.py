@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
+from typing import Any, Literal, Protocol, Self
 
 import numpy as np
 import numpy.typing as npt
 
 from backend.redaction import RedactedText
 from backend.registry import Registry
+from backend.retrieval.vendors import Use
 from backend.types import Source, SourceKind
-
-if TYPE_CHECKING:  # vendors reads the providers file of drafting, which imports this package
-    from backend.retrieval.vendors import Use
 
 Settings = Mapping[str, Any]  # the app's config: PRECEDENT_* settings without the prefix
 
