@@ -28,6 +28,7 @@ ROUTES = {
     "backend.tasks.notify_review": {"queue": "maintenance"},
     "backend.tasks.notify_digest": {"queue": "maintenance"},
     "backend.tasks.escalate": {"queue": "maintenance"},
+    "backend.tasks.refresh_insights": {"queue": "maintenance"},
 }
 
 

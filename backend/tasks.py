@@ -17,6 +17,7 @@ from backend import pipeline, services, worker
 from backend.db import db
 from backend.errors import Conflict, RetryableError
 from backend.escalation import app as escalation_app
+from backend.learning import items as insights_items
 from backend.models import ReviewItem
 from backend.notify import app as notify_app
 from backend.redaction import Vault
@@ -77,6 +78,15 @@ def escalate(self: Any, escalation_id: int) -> str:
             return "failed"
         delay = exc.retry_after or min(600.0, 15.0 * 2**self.request.retries)
         raise self.retry(countdown=delay + random.uniform(0, 1)) from exc
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def refresh_insights(tenant_id: int) -> int:
+    """Recompute a tenant's insights lists, queued by the lists endpoint when they are stale;
+    the number of current entries (-1: refreshed moments ago, nothing done)."""
+    with db.session() as session:
+        found = insights_items.refresh_stale(session, tenant_id)
+    return -1 if found is None else found
 
 
 @shared_task(ignore_result=True)

@@ -23,9 +23,9 @@ from backend.errors import InputError, NotFound, Unauthorized
 from backend.learning import export, items, leads
 from backend.learning.dimensions import DIMENSIONS, Dimension
 from backend.learning.sql import Filters, decided
-from backend.learning.topics import DraftTopics
 from backend.learning.window import Window, last
 from backend.models import Draft, Lead, Outcome
+from backend.tasks import refresh_insights
 
 bp = Blueprint("insights", __name__)  # the page; the API is nested under /api/v1/insights
 api = Blueprint("api", __name__, url_prefix="/api/v1/insights")
@@ -104,29 +104,30 @@ def dimensions() -> Response:
     with db.session() as session:
         lead = current_lead(session)
         rows = decided(lead.tenant_id, span)
-        values = {
-            d: sorted(str(v) for (v,) in session.execute(select(rows.c[d]).distinct()) if v)
-            for d in DIMENSIONS
-        }
+        # one pass: the distinct combinations are few, however many drafts
+        combos = session.execute(select(*(rows.c[d] for d in DIMENSIONS)).distinct()).all()
+        values = {d: sorted({str(c[i]) for c in combos if c[i]}) for i, d in enumerate(DIMENSIONS)}
     body = {"window": export.window_json(span, {}), "values": values}
     return out.respond(shapes.InsightsDimensions.model_validate(body))
 
 
 @api.get("/lists")
 def lists() -> Response:
-    """The four lists, recomputed over the last 30 days when older than ``items.STALE``."""
+    """The four lists as last stored, with their age; a refresh is queued when they are older
+    than ``items.STALE`` (a worker recomputes them: no request waits for it)."""
     with db.session() as session:
         lead = current_lead(session)
-        fresh(session, lead.tenant_id)
         body = export.lists_json(session, lead.tenant_id)
+    body["refreshing"] = queue_refresh_if_stale(lead.tenant_id, body["age_seconds"])
     return out.respond(shapes.InsightsLists.model_validate(body))
 
 
-def fresh(session: Session, tenant_id: int) -> None:
-    refreshed = items.refreshed_at(session, tenant_id)
-    if refreshed is not None and refreshed.replace(tzinfo=UTC) > datetime.now(UTC) - items.STALE:
-        return
-    items.refresh(session, tenant_id, last("30d"), DraftTopics(session, tenant_id))
+def queue_refresh_if_stale(tenant_id: int, age_seconds: float | None) -> bool:
+    """Whether a refresh was queued: never computed, or older than ``items.STALE``."""
+    if age_seconds is not None and age_seconds < items.STALE.total_seconds():
+        return False
+    refresh_insights.delay(tenant_id)  # after the session above is committed and closed
+    return True
 
 
 @api.post("/items/<int:item_id>/done")
@@ -222,10 +223,10 @@ def _exported(kind: str, default: str = "30d") -> tuple[dict[str, Any], Dimensio
     span, chosen, by = window(default), filters(), dimension()
     with db.session() as session:
         lead = current_lead(session)
-        fresh(session, lead.tenant_id)
         data = export.snapshot(session, lead.tenant_id, span, by, chosen)
         details = {"format": kind, "by": by, **export.window_json(span, chosen)}
         audit.record(session, lead.tenant_id, lead.email, "insights.exported", "insights", details)
+    queue_refresh_if_stale(lead.tenant_id, data["lists"]["age_seconds"])
     return data, by
 
 

@@ -81,6 +81,14 @@ class InsightItem(Shape):
 
 class InsightsLists(Shape):
     refreshed_at: str | None
+    age_seconds: float | None = Field(
+        description="how long ago the lists were computed; null: not yet computed"
+    )
+    refreshing: bool = Field(
+        default=False,
+        description="a refresh was queued because the lists are over 15 minutes old (or were "
+        "never computed); these are the stored ones, read again in a minute",
+    )
     items: list[InsightItem]
 
 

@@ -232,8 +232,7 @@ def seed_demo(tenant: str | None, helpcenter: Path, base_url: str) -> None:
             click.echo("insights demo: the tenant has outcomes already; nothing seeded")
             return
         sections = help_sections(helpcenter, base_url)
-        written = demo.seed(session, tenant_id, sections, datetime.now(UTC))
-        items.refresh(session, tenant_id, signals.last("30d"), DraftTopics(session, tenant_id))
+        written = demo.seed(session, tenant_id, sections, datetime.now(UTC))  # and its lists
         session.commit()
     click.echo(f"insights demo: {written} outcomes over 8 weeks (labelled, generated)")
 

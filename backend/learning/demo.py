@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from backend.learning import items
 from backend.learning.outcomes import measure
 from backend.models import Citation, Draft, Outcome, ReviewItem
 
@@ -113,12 +114,17 @@ def seed(
     weeks: int = 8,
     per_week: int = 70,
     seed: int = SEED,
+    lists: bool = True,
 ) -> int:
-    """Write a generated history ending at ``now``; the number of outcomes written."""
+    """Write a generated history ending at ``now``; the number of outcomes written. With
+    ``lists``, the lead's lists are computed from it too, so the page opens on them (they
+    are otherwise refreshed by a worker when a lead first asks)."""
     written = 0
     for rows in generate(tenant_id, sections, now, weeks, per_week, seed):
         write(session, rows)
         written += len(rows.outcomes)
+    if lists:
+        items.refresh_stale(session, tenant_id, timedelta(0))
     return written
 
 

@@ -103,9 +103,15 @@ def quality_rows_json(
 def lists_json(
     session: Session, tenant_id: int, pseudonyms: Pseudonyms | None = None
 ) -> dict[str, Any]:
+    """The lists as last stored, with when and how long ago (seconds) they were computed."""
     found = items.items(session, tenant_id)
     rows = [_item_json(i, pseudonyms) for i in found]
-    return {"refreshed_at": iso(items.refreshed_at(session, tenant_id)), "items": rows}
+    refreshed = items.refreshed_at(session, tenant_id)
+    return {
+        "refreshed_at": iso(refreshed),
+        "age_seconds": items.age_seconds(refreshed),
+        "items": rows,
+    }
 
 
 def _item_json(item: Any, pseudonyms: Pseudonyms | None) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from backend.learning.window import Window
@@ -73,14 +73,12 @@ class GapCluster:
 
 def gap_tickets(session: Session, tenant_id: int, window: Window) -> list[GapTicket]:
     """Tickets whose newest draft in the window is a gap, oldest first."""
-    sims = (
-        select(Outcome.draft_id, Outcome.similarity)
-        .where(Outcome.tenant_id == tenant_id, Outcome.similarity.is_not(None))
-        .subquery()
-    )
+    # each draft's outcomes by their draft id (indexed), not a tenant-wide subquery that
+    # SQLite scanned once per draft
+    sims = and_(Outcome.draft_id == Draft.id, Outcome.similarity.is_not(None))
     query = (
-        select(Draft.ticket_id, Draft.completed_at, Draft.flags, sims.c.similarity)
-        .outerjoin(sims, sims.c.draft_id == Draft.id)
+        select(Draft.ticket_id, Draft.completed_at, Draft.flags, Outcome.similarity)
+        .outerjoin(Outcome, sims)
         .where(
             Draft.tenant_id == tenant_id,
             Draft.status == "ready",
@@ -94,7 +92,7 @@ def gap_tickets(session: Session, tenant_id: int, window: Window) -> list[GapTic
         reasons = [f for f in GAP_FLAGS if f in (flags or ())]
         if similarity is not None and similarity < HEAVY_EDIT:
             reasons.append("heavy_edit")
-        if reasons:
+        if reasons and at is not None:  # never None: the window bounds completed_at
             at = at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite keeps no zone
             found[ticket_id] = GapTicket(ticket_id, at, tuple(dict.fromkeys(reasons)))
     return sorted(found.values(), key=lambda t: (t.at, t.ticket_id))

@@ -13,7 +13,7 @@ text in ``details`` comes from the stored (redacted) texts.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
 
 from sqlalchemy import func, select, update
@@ -22,12 +22,15 @@ from sqlalchemy.orm import Session
 from backend import audit
 from backend.errors import InputError, NotFound
 from backend.learning import bypasses, cohorts, edited_away, gaps
-from backend.learning.window import Window
+from backend.learning.topics import DraftTopics
+from backend.learning.window import Window, last
 from backend.models import InsightItem, utcnow
 
 List = Literal["revision", "coaching", "policy", "gap"]
 LISTS: tuple[List, ...] = get_args(List)
-STALE = timedelta(minutes=15)
+STALE = timedelta(minutes=15)  # the lists endpoint queues a refresh beyond this age
+REQUEUED = timedelta(minutes=1)  # a queued refresh younger lists than this skips
+SPAN = "30d"  # the lists are computed over the last 30 days
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,23 @@ def refresh(
         )
     session.flush()
     return len(entries)
+
+
+def refresh_stale(session: Session, tenant_id: int, fresh_for: timedelta = REQUEUED) -> int | None:
+    """The refresh a worker runs: over the last ``SPAN``, with topics from the stored drafts;
+    ``None`` (nothing done) when the lists are younger than ``fresh_for``, so the requests
+    that each queued one while they were stale cost one refresh."""
+    age = age_seconds(refreshed_at(session, tenant_id))
+    if age is not None and age < fresh_for.total_seconds():
+        return None
+    return refresh(session, tenant_id, last(SPAN), DraftTopics(session, tenant_id))
+
+
+def age_seconds(refreshed: datetime | None) -> float | None:
+    if refreshed is None:
+        return None
+    at = refreshed if refreshed.tzinfo else refreshed.replace(tzinfo=UTC)  # SQLite: naive
+    return round(max((datetime.now(UTC) - at).total_seconds(), 0.0), 1)
 
 
 def refreshed_at(session: Session, tenant_id: int) -> datetime | None:

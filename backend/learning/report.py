@@ -1,26 +1,30 @@
 """What the insights page plots: totals, the trend by period, the similarity distribution and
 the action mix by a dimension.
 
-Each is one query over ``decided`` (one row per draft, a few numbers each) whose rows are
-counted here: the page asks for several figures over the same rows, and one pass over them
-is several times faster than a query per figure. Quartiles interpolate linearly, as
-``draft_quality`` computes them in SQL.
+The drafts are counted in SQL (``decided``, from ``draft_facts``), grouped by key, period,
+action and value of similarity: a few thousand rows whatever the volume, since similarity
+is stored to four decimals. Every figure the page shows is read from those counts; only the
+review time's quartiles, a continuous value, are sorted here from each draft's. Quartiles
+interpolate linearly between the closest ranks, as ``draft_quality`` computes them.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Integer, cast, select
+from sqlalchemy import ColumnElement, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from backend.learning.dimensions import Dimension
 from backend.learning.outcomes import ACTIONS
 from backend.learning.quality import QUARTILES, Quality, Spread
-from backend.learning.sql import Filters, decided, key_of, seconds_between
+from backend.learning.sql import Filters, decided, interpolate, key_of, plain_rows, whole
 from backend.learning.window import Window
 
 BINS = 10  # of similarity, 0.0-0.1 … 0.9-1.0
@@ -58,17 +62,19 @@ def period_days(window: Window) -> int:
 def overview(
     session: Session, tenant_id: int, window: Window, filters: Filters | None = None
 ) -> Overview:
-    """One pass over the window's decided drafts; figures computed from the rows fetched."""
+    """Counted in SQL, per period and value of similarity; the figures are read from those."""
     days = period_days(window)
-    found = _fetch(session, tenant_id, window, filters, None, days)
-    sent = [r.edit_distance for r in found if r.edit_distance is not None]
+    rows = decided(tenant_id, window, filters)
+    cells = _cells(session, rows, None, _period(rows, window, days))
+    total = Cell.merged(cells.values())
+    speed = _review_quartiles(session, rows, None)
     return Overview(
-        overall=_quality("all", found),
-        bypasses=sum(1 for r in found if r.bypass),
-        edit_distance=round(float(np.mean(sent)), 1) if sent else None,
-        trend=_trend(found, window, days),
+        overall=total.quality("all", speed.get("all")),
+        bypasses=total.bypasses,
+        edit_distance=total.mean_edit_distance,
+        trend=_trend(cells, window, days),
         period_days=days,
-        similarity_bins=_bins(found),
+        similarity_bins=_bins(total),
     )
 
 
@@ -81,95 +87,158 @@ def action_mix(
     limit: int = 12,
 ) -> list[Quality]:
     """The ``limit`` largest values of ``by``, as ``draft_quality`` counts them."""
-    groups: dict[str, list[Row]] = {}
-    for row in _fetch(session, tenant_id, window, filters, by, period_days(window)):
-        groups.setdefault(row.key, []).append(row)
-    found = [_quality(key, rows) for key, rows in groups.items()]
+    rows = decided(tenant_id, window, filters)
+    cells = _cells(session, rows, by, None)
+    speed = _review_quartiles(session, rows, by)
+    found = [cell.quality(key, speed.get(key)) for (key, _), cell in cells.items()]
     return sorted(found, key=lambda q: (-q.volume, q.key))[:limit]
 
 
-@dataclass(frozen=True)
-class Row:
-    key: str
-    period: int
-    action: str
-    similarity: float | None
-    edit_distance: int | None
-    bypass: bool
-    review_seconds: float | None
+@dataclass
+class Cell:
+    """The drafts of one group: actions, similarity by value, edit distances, bypasses."""
+
+    actions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTIONS, 0))
+    similarity: Counter[float] = field(default_factory=Counter)  # value -> drafts
+    edit_distance: int = 0  # summed over the replies sent
+    sent: int = 0  # replies with an edit distance
+    bypasses: int = 0
+
+    @property
+    def volume(self) -> int:
+        return sum(self.actions.values())
+
+    @property
+    def mean_edit_distance(self) -> float | None:
+        return round(self.edit_distance / self.sent, 1) if self.sent else None
+
+    @classmethod
+    def merged(cls, cells: Iterable[Cell]) -> Cell:
+        total = cls()
+        for cell in cells:
+            total.add(cell)
+        return total
+
+    def add(self, other: Cell) -> None:
+        for action, n in other.actions.items():
+            self.actions[action] = self.actions.get(action, 0) + n
+        self.similarity.update(other.similarity)
+        self.edit_distance += other.edit_distance
+        self.sent += other.sent
+        self.bypasses += other.bypasses
+
+    def quality(self, key: str, review: tuple[float, ...] | None) -> Quality:
+        return Quality(
+            key=key,
+            volume=self.volume,
+            actions=dict(self.actions),
+            similarity=_spread(self.similarity),
+            review_seconds=Spread(*review) if review else None,
+        )
 
 
-def _fetch(
-    session: Session,
-    tenant_id: int,
-    window: Window,
-    filters: Filters | None,
-    by: Dimension | None,
-    days: int,
-) -> list[Row]:
-    rows = decided(tenant_id, window, filters)
-    period = cast(seconds_between(window.since, rows.c.created_at) / (days * 86400.0), Integer)
-    query = select(
-        key_of(rows, by),
-        period,
-        rows.c.action,
-        rows.c.similarity,
-        rows.c.edit_distance,
-        rows.c.bypass,
-        rows.c.review_seconds,
+def _period(rows: Subquery, window: Window, days: int) -> ColumnElement[int]:
+    since = window.since if window.since.tzinfo else window.since.replace(tzinfo=UTC)
+    return whole((rows.c.at_seconds - since.timestamp()) / (days * 86400.0))
+
+
+def _cells(
+    session: Session, rows: Subquery, by: Dimension | None, period: ColumnElement[int] | None
+) -> dict[tuple[str, int], Cell]:
+    """One query: drafts per key (and period), action and value of similarity; a few
+    thousand rows at most (similarity is stored to four decimals), however many drafts."""
+    groups: list[ColumnElement[Any]] = [key_of(rows, by), rows.c.action, rows.c.similarity]
+    if period is not None:
+        groups.append(period)
+    figures = (
+        func.count(),
+        func.coalesce(func.sum(rows.c.edit_distance), 0),
+        func.count(rows.c.edit_distance),
+        func.sum(case((rows.c.bypass.is_(True), 1), else_=0)),
     )
-    return [
-        Row(str(k), int(p), str(a), s, d, bool(b), r)
-        for k, p, a, s, d, b, r in session.execute(query)
-    ]
+    cells: dict[tuple[str, int], Cell] = {}
+    query = select(*groups, *figures).group_by(*groups)
+    for key, action, similarity, *rest in plain_rows(session, query):
+        at, (n, edits, sent, bypasses) = (
+            (int(rest[0]), rest[1:]) if period is not None else (0, rest)
+        )
+        cell = cells.setdefault((str(key), at), Cell())
+        cell.actions[str(action)] = cell.actions.get(str(action), 0) + int(n)
+        if similarity is not None:
+            cell.similarity[float(similarity)] += int(n)
+        cell.edit_distance += int(edits)
+        cell.sent += int(sent)
+        cell.bypasses += int(bypasses or 0)
+    return cells
 
 
-def _quality(key: str, rows: list[Row]) -> Quality:
-    actions = dict.fromkeys(ACTIONS, 0)
-    for row in rows:
-        actions[row.action] = actions.get(row.action, 0) + 1
-    return Quality(
-        key=key,
-        volume=len(rows),
-        actions=actions,
-        similarity=_spread([r.similarity for r in rows if r.similarity is not None]),
-        review_seconds=_spread([r.review_seconds for r in rows if r.review_seconds is not None]),
+def _review_quartiles(
+    session: Session, rows: Subquery, by: Dimension | None
+) -> dict[str, tuple[float, ...]]:
+    """Per key, the review time's quartiles: a continuous value, so each draft's is read (as
+    plain driver rows: SQLAlchemy's row objects cost three times the query) and sorted here."""
+    query = select(key_of(rows, by), rows.c.review_seconds).where(
+        rows.c.review_seconds.is_not(None)
     )
+    found: dict[str, list[float]] = {}
+    for key, seconds in plain_rows(session, query):
+        found.setdefault(str(key), []).append(float(seconds))
+    return {key: _quartiles(np.sort(np.asarray(values))) for key, values in found.items()}
 
 
-def _spread(values: list[float]) -> Spread | None:
-    """Quartiles by linear interpolation, as ``percentile_cont`` and ``quantiles`` give them."""
-    if not values:
+def _quartiles(ordered: np.ndarray) -> tuple[float, ...]:
+    n, picks = len(ordered), []
+    for q in QUARTILES:
+        below = int((n - 1) * q)
+        picks += [ordered[below], ordered[below + 1] if below + 1 < n else None]
+    return interpolate(n, QUARTILES, picks)
+
+
+def _spread(values: Counter[float]) -> Spread | None:
+    """Quartiles by linear interpolation between the closest ranks, as ``quantiles``."""
+    n = sum(values.values())
+    if not n:
         return None
-    q1, median, q3 = (round(float(v), 4) for v in np.quantile(values, QUARTILES))
-    return Spread(q1, median, q3)
+    ranked = sorted(values.items())
+    picks: list[float | None] = []
+    for q in QUARTILES:
+        below = int((n - 1) * q)  # the 0-based rank at or below the quantile
+        picks += [_at_rank(ranked, below), _at_rank(ranked, below + 1)]
+    return Spread(*interpolate(n, QUARTILES, picks))
 
 
-def _trend(rows: list[Row], window: Window, days: int) -> list[Period]:
+def _at_rank(ranked: list[tuple[float, int]], rank: int) -> float | None:
+    seen = 0
+    for value, count in ranked:
+        seen += count
+        if rank < seen:
+            return value
+    return None
+
+
+def _trend(cells: dict[tuple[str, int], Cell], window: Window, days: int) -> list[Period]:
     points = max(1, math.ceil((window.until - window.since) / timedelta(days=days)))
-    groups: list[list[Row]] = [[] for _ in range(points)]
-    for row in rows:
-        groups[min(max(row.period, 0), points - 1)].append(row)
-    return [_period(window.since + timedelta(days=days * i), g) for i, g in enumerate(groups)]
+    groups = [Cell() for _ in range(points)]
+    for (_, at), cell in cells.items():
+        groups[min(max(at, 0), points - 1)].add(cell)
+    return [_point(window.since + timedelta(days=days * i), g) for i, g in enumerate(groups)]
 
 
-def _period(start: datetime, rows: list[Row]) -> Period:
-    quality = _quality("", rows)
-    sent = [r.edit_distance for r in rows if r.edit_distance is not None]
+def _point(start: datetime, cell: Cell) -> Period:
+    similarity = _spread(cell.similarity)
     return Period(
         start=start,
-        volume=quality.volume,
-        actions=quality.actions,
-        edit_distance=round(float(np.mean(sent)), 1) if sent else None,
-        similarity=quality.similarity.median if quality.similarity else None,
+        volume=cell.volume,
+        actions=dict(cell.actions),
+        edit_distance=cell.mean_edit_distance,
+        similarity=similarity.median if similarity else None,
     )
 
 
-def _bins(rows: list[Row]) -> list[int]:
+def _bins(cell: Cell) -> list[int]:
     bins = [0] * BINS
-    for row in rows:
-        if row.similarity is not None:
-            bins[min(max(int(row.similarity * BINS), 0), BINS - 1)] += 1
+    for similarity, n in cell.similarity.items():
+        bins[min(max(int(similarity * BINS), 0), BINS - 1)] += n
     return bins
 
 

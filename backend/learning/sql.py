@@ -2,7 +2,8 @@
 
 ``decided`` is the population every draft-quality signal counts: one row per draft with the
 agent's action, its newest outcome that carries one (a webhook's row confirms or corrects the
-sidebar's report, so the newest is the best account), recorded inside the window.
+sidebar's report, so the newest is the best account), recorded inside the window. The rows
+are kept in ``draft_facts`` as outcomes are written (backend/learning/facts.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Integer,
     Select,
     Subquery,
     and_,
@@ -27,8 +29,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from backend.learning.dimensions import Dimension
+from backend.learning.facts import DraftFacts
 from backend.learning.window import Window
-from backend.models import Draft, Outcome
 
 
 class seconds_between(FunctionElement[float]):  # noqa: N801 (an SQL function's name)
@@ -51,69 +53,78 @@ def _postgres_seconds(element: seconds_between, compiler: SQLCompiler, **kw: Any
     return f"EXTRACT(EPOCH FROM ({end} - {start}))"
 
 
+class whole(FunctionElement[int]):  # noqa: N801 (an SQL function's name)
+    """The whole part of a non-negative number (PostgreSQL's CAST rounds; this truncates)."""
+
+    type = Integer()
+    name = "whole"
+    inherit_cache = True
+
+
+@compiles(whole, "sqlite")
+def _sqlite_whole(element: whole, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS INTEGER)"
+
+
+@compiles(whole, "postgresql")
+def _postgres_whole(element: whole, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(FLOOR({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
 Filters = Mapping[Dimension, str]  # only drafts with these values ("" is unknown)
 
 
 def decided(tenant_id: int, window: Window, filters: Filters | None = None) -> Subquery:
     """One row per draft the agent acted on in the window, with its dimensions.
 
-    Read from the window's outcomes (index on tenant and time) and, per row, two lookups by
-    draft id: whether a later outcome with an action exists, and when a reply was first sent.
+    Read from ``draft_facts`` (backend/learning/facts.py): its primary key starts with the
+    tenant and the time of the draft's newest outcome with an action, so a window is one
+    range of narrow rows.
     """
-    later = Outcome.__table__.alias("later")
-    sent = Outcome.__table__.alias("sent")
-    newer = (
-        select(later.c.id)
-        .where(
-            later.c.draft_id == Outcome.draft_id,
-            later.c.action.is_not(None),
-            later.c.id > Outcome.id,
-        )
-        .exists()
-    )
-    first_sent = (
-        select(func.min(sent.c.sent_at)).where(sent.c.draft_id == Outcome.draft_id)
-    ).scalar_subquery()
-    used_at = func.coalesce(Draft.inserted_at, first_sent)
+    f = DraftFacts
     return (
         select(
             literal_column("'all'").label("all"),  # the key when nothing is grouped by
-            Outcome.id.label("outcome_id"),
-            Outcome.draft_id,
-            Outcome.ticket_id,
-            func.coalesce(Outcome.agent, "").label("agent"),
-            Outcome.action,
-            Outcome.similarity,
-            Outcome.edit_distance,
-            Outcome.bypass,
-            Outcome.created_at,
-            Draft.team,
-            Draft.brand,
-            Draft.location,
-            Draft.ticket_type,
-            Draft.jurisdiction,
-            seconds_between(Draft.completed_at, used_at).label("review_seconds"),
+            f.outcome_id,
+            f.draft_id,
+            f.ticket_id,
+            f.agent,
+            f.action,
+            f.similarity,
+            f.edit_distance,
+            f.bypass,
+            f.created_at,
+            f.at_seconds,
+            f.team,
+            f.brand,
+            f.location,
+            f.ticket_type,
+            f.jurisdiction,
+            f.review_seconds,
         )
-        .join(Draft, Draft.id == Outcome.draft_id)
         .where(
-            Outcome.tenant_id == tenant_id,
-            Outcome.action.is_not(None),
-            ~newer,
-            Outcome.created_at >= window.since,
-            Outcome.created_at < window.until,
-            *_matching(filters or {}),
+            f.tenant_id == tenant_id,
+            f.created_at >= window.since,
+            f.created_at < window.until,
+            *matching(filters or {}),
         )
         .subquery()
     )
 
 
-def _matching(filters: Filters) -> list[ColumnElement[bool]]:
-    return [
-        func.coalesce(Outcome.agent, "") == value
-        if name == "agent"
-        else getattr(Draft, name) == value
-        for name, value in filters.items()
-    ]
+def matching(filters: Filters) -> list[ColumnElement[bool]]:
+    """``draft_facts`` rows with these dimension values."""
+    return [getattr(DraftFacts, name) == value for name, value in filters.items()]
+
+
+def plain_rows(session: Session, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """The driver's own rows, for many rows of numbers and strings that need no conversion
+    (no dates): SQLAlchemy binds the parameters, but its row objects are not built."""
+    result = session.connection().execute(query)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def key_of(rows: Subquery, by: Dimension | None) -> ColumnElement[str]:
@@ -146,14 +157,15 @@ def quantiles(
         above = and_(ranked.c.rank - 2 <= position, position < ranked.c.rank - 1)
         picks += [_at(ranked, below), _at(ranked, above)]
     query: Select[Any] = select(ranked.c.key, func.max(ranked.c.n), *picks).group_by(ranked.c.key)
-    return {str(row[0]): _interpolate(int(row[1]), qs, row[2:]) for row in session.execute(query)}
+    return {str(row[0]): interpolate(int(row[1]), qs, row[2:]) for row in session.execute(query)}
 
 
 def _at(ranked: Subquery, where: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.max(case((where, ranked.c.value)))
 
 
-def _interpolate(n: int, qs: Sequence[float], picked: Sequence[Any]) -> tuple[float, ...]:
+def interpolate(n: int, qs: Sequence[float], picked: Sequence[Any]) -> tuple[float, ...]:
+    """The ``qs`` quantiles of ``n`` values from the two values picked around each."""
     values = []
     for i, q in enumerate(qs):
         low, high = picked[2 * i], picked[2 * i + 1]

@@ -30,6 +30,7 @@ TABLES = {
     "leads",
     "insight_items",
     "escalations",
+    "draft_facts",
 }
 
 

@@ -1,0 +1,48 @@
+"""``draft_facts``: one narrow row per draft an agent acted on, what the insights count.
+
+The row holds the draft's newest outcome with an action (the agent, the action, similarity,
+edit distance, bypass and when it was recorded), the draft's dimensions and its review time
+(draft ready -> inserted, or, never inserted, first sent). Triggers written by migration 0018
+keep it: every outcome inserted (by the sidebar, a webhook, the demo's bulk insert or a
+test) updates its draft's row in the same statement, and a change of a draft's dimensions
+or ``inserted_at`` follows. Nothing here writes it; the signals only read it.
+
+A window of a tenant's rows is one range of the primary key (tenant, time), so the signals
+read a few narrow columns instead of joining every outcome to its wide draft row and
+looking up later outcomes per row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Float, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.models import Base
+
+
+class DraftFacts(Base):
+    __tablename__ = "draft_facts"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    draft_id: Mapped[str] = mapped_column(String(32), primary_key=True, unique=True)
+    at_seconds: Mapped[float] = mapped_column(Float)  # created_at, seconds since 1970
+    outcome_id: Mapped[int] = mapped_column(Integer)
+    ticket_id: Mapped[str] = mapped_column(String(200))
+    agent: Mapped[str] = mapped_column(String(200))  # "" when no credential named one
+    action: Mapped[str] = mapped_column(String(16))
+    similarity: Mapped[float | None] = mapped_column(Float)
+    edit_distance: Mapped[int | None] = mapped_column(Integer)
+    bypass: Mapped[bool] = mapped_column(Boolean)
+    team: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(200))
+    ticket_type: Mapped[str] = mapped_column(String(200))
+    jurisdiction: Mapped[str] = mapped_column(String(16))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    inserted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_seconds: Mapped[float | None] = mapped_column(Float)
