@@ -1,5 +1,6 @@
 """Throwaway servers on free loopback ports: Redis and PostgreSQL from their Debian binaries,
-a real SMTP server (aiosmtpd) and a webhook receiver for the reviewer notifications.
+a real SMTP server (aiosmtpd), a webhook receiver for the reviewer notifications and a
+Zendesk-shaped API for the Zendesk connector (zenpy) pointed at it with ``api_url``.
 
 Used by the integration fixtures and by the benchmarks that measure the production profile.
 """
@@ -11,6 +12,7 @@ import email.policy
 import glob
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -176,6 +178,89 @@ def webhook_receiver() -> Iterator[tuple[str, Received]]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/hooks/precedent-secret", received
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}
+ROUTE = re.compile(
+    r"/api/v2/(?P<kind>tickets|users|groups)/(?P<id>\d+)(?P<rest>/comments|/tags)?\.json"
+)
+
+
+@dataclass
+class ZendeskAccount:
+    """A Zendesk account as its API shows it: tickets, their comments, users, groups, and
+    every request the account was sent as (method, path with query, JSON body or None)."""
+
+    tickets: dict[int, dict[str, Any]] = field(default_factory=dict)
+    comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    users: dict[int, dict[str, Any]] = field(default_factory=dict)
+    groups: dict[int, dict[str, Any]] = field(default_factory=dict)
+    requests: list[tuple[str, str, Any]] = field(default_factory=list)
+
+    def answer(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        """Status and JSON in the shape Zendesk's API answers (a 404 for anything else)."""
+        if path.split("?")[0] == "/api/v2/search.json":  # a requester's other tickets: none
+            return 200, {"results": [], "count": 0, "next_page": None, "previous_page": None}
+        found = ROUTE.fullmatch(path.split("?")[0])
+        tables = {"tickets": self.tickets, "users": self.users, "groups": self.groups}
+        if not found or int(found["id"]) not in tables[found["kind"]]:
+            return 404, NOT_FOUND
+        number, rest = int(found["id"]), found["rest"]
+        if found["kind"] != "tickets":  # {"user": {...}}, {"group": {...}}
+            return 200, {found["kind"][:-1]: tables[found["kind"]][number]}
+        if rest == "/comments":
+            page = {"has_more": False, "after_cursor": None, "before_cursor": None}
+            return 200, {"comments": self.comments.get(number, []), "meta": page}
+        if rest == "/tags" and method == "PUT":  # adds to the ticket's tags
+            ticket = self.tickets[number]
+            added = [tag for tag in body["tags"] if tag not in ticket["tags"]]
+            ticket["tags"] = [*ticket["tags"], *added]
+            return 200, {"tags": ticket["tags"]}
+        if method == "PUT" and not rest:
+            return 200, self._update(number, body["ticket"])
+        return (200, {"ticket": self.tickets[number]}) if method == "GET" else (405, {})
+
+    def _update(self, number: int, change: dict[str, Any]) -> dict[str, Any]:
+        ticket = self.tickets[number]
+        ticket.update({k: v for k, v in change.items() if k not in ("id", "comment")})
+        if "comment" in change:
+            comment = {"id": 900 + len(self.requests), "author_id": 9001, **change["comment"]}
+            self.comments.setdefault(number, []).append(comment)
+        return {"ticket": ticket, "audit": {"id": len(self.requests), "events": []}}
+
+
+@contextmanager
+def zendesk_api(account: ZendeskAccount) -> Iterator[str]:
+    """A local HTTP server answering like Zendesk's API for ``account``; yields its base URL
+    (a connector's ``api_url``). Every request is recorded on the account."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length)) if length else None
+            account.requests.append((self.command, self.path, body))
+            status, answer = account.answer(self.command, self.path, body)
+            payload = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_PUT = do_POST = do_DELETE = _serve  # noqa: N815 (http.server's names)
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -66,6 +66,12 @@ def _secret(name: str, envvar: str, what: str) -> Callable[[F], F]:
     default="",
     help="Address told of each escalation, with the reviewers eligible for the ticket.",
 )
+@click.option(
+    "--api-url",
+    default="",
+    help="Zendesk, for tests and self-hosted API proxies only: send API calls to this base "
+    "URL instead of https://<host>.zendesk.com (https; http only on localhost).",
+)
 def connect(platform: str, tenant: str | None, app_public_key: Path | None, **values: str) -> None:
     """Store (or replace) a tenant's helpdesk account and print it with secrets masked."""
     # The secret key signs the sidebar's app tokens and, without a vault key, encrypts

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from backend.errors import (
     ConnectorAuthFailed,
@@ -80,3 +81,31 @@ def transport_errors(account: str) -> Iterator[None]:
 
 def _path(response: requests.Response) -> str:
     return urlsplit(response.url or "").path or "the resource"
+
+
+class _Rebased(HTTPAdapter):
+    """Sends a request addressed to ``origin`` to ``base`` instead, same path and query."""
+
+    def __init__(self, origin: str, base: str) -> None:
+        super().__init__()
+        self._origin, self._base = origin, base.rstrip("/")
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        url = request.url or ""
+        if not url.startswith(self._origin + "/"):
+            return super().send(request, *args, **kwargs)
+        moved = request.copy()
+        moved.url = self._base + url[len(self._origin) :]
+        response = super().send(moved, *args, **kwargs)
+        # The client reads the answer as one to the request it addressed (zenpy checks that
+        # the request went to its account's domain before it parses the JSON).
+        response.request = request
+        return response
+
+
+def rebase(session: requests.Session, origin: str, base: str) -> None:
+    """Calls to ``origin`` (https://acme.zendesk.com) go to ``base`` (a test server, a proxy).
+
+    For a client library that builds its own URLs from a fixed scheme and domain.
+    """
+    session.mount(origin + "/", _Rebased(origin, base))

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, cast
+from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ PLATFORMS: tuple[Platform, ...] = ("zendesk", "freshdesk")
 SECRET_FIELDS = ("api_token", "oauth_token", "app_secret", "webhook_secret")
 MASK = "********"
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+LOOPBACK = ("localhost", "127.0.0.1", "::1")  # where api_url may be plain http
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class HelpdeskSettings:
     escalation_group: str = ""
     escalation_tags: str = ""
     escalation_email: str = ""
+    # Zendesk only, for tests and self-hosted API proxies: the base URL API calls go to
+    # instead of https://<host>.zendesk.com (https; http only on localhost). Empty: Zendesk.
+    api_url: str = ""
 
     def __post_init__(self) -> None:
         if self.platform not in PLATFORMS:
@@ -72,6 +77,8 @@ class HelpdeskSettings:
             )
         if self.escalation_email and not EMAIL.fullmatch(self.escalation_email):
             raise InputError(f"escalation e-mail '{self.escalation_email}' is not an address")
+        if self.api_url:
+            _check_api_url(self.platform, self.api_url)
 
     def public(self) -> dict[str, str]:
         """For output: secrets replaced by a mask (or empty when not set)."""
@@ -82,6 +89,26 @@ class HelpdeskSettings:
         return f"HelpdeskSettings({shown})"
 
     __str__ = __repr__
+
+
+def _check_api_url(platform: str, url: str) -> None:
+    if platform != "zendesk":
+        raise InputError(f"api_url is for Zendesk only; {platform} is reached at its domain")
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port that is not a number raises ValueError
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+        raise InputError(
+            f"api_url '{url}' is not a base URL; expected e.g. https://zendesk-proxy.example.com"
+            " or, for a local test server, http://127.0.0.1:8080"
+        )
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK:
+        raise InputError(
+            f"api_url '{url}': plain http is allowed only on localhost "
+            f"({', '.join(LOOPBACK)}); use https"
+        )
 
 
 def _items(settings: HelpdeskSettings) -> list[tuple[str, str]]:

@@ -24,7 +24,7 @@ from zenpy.lib.exception import APIException, RecordNotFoundException, ZenpyExce
 from backend.connectors import connectors
 from backend.connectors.context import custom_fields, plan_of, summaries
 from backend.connectors.dimensions import Names, mapped_fields
-from backend.connectors.http import raising_hook, transport_errors
+from backend.connectors.http import raising_hook, rebase, transport_errors
 from backend.connectors.settings import HelpdeskSettings, SettingsLookup
 from backend.errors import (
     ConfigError,
@@ -205,6 +205,9 @@ class ZendeskConnector:
         account = f"Zendesk {settings.host}"
         session = requests.Session()
         session.hooks["response"].append(raising_hook(account))
+        base_url = f"https://{settings.host}.{self._domain}"
+        if settings.api_url:  # a test server or self-hosted proxy (HelpdeskSettings.api_url)
+            rebase(session, base_url, settings.api_url)
         zenpy = Zenpy(
             subdomain=settings.host,
             domain=self._domain,
@@ -213,7 +216,6 @@ class ZendeskConnector:
             disable_cache=True,  # tenants and fresh reads: never serve a cached ticket
             **credentials,
         )
-        base_url = f"https://{settings.host}.{self._domain}"
         return _Client(zenpy, account, base_url, settings, Names(_name_lookup(zenpy, account)))
 
     def _requester(self, client: _Client, user_id: Any) -> Requester:

@@ -66,9 +66,15 @@ def run(escalation_id: int, deps: Deps) -> str:
     are skipped. ``RetryableError`` (helpdesk rate-limited or down) propagates for a retry."""
     with deps.sessions() as session:
         escalation = session.get(Escalation, escalation_id)
-        if escalation is None or escalation.status != "queued":
+        tenant = escalation.draft.tenant.slug if escalation else ""
+    # Outside the plan's transaction: the tenant's stored settings are read in a session of
+    # their own, and on SQLite that one would wait for ours (one writer at a time).
+    target = deps.target_of(tenant) if tenant else None
+    with deps.sessions() as session:
+        escalation = session.get(Escalation, escalation_id)
+        if escalation is None or escalation.status != "queued" or target is None:
             return escalation.status if escalation else "missing"
-        plan = _plan(session, escalation, deps)
+        plan = _plan(session, escalation, target)
     if not plan.helpdesk_done and not _write_helpdesk(escalation_id, plan, deps):
         return "failed"
     if not plan.notified:
@@ -101,10 +107,9 @@ def helpdesk_note(plan: Plan, note: str) -> str:
     return "\n".join(lines)
 
 
-def _plan(session: Session, escalation: Escalation, deps: Deps) -> Plan:
+def _plan(session: Session, escalation: Escalation, target: Target) -> Plan:
     draft = escalation.draft
     tenant = draft.tenant.slug
-    target = deps.target_of(tenant)
     decision = review.decision_of(draft)
     return Plan(
         tenant=tenant,

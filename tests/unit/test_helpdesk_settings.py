@@ -88,6 +88,42 @@ def test_when_the_platform_is_unknown_then_the_valid_ones_are_listed() -> None:
         HelpdeskSettings(tenant="a", platform="helpscout", host="a")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    "api_url",
+    [
+        "https://zendesk-proxy.example.com",
+        "https://proxy.example.com/zendesk/",
+        "http://127.0.0.1:8080",
+        "http://localhost:9000",
+    ],
+)
+def test_when_api_url_is_https_or_a_local_http_server_then_it_is_kept(api_url: str) -> None:
+    assert replace(ACME, api_url=api_url).api_url == api_url
+
+
+@pytest.mark.parametrize(
+    ("api_url", "message"),
+    [
+        ("http://zendesk-proxy.example.com", "plain http is allowed only on localhost"),
+        ("http://127.0.0.2:8080", "plain http is allowed only on localhost"),
+        ("ftp://127.0.0.1", "is not a base URL"),
+        ("127.0.0.1:8080", "is not a base URL"),
+        ("https://proxy.example.com/?x=1", "is not a base URL"),
+        ("http://localhost:port", "is not a base URL"),
+    ],
+)
+def test_when_api_url_is_not_https_nor_local_then_it_is_refused(api_url: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        replace(ACME, api_url=api_url)
+
+
+def test_when_a_freshdesk_account_names_an_api_url_then_it_is_refused() -> None:
+    with pytest.raises(InputError, match="api_url is for Zendesk only"):
+        HelpdeskSettings(
+            tenant="globex", platform="freshdesk", host="globex.freshdesk.com", api_url="https://x"
+        )
+
+
 def test_the_migration_downgrades_and_upgrades_again(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     migrate.downgrade(url, "0003")

@@ -6,6 +6,7 @@ import base64
 import json
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -248,6 +249,26 @@ def test_when_a_ticket_is_escalated_then_tags_are_added_and_group_and_note_are_i
         }
     }
     assert [c.request.method for c in api.calls] == ["PUT", "PUT"]
+
+
+def test_when_api_url_is_set_then_every_call_goes_there_with_the_same_path(
+    api: responses.RequestsMock,
+) -> None:
+    local = "http://127.0.0.1:8089/zd"
+    zendesk = ZendeskConnector(lambda tenant: replace(SETTINGS, api_url=local))
+    api.put(f"{local}/api/v2/tickets/42/tags.json", json={"tags": ["precedent-escalated"]})
+    api.put(
+        f"{local}/api/v2/tickets/42.json",
+        json={"ticket": recorded("ticket_42")["ticket"], "audit": {"id": 2, "events": []}},
+    )
+
+    zendesk.escalate("acme", "42", "Escalated from Precedent.", "", ("precedent-escalated",))
+
+    assert [c.request.url for c in api.calls] == [
+        f"{local}/api/v2/tickets/42/tags.json",
+        f"{local}/api/v2/tickets/42.json",
+    ]
+    assert api.calls[1].request.headers["Authorization"].startswith("Basic ")
 
 
 def test_when_an_escalation_group_is_not_an_id_then_nothing_is_sent(
