@@ -3,7 +3,8 @@ page against a running backend and worker.
 
 Reopening an approved ticket shows the approved draft and opens no new review item; "Draft
 again" asks for a new draft; a new customer message makes a new version whose draft
-supersedes the open review item, which the reviewer's queue shows with a link.
+supersedes the open review item: a sidebar still showing the older draft says so and opens
+the newer one, and the reviewer's queue shows it with a link.
 """
 
 from __future__ import annotations
@@ -137,13 +138,26 @@ def test_reopening_an_approved_ticket_shows_the_approved_draft_and_a_new_message
     again = seen[-1]
     assert again != first
 
-    # The customer writes again: a new version, whose draft supersedes the open item.
+    # The customer writes again and a colleague opens the ticket: a new version, whose draft
+    # supersedes the open item. The agent's sidebar, still on the older draft, says so.
     customer_writes(server, "He has been wheezing less. Can I halve the inhaler dose?")
-    open_ticket(agent, server, helpdesk)
-    expect(app.get_by_text("Needs review before use")).to_be_visible(timeout=60_000)
+    colleague = browser_page.context.new_page()
+    colleague.on("response", record)
+    open_ticket(colleague, server, helpdesk)
+    expect(colleague.frame_locator("#app").get_by_text("Needs review before use")).to_be_visible(
+        timeout=60_000
+    )
     newest = seen[-1]
     assert newest not in (first, again)
     assert review_items(server) == [(first, "approved"), (again, "superseded"), (newest, "pending")]
+    notice = app.locator(".pcd-superseded")  # the sidebar re-reads a held draft every 5 s
+    expect(notice).to_contain_text("A newer draft replaced this one", timeout=20_000)
+    with agent.expect_response(lambda r: r.url.endswith(f"/api/v1/drafts/{newest}")) as opened:
+        notice.get_by_role("button", name="Open the newer draft").click()
+    assert opened.value.json()["id"] == newest
+    expect(app.locator(".pcd-superseded")).to_have_count(0)
+    expect(app.get_by_text("Needs review before use")).to_be_visible()
+    colleague.close()
 
     reviewer.get_by_role("button", name="Refresh").click()
     pending = reviewer.locator(".rv-item", has_text=TICKET)

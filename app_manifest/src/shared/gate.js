@@ -129,7 +129,8 @@ export function gateOf(draft) {
  */
 export function gateKey(draft) {
   const g = gateOf(draft);
-  return [draft && draft.status, g.status, g.insertable, g.reason, draft && draft.text].join("\u0000");
+  const newer = draft && draft.gate && draft.gate.superseded_by; // a newer draft replaced it
+  return [draft && draft.status, g.status, g.insertable, g.reason, draft && draft.text, newer || ""].join("\u0000");
 }
 
 /**

@@ -16,6 +16,7 @@ import { follow as followDraft } from "./follow.js";
 import { progressView } from "./progress.js";
 import { lockRefused, readyView, showInserted } from "./ready.js";
 import { createOperations, gateChangeMessage, isFinal, readyMessage, refusalKind } from "./state.js";
+import { SUPERSEDED_COPY, supersededBy, supersededNotice } from "./superseded.js";
 import { errorView, fillFooter, flashButton, idleView, swapIcon, ticketView } from "./views.js";
 import { watchDecision } from "./watch.js";
 
@@ -232,6 +233,8 @@ export function mount(element, options) {
       announce,
     });
     add(view(), nodes);
+    const newer = supersededBy(draft);
+    if (newer) body.prepend(supersededNotice(newer, (id) => { loadDraft(id); }));
     ui = refs;
     fillFooter(foot, draft);
   }
@@ -373,7 +376,7 @@ export function mount(element, options) {
   function gateChanged(next) {
     const status = gateOf(next).status;
     const focused = element.contains(document.activeElement);
-    render(next, { announce: gateChangeMessage(status) });
+    render(next, { announce: supersededBy(next) ? SUPERSEDED_COPY.announce : gateChangeMessage(status) });
     if (status === "approved" && ui.card) {
       ui.card.classList.add("pcd-just-approved");
       if (focused && ui.insertBtn) focusQuietly(ui.insertBtn);
@@ -401,7 +404,8 @@ export function mount(element, options) {
       const gate = gateOf(draft);
       announce(o.announce || readyMessage(draft));
       setState("ready", { gate: gate.status });
-      if (gate.status === "review_required") watchGate(draft, o.refresh ? 300 : opts.gatePollInterval);
+      // A superseded draft's review is closed: nothing more will change it.
+      if (gate.status === "review_required" && !supersededBy(draft)) watchGate(draft, o.refresh ? 300 : opts.gatePollInterval);
     } else {
       const err = draft.error || {};
       renderError({ message: err.message || "The draft failed without a message.", code: err.code || "draft_failed" }, draft);
