@@ -92,6 +92,15 @@ SETTINGS: dict[str, Setting] = {
     ),
     "RETRIEVE_TICKETS": Setting(int, 5, "resolved tickets retrieved per draft"),
     "RETRIEVE_DOCS": Setting(int, 5, "documentation sections retrieved per draft"),
+    "EDITED_AWAY_PENALTY": Setting(
+        float,
+        0.1,
+        "ranking penalty of a section on the open revision list: its similarity loses this "
+        "times the share agents edit away (docs/edited-away-feedback.md); 0 turns it off",
+    ),
+    "EDITED_AWAY_CACHE_SECONDS": Setting(
+        int, 60, "how long a tenant's edited-away sections are kept before they are read again"
+    ),
     "INFERENCE_THREADS": Setting(int, 1, "threads per process for model inference"),
     "SECRET_KEY": Setting(str, "dev-only-change-me", "Flask secret key"),
     "VAULT_KEY": Setting(
@@ -237,6 +246,7 @@ def validate(config: dict[str, Any]) -> None:
     if not 0.0 <= config["HYBRID_ALPHA"] <= 1.0:
         alpha = config["HYBRID_ALPHA"]
         raise ConfigError(f"{ENV_PREFIX}HYBRID_ALPHA must be from 0 to 1, got {alpha}")
+    _check_edited_away(config)
     _check_vendors(config)
     notify_settings.check(config)
     crypto_keys.check_settings(config)
@@ -244,6 +254,16 @@ def validate(config: dict[str, Any]) -> None:
     required_policies(config)
     production.check_settings(config)
     _fill_derived_paths(config)
+
+
+def _check_edited_away(config: dict[str, Any]) -> None:
+    penalty, seconds = config["EDITED_AWAY_PENALTY"], config["EDITED_AWAY_CACHE_SECONDS"]
+    if not 0.0 <= penalty <= 1.0:
+        name = f"{ENV_PREFIX}EDITED_AWAY_PENALTY"
+        raise ConfigError(f"{name} must be from 0 (off) to 1, got {penalty}")
+    if seconds < 0:
+        name = f"{ENV_PREFIX}EDITED_AWAY_CACHE_SECONDS"
+        raise ConfigError(f"{name} must be 0 or more, got {seconds}")
 
 
 def _check_vendors(config: dict[str, Any]) -> None:

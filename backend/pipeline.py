@@ -45,6 +45,7 @@ from backend.learning.dimensions import draft_dimensions
 from backend.redaction import KnownValue, RedactedText, Redactor, Vault, requester_values
 from backend.redaction.store import VaultStore
 from backend.retrieval import Embedder, Reranker, SearchIndex, Vectors
+from backend.retrieval.demotion import Demotion, EditedAway, ranked_search
 from backend.retrieval.vendors import RetrievalVendors
 from backend.types import Source, SourceKind, Ticket, VerifiedDraft
 
@@ -85,6 +86,10 @@ class Services:
     tickets_per_draft: int = 5
     docs_per_draft: int = 5
     rerank_candidates: int = 20  # searched per kind when reranking
+    # The tenant's sections agents often edit away (read-only, cached; backend/services.py)
+    # and the ranking penalty per unit of their share (PRECEDENT_EDITED_AWAY_PENALTY).
+    edited_away: Callable[[str], EditedAway] | None = None
+    edited_away_penalty: float = 0.0
 
 
 def process_draft(draft_id: str, store: DraftStore, services: Services) -> str:
@@ -257,20 +262,30 @@ def retrieve(
 
     With a reranker, ``rerank_candidates`` per kind are searched and the reranker picks and
     orders the ones kept; ``Source.score`` stays the cosine similarity that evidence
-    thresholds read. Also says whether a rerank failed (the search order was kept then).
+    thresholds read. Sections agents often edit away rank lower before the cut
+    (backend/retrieval/demotion.py). Also says whether a rerank failed (the search order
+    was kept then).
     """
     found: list[Source] = []
     failed = False
+    demotion = demotion_for(services, tenant)
     wanted: dict[SourceKind, int] = {
         "ticket": services.tickets_per_draft,
         "doc": services.docs_per_draft,
     }
     for kind, limit in wanted.items():
         pool = max(limit, services.rerank_candidates) if services.reranker else limit
-        hits = services.index.search(tenant, kind, question, vector, pool)
-        kept, skipped = rerank(services.reranker, question, sorted(hits, key=_by_score), limit)
+        hits = ranked_search(services.index, tenant, kind, question, vector, pool, demotion)
+        kept, skipped = rerank(services.reranker, question, hits, limit)
         found, failed = found + kept, failed or skipped
     return found, failed
+
+
+def demotion_for(services: Services, tenant: str) -> Demotion:
+    """The tenant's edited-away sections with the penalty; none when it is 0 (off)."""
+    if services.edited_away is None or services.edited_away_penalty <= 0:
+        return Demotion()
+    return Demotion(services.edited_away(tenant), services.edited_away_penalty)
 
 
 def rerank(
@@ -297,10 +312,6 @@ def retrieval_noted(
         if "rerank" in vendors:  # the call was verified and made; it just did not answer
             vendors = {**vendors, "rerank": {**vendors["rerank"], "outcome": "skipped"}}
     return replace(draft, retrieval_verification=vendors)
-
-
-def _by_score(source: Source) -> float:
-    return -source.score
 
 
 class StageTimer:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from backend.connectors import configured
@@ -21,6 +26,8 @@ from backend.drafting.router import ProviderRouter
 from backend.drafts import DraftStore, version
 from backend.gate import PolicyStore
 from backend.gate.pipeline_gate import PolicyGate
+from backend.learning import items
+from backend.models import Tenant
 from backend.pipeline import Services
 from backend.policy_audit import PolicyAuditor
 from backend.redaction import Redactor, Vault, redactors
@@ -28,11 +35,13 @@ from backend.redaction.at_rest import TicketTexts
 from backend.redaction.store import VaultStore
 from backend.retrieval import Embedder, Reranker, SearchIndex, embedders, rerankers
 from backend.retrieval import vendors as retrieval_vendors
+from backend.retrieval.demotion import EditedAway
 from backend.retrieval.revision import RevisedIndex, knowledge_revision
 from backend.retrieval.vendors import RetrievalVendors
 from backend.types import Ticket
 
 EXTENSION = "precedent_services"
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
@@ -43,7 +52,9 @@ def get() -> Services:
     """The pipeline's services for the current app (models load lazily on first call)."""
     cache: dict[str, Any] = current_app.extensions[EXTENSION]
     if "services" not in cache:
-        cache["services"] = replace(build(current_app.config), vaults=vault_store())
+        cache["services"] = replace(
+            build(current_app.config), vaults=vault_store(), edited_away=edited_away_sections()
+        )
     services: Services = cache["services"]
     return services
 
@@ -67,6 +78,7 @@ def build(config: Any) -> Services:
         tickets_per_draft=config["RETRIEVE_TICKETS"],
         docs_per_draft=config["RETRIEVE_DOCS"],
         rerank_candidates=config["RERANK_CANDIDATES"],
+        edited_away_penalty=config["EDITED_AWAY_PENALTY"],
     )
 
 
@@ -155,6 +167,56 @@ def draft_version(tenant: str, ticket: Ticket) -> str:
     with db.session() as session:
         knowledge = knowledge_revision(session, tenant)
     return version.draft_version(ticket, store.version() if store else "off", knowledge)
+
+
+@dataclass
+class EditedAwaySections:
+    """A tenant's sections agents often edit away, as {(source id, title): share}, cached.
+
+    Read from the stored revision list (backend/learning/items.py, refreshed from the
+    edited-away signal): its open items only, so an item a lead marks done lifts the ranking
+    penalty and the citation card's note once the cache (``seconds``) runs out. A failing
+    read costs the draft nothing: no section is demoted until the next one.
+    """
+
+    sessions: Callable[[], AbstractContextManager[Session]]
+    seconds: float
+    clock: Callable[[], float] = time.monotonic
+    _cache: dict[str, tuple[float, EditedAway]] = field(default_factory=dict)
+
+    def __call__(self, tenant: str) -> EditedAway:
+        now = self.clock()
+        cached = self._cache.get(tenant)
+        if cached is None or now >= cached[0]:
+            cached = (now + self.seconds, self._read(tenant))
+            self._cache[tenant] = cached
+        return cached[1]
+
+    def _read(self, tenant: str) -> EditedAway:
+        try:
+            with self.sessions() as session:
+                tenant_id = session.scalar(select(Tenant.id).where(Tenant.slug == tenant))
+                found = items.items(session, tenant_id, "revision") if tenant_id else []
+                return MappingProxyType(
+                    {
+                        (str(i.details.get("source_id", "")), i.title): float(i.details["rate"])
+                        for i in found
+                        if i.done_at is None and "rate" in i.details
+                    }
+                )
+        except SQLAlchemyError as exc:
+            log.warning("edited-away sections of tenant %s not read: %s", tenant, exc)
+            return MappingProxyType({})
+
+
+def edited_away_sections() -> EditedAwaySections:
+    return EditedAwaySections(_sessions(), current_app.config["EDITED_AWAY_CACHE_SECONDS"])
+
+
+def edited_away(tenant: str) -> EditedAway:
+    """The tenant's open edited-away sections (cached), for the citation cards' note."""
+    lookup = get().edited_away
+    return lookup(tenant) if lookup else MappingProxyType({})
 
 
 def draft_store() -> DraftStore:

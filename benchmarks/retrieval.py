@@ -10,7 +10,13 @@
 
 Prints JSON with recall@1/5/10 and MRR@10 per search mode (full-text, vector, hybrid).
 
-    python benchmarks/retrieval.py [--dataset ibm|banking77|all]
+``edited_away``: the ranking penalty for sections agents often edit away, off and on in the
+same run, through the pipeline's own ranked search (backend/retrieval/demotion.py): recall@1
+and recall@5 of the five sources a draft keeps. The data sets have no edit history, so a
+deterministic tenth of the indexed tickets (seeded sample) is marked edited away, each with a
+share from 0.3 (the revision threshold) to 1.0; the marks know nothing of relevance.
+
+    python benchmarks/retrieval.py [--dataset ibm|banking77|all] [--penalties 0.1,0.3]
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from backend.config import SETTINGS  # noqa: E402
 from backend.connectors.files import ResolvedTicket  # noqa: E402
 from backend.redaction import Redactor, Vault, redactors  # noqa: E402
 from backend.retrieval import Embedder, embedders  # noqa: E402
+from backend.retrieval.demotion import Demotion, EditedAway, ranked_search  # noqa: E402
 from backend.retrieval.ingest import ingest, ticket_records  # noqa: E402
 from backend.retrieval.lance import LanceIndex  # noqa: E402
 from backend.types import Requester  # noqa: E402
@@ -45,6 +52,8 @@ DEPTH = 10
 BANKING77_INDEXED = 3000
 BANKING77_QUERIES = 1000
 SEED = 7
+KEPT = 5  # sources of a kind a draft keeps (PRECEDENT_RETRIEVE_TICKETS)
+MARKED_SHARE = 0.1  # of the indexed tickets marked edited away
 
 
 @dataclass(frozen=True)
@@ -136,7 +145,9 @@ def _shuffled(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def run(labelled: LabelledSet, redactor: Redactor, embedder: Embedder) -> dict[str, Any]:
+def run(
+    labelled: LabelledSet, redactor: Redactor, embedder: Embedder, penalties: list[float]
+) -> dict[str, Any]:
     index = LanceIndex(
         tempfile.mkdtemp(prefix="precedent-bench-"),
         embedder.dimensions,
@@ -148,6 +159,10 @@ def run(labelled: LabelledSet, redactor: Redactor, embedder: Embedder) -> dict[s
     ingest("bench", "ticket", records, embedder, index)
     ingest_seconds = time.perf_counter() - start
 
+    marked = edited_away_marks(records)
+    demotions = {"off": Demotion(), **{f"{p:g}": Demotion(marked, p) for p in penalties}}
+    kept: dict[str, list[int | None]] = {name: [] for name in demotions}
+    touched = 0
     ranks: dict[str, list[int | None]] = {mode: [] for mode in MODES}
     latency: dict[str, list[float]] = {mode: [] for mode in MODES}
     embed_ms: list[float] = []
@@ -160,10 +175,12 @@ def run(labelled: LabelledSet, redactor: Redactor, embedder: Embedder) -> dict[s
             t0 = time.perf_counter()
             hits = index.search("bench", "ticket", redacted, vector, DEPTH, mode)  # type: ignore[arg-type]
             latency[mode].append((time.perf_counter() - t0) * 1000)
-            found = [
-                i for i, h in enumerate(hits, 1) if labelled.label_of[h.source_id] == query.label
-            ]
-            ranks[mode].append(found[0] if found else None)
+            ranks[mode].append(first_relevant(hits, labelled, query))
+        for name, demotion in demotions.items():
+            hits = ranked_search(index, "bench", "ticket", redacted, vector, KEPT, demotion)
+            kept[name].append(first_relevant(hits, labelled, query))
+            if name == "off":  # a marked section among the five kept: the penalty acts
+                touched += Demotion(marked, 1.0).touches(hits)
     return {
         "dataset": labelled.description,
         "indexed": len(labelled.tickets),
@@ -174,10 +191,46 @@ def run(labelled: LabelledSet, redactor: Redactor, embedder: Embedder) -> dict[s
         },
         "search_ms": {mode: percentiles(latency[mode]) for mode in MODES},
         "embed_query_ms": percentiles(embed_ms),
+        "edited_away": edited_away_report(kept, marked, len(records), touched),
         "ingest": {
             "records": len(records),
             "seconds": round(ingest_seconds, 2),
             "records_per_second": round(len(records) / ingest_seconds, 1),
+        },
+    }
+
+
+def edited_away_marks(records: list[Any]) -> EditedAway:
+    """A seeded tenth of the indexed sections, each edited away at a share of 0.3 to 1.0."""
+    rng = random.Random(SEED)
+    sections = sorted({(r.source_id, r.title) for r in records})
+    chosen = rng.sample(sections, round(MARKED_SHARE * len(sections)))
+    return {section: round(rng.uniform(0.3, 1.0), 4) for section in chosen}
+
+
+def first_relevant(hits: list[Any], labelled: LabelledSet, query: Query) -> int | None:
+    found = [i for i, h in enumerate(hits, 1) if labelled.label_of[h.source_id] == query.label]
+    return found[0] if found else None
+
+
+def edited_away_report(
+    kept: dict[str, list[int | None]], marked: EditedAway, sections: int, touched: int
+) -> dict[str, Any]:
+    """Recall@1 and @5 of the kept sources, penalty off and on; the change with its interval."""
+    off = kept["off"]
+    return {
+        "marked": f"{len(marked)} of {sections} indexed sections (seed {SEED}), no edit history",
+        "kept_per_query": KEPT,
+        "queries_with_a_marked_source_kept": touched,
+        "penalty_off": {"recall@1": quality(off)["recall@1"], "recall@5": quality(off)["recall@5"]},
+        **{
+            f"penalty_{name}": {
+                "recall@1": quality(on)["recall@1"],
+                "recall@5": quality(on)["recall@5"],
+                "recall@5_change": paired_gain(on, off),
+            }
+            for name, on in kept.items()
+            if name != "off"
         },
     }
 
@@ -218,13 +271,20 @@ def quality(ranks: list[int | None]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", choices=[*DATASETS, "all"], default="all")
+    default = SETTINGS["EDITED_AWAY_PENALTY"].default
+    parser.add_argument(
+        "--penalties",
+        default=f"{default:g},0.3",
+        help=f"edited-away penalties compared with none (default: the setting's {default:g}, 0.3)",
+    )
     args = parser.parse_args()
+    penalties = [float(p) for p in args.penalties.split(",") if p.strip()]
     names = list(DATASETS) if args.dataset == "all" else [args.dataset]
 
     redactor = redactors.get("presidio")(config_path=ROOT / "policies" / "redaction.yaml")  # type: ignore[call-arg]
     embedder = embedders.get("minilm-onnx")(threads=1)  # type: ignore[call-arg]
     embedder.embed([redactor.redact("warm up", Vault())])
-    results = {name: run(DATASETS[name](), redactor, embedder) for name in names}
+    results = {name: run(DATASETS[name](), redactor, embedder, penalties) for name in names}
     print(
         json.dumps({"benchmark": "retrieval", "results": results, "machine": machine()}, indent=2)
     )

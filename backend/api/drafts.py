@@ -25,6 +25,7 @@ from backend.errors import DraftNotFound
 from backend.gate.decision import GateDecision
 from backend.models import Citation, Draft, Tenant
 from backend.redaction.at_rest import restored
+from backend.retrieval.demotion import EditedAway
 from backend.review import safety, supersede
 from backend.tasks import draft as draft_task
 
@@ -151,7 +152,7 @@ def draft_json(draft: Draft, tenant: str) -> dict[str, Any]:
         "partial_text": partial,
         # False once the ticket's vault has expired: the texts show placeholders, not values
         "restored": restored(text) and restored(partial),
-        "citations": [citation_json(c) for c in draft.citations] if ready else [],
+        "citations": _citations(draft, tenant) if ready else [],
         "flags": list(draft.flags or []),
         "notes": list(draft.notes or []),
         "provider": draft.provider,
@@ -214,7 +215,13 @@ def _review_state(session: Session, draft: Draft, urgent: bool) -> dict[str, Any
     return state
 
 
-def citation_json(citation: Citation) -> out.Citation:
+def _citations(draft: Draft, tenant: str) -> list[out.Citation]:
+    edited = services.edited_away(tenant) if draft.citations else {}
+    return [citation_json(c, edited) for c in draft.citations]
+
+
+def citation_json(citation: Citation, edited: EditedAway | None = None) -> out.Citation:
+    """One source card; ``edited``: the tenant's open edited-away sections, for its note."""
     fields = {
         "marker": citation.marker,
         "kind": citation.source_kind,
@@ -223,6 +230,7 @@ def citation_json(citation: Citation) -> out.Citation:
         "url": citation.url,
         "snippet": citation.snippet,
         "score": citation.score,
+        "edited_away": (edited or {}).get((citation.source_id, citation.title)),
     }
     return out.Citation.model_validate(fields)
 

@@ -62,6 +62,12 @@ class Citation(Shape):
     url: str | None
     snippet: str
     score: float = Field(description="similarity to the question, 0..1")
+    edited_away: float | None = Field(
+        default=None,
+        description="share of this section's cited sentences that agents removed or rewrote "
+        "in the replies they sent, when it is on the tenant's open revision list (the card "
+        "says 'Agents often change this'); null otherwise",
+    )
 
 
 class PriorTicket(Shape):

@@ -6,6 +6,7 @@ import { icon } from "../shared/icons.js";
 import { toPlainText } from "../shared/markers.js";
 import { citationCard, citedText, copyText, highlight, safetyNotice } from "../shared/render.js";
 import { str } from "../shared/text.js";
+import { editedAwayNote } from "./sources.js";
 import { button, customer, flagList, flashButton, gateBanner, lockButtons, notices, statusPill } from "./views.js";
 
 /**
@@ -74,6 +75,11 @@ export function readyView(draft, o) {
   const sources = citations.length
     ? h("ol", { class: "pcd-sources" }, citations.map((/** @type {any} */ c) => {
       const card = citationCard(c, { onEnter: (n) => badges.hot(n, true), onLeave: (n) => badges.hot(n, false) });
+      const note = editedAwayNote(c);
+      if (note) {
+        card.querySelector(".pcd-source-head")?.after(h("p", { class: "pcd-cite-note", title: note.title },
+          icon("info", "pcd-icon-xs"), h("span", { text: note.text })));
+      }
       cards.set(Number(c.marker), card);
       return card;
     }))
