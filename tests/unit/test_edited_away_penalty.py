@@ -71,26 +71,19 @@ def test_when_no_edited_away_section_is_found_then_similarity_orders_after_one_s
     assert index.limits == [2]
 
 
-def test_when_the_best_section_is_edited_away_then_the_next_candidate_takes_its_place() -> None:
+def test_when_the_best_section_is_edited_away_then_it_moves_below_the_next_one() -> None:
     index = ScriptedIndex(CANDIDATES)
-    demotion = Demotion({("a.md", "A"): 0.5}, 0.3)  # 0.80 - 0.3 x 0.5 = 0.65: below b, c, d
+    demotion = Demotion({("a.md", "A"): 0.5}, 0.3)  # 0.80 - 0.3 x 0.5 = 0.65: below b
 
-    assert ranked(index, 2, demotion) == ["b.md", "c.md"]
-    assert index.limits == [2, 4]  # searched again twice as deep before the cut
+    assert ranked(index, 2, demotion) == ["b.md", "a.md"]
+    assert index.limits == [2]  # one search: the penalty orders what it found
 
 
-def test_a_deeper_candidate_takes_a_place_only_below_the_weakest_source_found() -> None:
-    # x and y only come up in the search twice as deep: the search ranked them below b,
-    # whatever their similarity; b is not edited away and keeps its place throughout
-    index = ScriptedIndex(
-        [source("a", 0.80), source("b", 0.60), source("x", 0.75), source("y", 0.7)]
-    )
+def test_a_penalty_never_drops_a_source_the_search_found() -> None:
+    index = ScriptedIndex(CANDIDATES)
+    demotion = Demotion({("a.md", "A"): 1.0}, 1.0)  # a: 0.80 - 1.0 = -0.20
 
-    small = Demotion({("a.md", "A"): 1.0}, 0.1)  # a: 0.70, still above b's 0.60
-    large = Demotion({("a.md", "A"): 1.0}, 0.3)  # a: 0.50, below b: x takes its place
-
-    assert ranked(index, 2, small) == ["a.md", "b.md"]
-    assert ranked(index, 2, large) == ["x.md", "b.md"]
+    assert ranked(index, 3, demotion) == ["b.md", "c.md", "a.md"]
 
 
 @pytest.mark.parametrize(
@@ -99,7 +92,7 @@ def test_a_deeper_candidate_takes_a_place_only_below_the_weakest_source_found() 
         (0.0, ["a.md", "b.md", "c.md"]),  # off
         (0.02, ["a.md", "b.md", "c.md"]),  # 0.80 - 0.02 x 0.6 = 0.788: still above b
         (0.1, ["b.md", "a.md", "c.md"]),  # 0.74: below b only; the penalty is bounded
-        (1.0, ["b.md", "c.md", "d.md"]),  # 0.20: out of the three kept
+        (1.0, ["b.md", "c.md", "a.md"]),  # 0.20: last of the three, still kept
     ],
 )
 def test_when_the_penalty_grows_then_an_edited_away_section_moves_down_by_its_share(
