@@ -13,6 +13,7 @@ from backend import production
 from backend.crypto import keys as crypto_keys
 from backend.errors import ConfigError
 from backend.gate.status import required_policies
+from backend.learning import thresholds
 from backend.notify import settings as notify_settings
 from backend.review import safety
 
@@ -100,6 +101,18 @@ SETTINGS: dict[str, Setting] = {
     ),
     "EDITED_AWAY_CACHE_SECONDS": Setting(
         int, 60, "how long a tenant's edited-away sections are kept before they are read again"
+    ),
+    "EDITED_AWAY_THRESHOLD": Setting(
+        float, 0.3, "share of a section's cited sentences edited away that puts it on revision"
+    ),
+    "EDITED_AWAY_MIN_CITED": Setting(
+        int, 5, "cited sentences a section needs before it can go on the revision list"
+    ),
+    "COHORT_MIN_COUNT": Setting(
+        int, 20, "decided drafts an agent or team needs before it can go on the coaching list"
+    ),
+    "INSIGHTS_REFRESH_MINUTES": Setting(
+        int, 15, "minutes between refreshes of every tenant's insights lists; 0: on demand only"
     ),
     "INFERENCE_THREADS": Setting(int, 1, "threads per process for model inference"),
     "SECRET_KEY": Setting(str, "dev-only-change-me", "Flask secret key"),
@@ -247,6 +260,7 @@ def validate(config: dict[str, Any]) -> None:
         alpha = config["HYBRID_ALPHA"]
         raise ConfigError(f"{ENV_PREFIX}HYBRID_ALPHA must be from 0 to 1, got {alpha}")
     _check_edited_away(config)
+    thresholds.check(config)
     _check_vendors(config)
     notify_settings.check(config)
     crypto_keys.check_settings(config)

@@ -18,6 +18,7 @@ from backend.db import db
 from backend.errors import Conflict, RetryableError
 from backend.escalation import app as escalation_app
 from backend.learning import items as insights_items
+from backend.learning import thresholds
 from backend.models import ReviewItem
 from backend.notify import app as notify_app
 from backend.redaction import Vault
@@ -85,7 +86,8 @@ def refresh_insights(tenant_id: int) -> int:
     """Recompute a tenant's insights lists, queued by the lists endpoint when they are stale;
     the number of current entries (-1: refreshed moments ago, nothing done)."""
     with db.session() as session:
-        found = insights_items.refresh_stale(session, tenant_id)
+        limits = thresholds.from_config(current_app.config)
+        found = insights_items.refresh_stale(session, tenant_id, limits=limits)
     return -1 if found is None else found
 
 

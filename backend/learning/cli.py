@@ -25,8 +25,9 @@ from backend.clitools import TENANT, Group, app, get_services, tenant_slug, upgr
 from backend.connectors.files import read_doc_folder
 from backend.db import db
 from backend.errors import InputError, PrecedentError
-from backend.learning import demo, export, items, leads, signals
+from backend.learning import demo, export, items, leads, signals, thresholds
 from backend.learning.escalations import Escalation
+from backend.learning.thresholds import Thresholds
 from backend.learning.topics import DraftTopics
 from backend.models import Lead, Tenant
 from backend.redaction import Vault
@@ -70,7 +71,8 @@ def _export(
     tenant: str | None, since: str, by: signals.Dimension, form: str, weekly: bool, names: bool
 ) -> None:
     session, tenant_id, window = _open(tenant, since)
-    items.refresh(session, tenant_id, signals.last("30d"), DraftTopics(session, tenant_id))
+    topics = DraftTopics(session, tenant_id)
+    items.refresh(session, tenant_id, signals.last("30d"), topics, _limits())
     data = export.snapshot(session, tenant_id, window, by, None, names)
     details = {"format": form, "by": by, "weekly": weekly, "agent_names": names}
     audit.record(session, tenant_id, "cli", "insights.exported", "insights", details)
@@ -81,6 +83,11 @@ def _export(
         click.echo(export.as_csv(data), nl=False)
     else:
         click.echo(export.as_markdown(data, "Weekly retro" if weekly else "Insights"), nl=False)
+
+
+def _limits() -> Thresholds:
+    """The settings' thresholds (PRECEDENT_EDITED_AWAY_*, PRECEDENT_COHORT_MIN_COUNT)."""
+    return thresholds.from_config(app().config)
 
 
 def _open(tenant: str | None, since: str) -> tuple[Session, int, signals.Window]:
@@ -117,12 +124,15 @@ def quality(tenant: str | None, since: str, by: signals.Dimension | None = None)
 @TENANT
 @SINCE
 @click.option("--by", type=click.Choice(["agent", "team"]), default="agent", show_default=True)
-@click.option("--min-count", default=20, show_default=True)
-def cohorts(tenant: str | None, since: str, by: str = "agent", min_count: int = 20) -> None:
+@click.option("--min-count", type=int, help="Default: PRECEDENT_COHORT_MIN_COUNT (20).")
+def cohorts(
+    tenant: str | None, since: str, by: str = "agent", min_count: int | None = None
+) -> None:
     """Agents or teams rejecting drafts far above the tenant's rate (for coaching)."""
     session, tenant_id, window = _open(tenant, since)
+    least = _limits().cohort_min_count if min_count is None else min_count
     found = signals.rejecting_cohorts(
-        session, tenant_id, window, "team" if by == "team" else "agent", min_count
+        session, tenant_id, window, "team" if by == "team" else "agent", least
     )
     click.echo(f"rejection rate {found.tenant_rate:.0%} of {found.drafts} drafts; coaching:")
     for c in (c for c in found.cohorts if c.flagged):
@@ -147,12 +157,17 @@ def bypasses(tenant: str | None, since: str) -> None:
 @insights.command()
 @TENANT
 @SINCE
-@click.option("--threshold", default=0.3, show_default=True)
-@click.option("--min-cited", default=5, show_default=True)
-def sources(tenant: str | None, since: str, threshold: float = 0.3, min_cited: int = 5) -> None:
+@click.option("--threshold", type=float, help="Default: PRECEDENT_EDITED_AWAY_THRESHOLD (0.3).")
+@click.option("--min-cited", type=int, help="Default: PRECEDENT_EDITED_AWAY_MIN_CITED (5).")
+def sources(
+    tenant: str | None, since: str, threshold: float | None = None, min_cited: int | None = None
+) -> None:
     """Help-centre sections agents edit away: revision items for their owners."""
     session, tenant_id, window = _open(tenant, since)
-    found = signals.edited_away_sources(session, tenant_id, window, threshold, min_cited)
+    limits = _limits()
+    rate = limits.edited_away if threshold is None else threshold
+    least = limits.edited_away_min_cited if min_cited is None else min_cited
+    found = signals.edited_away_sources(session, tenant_id, window, rate, least)
     click.echo("sections to revise:")
     for s in (s for s in found if s.revise):
         click.echo(f"  {s.title} ({s.source_id}): {s.rate:.0%} of {s.cited} cited sentences")
@@ -214,7 +229,7 @@ class HelpdeskTopics:
 def refresh(tenant: str | None, since: str) -> None:
     """Recompute the revision, coaching, policy-review and knowledge-gap lists."""
     session, tenant_id, window = _open(tenant, since)
-    found = items.refresh(session, tenant_id, window, DraftTopics(session, tenant_id))
+    found = items.refresh(session, tenant_id, window, DraftTopics(session, tenant_id), _limits())
     session.commit()
     click.echo(f"{found} entries in the insights lists")
 
@@ -232,7 +247,8 @@ def seed_demo(tenant: str | None, helpcenter: Path, base_url: str) -> None:
             click.echo("insights demo: the tenant has outcomes already; nothing seeded")
             return
         sections = help_sections(helpcenter, base_url)
-        written = demo.seed(session, tenant_id, sections, datetime.now(UTC))  # and its lists
+        now = datetime.now(UTC)
+        written = demo.seed(session, tenant_id, sections, now, limits=_limits())  # and lists
         session.commit()
     click.echo(f"insights demo: {written} outcomes over 8 weeks (labelled, generated)")
 

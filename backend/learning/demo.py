@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from backend.learning import items
 from backend.learning.outcomes import measure
+from backend.learning.thresholds import Thresholds
 from backend.models import Citation, Draft, Outcome, ReviewItem
 
 SEED = 15
@@ -115,6 +116,7 @@ def seed(
     per_week: int = 70,
     seed: int = SEED,
     lists: bool = True,
+    limits: Thresholds = items.DEFAULTS,
 ) -> int:
     """Write a generated history ending at ``now``; the number of outcomes written. With
     ``lists``, the lead's lists are computed from it too, so the page opens on them (they
@@ -124,7 +126,7 @@ def seed(
         write(session, rows)
         written += len(rows.outcomes)
     if lists:
-        items.refresh_stale(session, tenant_id, timedelta(0))
+        items.refresh_stale(session, tenant_id, timedelta(0), limits)
     return written
 
 

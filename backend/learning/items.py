@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from backend import audit
 from backend.errors import InputError, NotFound
 from backend.learning import bypasses, cohorts, edited_away, gaps
+from backend.learning.thresholds import Thresholds
 from backend.learning.topics import DraftTopics
 from backend.learning.window import Window, last
 from backend.models import InsightItem, utcnow
@@ -31,6 +32,7 @@ LISTS: tuple[List, ...] = get_args(List)
 STALE = timedelta(minutes=15)  # the lists endpoint queues a refresh beyond this age
 REQUEUED = timedelta(minutes=1)  # a queued refresh younger lists than this skips
 SPAN = "30d"  # the lists are computed over the last 30 days
+DEFAULTS = Thresholds()  # the settings' defaults; callers with an app pass its settings
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,16 @@ class Entry:
 
 
 def refresh(
-    session: Session, tenant_id: int, window: Window, topics: gaps.Topics, min_count: int = 20
+    session: Session,
+    tenant_id: int,
+    window: Window,
+    topics: gaps.Topics,
+    limits: Thresholds = DEFAULTS,
 ) -> int:
     """Recompute every list; the number of current entries."""
     entries = [
-        *_revisions(session, tenant_id, window),
-        *_coaching(session, tenant_id, window, min_count),
+        *_revisions(session, tenant_id, window, limits),
+        *_coaching(session, tenant_id, window, limits.cohort_min_count),
         *_policy(session, tenant_id, window),
         *_gaps(session, tenant_id, window, topics),
     ]
@@ -74,14 +80,19 @@ def refresh(
     return len(entries)
 
 
-def refresh_stale(session: Session, tenant_id: int, fresh_for: timedelta = REQUEUED) -> int | None:
+def refresh_stale(
+    session: Session,
+    tenant_id: int,
+    fresh_for: timedelta = REQUEUED,
+    limits: Thresholds = DEFAULTS,
+) -> int | None:
     """The refresh a worker runs: over the last ``SPAN``, with topics from the stored drafts;
     ``None`` (nothing done) when the lists are younger than ``fresh_for``, so the requests
     that each queued one while they were stale cost one refresh."""
     age = age_seconds(refreshed_at(session, tenant_id))
     if age is not None and age < fresh_for.total_seconds():
         return None
-    return refresh(session, tenant_id, last(SPAN), DraftTopics(session, tenant_id))
+    return refresh(session, tenant_id, last(SPAN), DraftTopics(session, tenant_id), limits)
 
 
 def age_seconds(refreshed: datetime | None) -> float | None:
@@ -124,8 +135,10 @@ def set_done(session: Session, tenant_id: int, item_id: int, done: bool, by: str
     return item
 
 
-def _revisions(session: Session, tenant_id: int, window: Window) -> list[Entry]:
-    found = edited_away.edited_away_sources(session, tenant_id, window)
+def _revisions(session: Session, tenant_id: int, window: Window, limits: Thresholds) -> list[Entry]:
+    found = edited_away.edited_away_sources(
+        session, tenant_id, window, limits.edited_away, limits.edited_away_min_cited
+    )
     return [
         Entry(
             "revision",
