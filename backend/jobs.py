@@ -29,6 +29,7 @@ ROUTES = {
     "backend.tasks.notify_digest": {"queue": "maintenance"},
     "backend.tasks.escalate": {"queue": "maintenance"},
     "backend.tasks.refresh_insights": {"queue": "maintenance"},
+    "backend.tasks.refresh_all_insights": {"queue": "maintenance"},
 }
 
 
@@ -56,7 +57,9 @@ def celery_init_app(app: Flask) -> Celery:
         imports=["backend.tasks"],
         task_annotations={"backend.tasks.draft": {"time_limit": kill_after}},
         beat_schedule=beat_schedule(
-            app.config["SYNC_MINUTES"], app.config["NOTIFY_DIGEST_MINUTES"]
+            app.config["SYNC_MINUTES"],
+            app.config["NOTIFY_DIGEST_MINUTES"],
+            app.config["INSIGHTS_REFRESH_MINUTES"],
         ),
     )
     celery_app.steps["worker"].update((worker.StaleDraftRecovery, worker.ShutdownGrace))
@@ -67,9 +70,12 @@ def celery_init_app(app: Flask) -> Celery:
     return celery_app
 
 
-def beat_schedule(sync_minutes: int, digest_minutes: int = 0) -> dict[str, dict[str, object]]:
+def beat_schedule(
+    sync_minutes: int, digest_minutes: int = 0, insights_minutes: int = 0
+) -> dict[str, dict[str, object]]:
     """Periodic tasks: the helpdesk sync when SYNC_MINUTES is above 0, the reviewers' digest
-    when NOTIFY_DIGEST_MINUTES is.
+    when NOTIFY_DIGEST_MINUTES is, every tenant's insights lists when
+    INSIGHTS_REFRESH_MINUTES is (at 0 they refresh only when a lead finds them stale).
 
     Stale drafts need no scheduler: every worker sweeps for them (backend/worker.py).
     """
@@ -83,6 +89,11 @@ def beat_schedule(sync_minutes: int, digest_minutes: int = 0) -> dict[str, dict[
         schedule["notify-digest"] = {
             "task": "backend.tasks.notify_digest",
             "schedule": digest_minutes * 60.0,
+        }
+    if insights_minutes > 0:
+        schedule["refresh-insights"] = {
+            "task": "backend.tasks.refresh_all_insights",
+            "schedule": insights_minutes * 60.0,
         }
     return schedule
 

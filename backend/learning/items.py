@@ -16,12 +16,13 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, union, update
 from sqlalchemy.orm import Session
 
 from backend import audit
 from backend.errors import InputError, NotFound
 from backend.learning import bypasses, cohorts, edited_away, gaps
+from backend.learning.facts import DraftFacts
 from backend.learning.thresholds import Thresholds
 from backend.learning.topics import DraftTopics
 from backend.learning.window import Window, last
@@ -93,6 +94,15 @@ def refresh_stale(
     if age is not None and age < fresh_for.total_seconds():
         return None
     return refresh(session, tenant_id, last(SPAN), DraftTopics(session, tenant_id), limits)
+
+
+def tenants_to_refresh(session: Session) -> list[int]:
+    """Tenants with decided drafts in the last ``SPAN`` or current entries (which a refresh
+    may retire): what the scheduled refresh (PRECEDENT_INSIGHTS_REFRESH_MINUTES) queues."""
+    since = last(SPAN).since
+    decided = select(DraftFacts.tenant_id).where(DraftFacts.created_at >= since)
+    listed = select(InsightItem.tenant_id).where(InsightItem.current.is_(True))
+    return sorted(set(session.scalars(union(decided, listed))))
 
 
 def age_seconds(refreshed: datetime | None) -> float | None:

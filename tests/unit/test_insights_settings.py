@@ -12,6 +12,7 @@ from flask import Flask
 from backend import create_app, migrate, tasks
 from backend.db import db
 from backend.errors import ConfigError
+from backend.jobs import ROUTES, beat_schedule
 from backend.learning import demo, items
 from backend.learning.cli import insights
 from backend.tenants import ensure_tenant
@@ -93,3 +94,33 @@ def test_when_a_threshold_is_out_of_range_then_start_up_stops_naming_it(
     with pytest.raises(ConfigError) as error:
         create_app(app_config(tmp_path, **{setting: value}))
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize(("minutes", "seconds"), [(15, 900.0), (1, 60.0), (0, None)])
+def test_when_refresh_minutes_are_set_then_the_beat_refreshes_every_tenants_lists(
+    minutes: int, seconds: float | None
+) -> None:
+    entry = beat_schedule(0, 0, minutes).get("refresh-insights")
+    expected = {"task": "backend.tasks.refresh_all_insights", "schedule": seconds}
+    assert entry == (expected if seconds else None)
+    assert ROUTES["backend.tasks.refresh_all_insights"] == {"queue": "maintenance"}
+
+
+def test_when_the_app_starts_then_its_worker_schedules_the_lists_every_15_minutes(
+    app: Flask,
+) -> None:
+    schedule = app.extensions["celery"].conf.beat_schedule
+    assert schedule["refresh-insights"]["schedule"] == 900.0
+
+
+def test_when_the_beat_fires_then_each_tenant_with_decided_drafts_is_queued(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.refresh_insights, "delay", queued.append)
+    with db.session() as session:
+        busy = ensure_tenant(session, "busy").id
+        ensure_tenant(session, "quiet")  # nothing decided: nothing to list
+        demo.seed(session, busy, SECTIONS, datetime.now(UTC), weeks=1, per_week=20, lists=False)
+    assert tasks.refresh_all_insights.run() == 1
+    assert queued == [busy]
