@@ -75,6 +75,7 @@ def test_the_page_signs_in_and_draws_plots_and_lists_from_the_demo(
     )
     lists = page.locator(".in-list")
     expect(lists).to_have_count(4)
+    expect(page.locator("#in-fresh")).to_have_text("Updated just now.")  # computed above
     expect(lists.nth(0)).to_contain_text("Cancelling Tidewater Plus and getting a refund")
     expect(lists.nth(1)).to_contain_text("Sam Ortiz")
     expect(lists.nth(3)).to_contain_text("Gift card")

@@ -11,6 +11,7 @@ import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, L
 import { createClient } from "../shared/api.js";
 import { add, clear, h } from "../shared/dom.js";
 import { mixConfig, percent, query, similarityConfig, trendConfig } from "./charts.js";
+import { listsStatus, POLL_MS, POLLS } from "./freshness.js";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
@@ -144,10 +145,19 @@ async function showDraft(id) {
     h("h4", null, "Sent"), h("p", { class: "in-text" }, d.sent_text || "Nothing was sent.")));
 }
 
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let pollTimer;
+let polls = 0;
+
 async function lists() {
+  clearTimeout(pollTimer);
   const found = await get("/insights/lists");
   const root = $("in-lists");
   clear(root);
+  const status = listsStatus(found.age_seconds, found.refreshing);
+  add(root, h("p", { class: "in-fresh" + (status.busy ? " in-busy" : ""), id: "in-fresh", role: "status" }, status.text));
+  polls = status.busy ? polls + 1 : 0;
+  if (status.busy && polls <= POLLS) pollTimer = setTimeout(() => { lists().catch(() => {}); }, POLL_MS);
   for (const [name, title, lead] of LISTS) {
     const mine = found.items.filter((/** @type {any} */ i) => i.list === name);
     const open = mine.filter((/** @type {any} */ i) => !i.done).length;
@@ -195,6 +205,7 @@ $("in-filters").addEventListener("change", (e) => {
 });
 $("in-signout").addEventListener("click", () => {
   token = "";
+  clearTimeout(pollTimer);
   try { sessionStorage.removeItem(TOKEN_KEY); } catch { /* nothing kept */ }
   signedOut();
 });

@@ -1,0 +1,48 @@
+// @ts-check
+/**
+ * How fresh the lead's lists are. The lists endpoint answers the stored lists with their
+ * age (`age_seconds`, null when never computed) and whether a worker is recomputing them
+ * (`refreshing`); the page says so above the lists and asks again until the refresh lands.
+ */
+
+export const POLL_MS = 5000; // a refresh takes seconds in a worker
+export const POLLS = 24; // then the lead reloads: two minutes is a stuck worker, not a slow one
+
+/**
+ * An age in words.
+ * @param {number} seconds
+ */
+export function ago(seconds) {
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return plural(minutes, "minute") + " ago";
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return plural(hours, "hour") + " ago";
+  return plural(Math.floor(hours / 24), "day") + " ago";
+}
+
+/**
+ * The line above the lists, and whether the page should ask again shortly.
+ * @param {number | null | undefined} ageSeconds
+ * @param {boolean} refreshing
+ * @returns {{ text: string, busy: boolean }}
+ */
+export function listsStatus(ageSeconds, refreshing) {
+  if (ageSeconds == null) {
+    return refreshing
+      ? { text: "Refreshing… the lists are being computed for the first time.", busy: true }
+      : { text: "The lists have not been computed yet.", busy: false };
+  }
+  const updated = "Updated " + ago(ageSeconds);
+  return refreshing
+    ? { text: `Refreshing… these lists were ${updated.toLowerCase()}.`, busy: true }
+    : { text: updated + ".", busy: false };
+}
+
+/**
+ * @param {number} n
+ * @param {string} unit
+ */
+function plural(n, unit) {
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
