@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, Integer, String
+from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models import Base
@@ -24,7 +24,15 @@ from backend.models import Base
 
 class DraftFacts(Base):
     __tablename__ = "draft_facts"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        # migration 0019: exact review-time quartiles read two rows each (report.py)
+        Index(
+            "ix_draft_facts_review",
+            *("tenant_id", "review_seconds", "created_at", "agent", "team", "brand"),
+            *("location", "ticket_type", "jurisdiction"),
+        ),
+        {"sqlite_with_rowid": False},
+    )
 
     tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)

@@ -102,14 +102,20 @@ def decided(tenant_id: int, window: Window, filters: Filters | None = None) -> S
             f.jurisdiction,
             f.review_seconds,
         )
-        .where(
-            f.tenant_id == tenant_id,
-            f.created_at >= window.since,
-            f.created_at < window.until,
-            *matching(filters or {}),
-        )
+        .where(*in_window(tenant_id, window, filters))
         .subquery()
     )
+
+
+def in_window(tenant_id: int, window: Window, filters: Filters | None) -> list[ColumnElement[bool]]:
+    """``draft_facts`` rows of ``decided``: the tenant's, in the window, with these values."""
+    f = DraftFacts
+    return [
+        f.tenant_id == tenant_id,
+        f.created_at >= window.since,
+        f.created_at < window.until,
+        *matching(filters or {}),
+    ]
 
 
 def matching(filters: Filters) -> list[ColumnElement[bool]]:
