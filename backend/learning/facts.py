@@ -31,6 +31,9 @@ class DraftFacts(Base):
             *("tenant_id", "review_seconds", "created_at", "agent", "team", "brand"),
             *("location", "ticket_type", "jurisdiction"),
         ),
+        # migration 0020: the same per agent and per team
+        Index("ix_draft_facts_agent_review", "tenant_id", "agent", "review_seconds", "created_at"),
+        Index("ix_draft_facts_team_review", "tenant_id", "team", "review_seconds", "created_at"),
         {"sqlite_with_rowid": False},
     )
 

@@ -5,9 +5,9 @@ The drafts are counted in SQL (``decided``, from ``draft_facts``), grouped by ke
 action and value of similarity: a few thousand rows whatever the volume, since similarity
 is stored to four decimals. Every figure the page shows is read from those counts but the
 review time's quartiles, a continuous value: over the whole population each quartile's two
-rows are read from the review-time index (migration 0019); by a dimension each draft's
-review time is read and sorted here. Quartiles interpolate linearly between the closest
-ranks, as ``draft_quality`` computes them.
+rows are read from the review-time index (migration 0019), and per agent or team from
+theirs (0020); by another dimension each draft's review time is read and sorted here.
+Quartiles interpolate linearly between the closest ranks, as ``draft_quality`` computes them.
 """
 
 from __future__ import annotations
@@ -39,6 +39,11 @@ from backend.learning.sql import (
 from backend.learning.window import Window
 
 BINS = 10  # of similarity, 0.0-0.1 … 0.9-1.0
+REVIEW_INDEX = "ix_draft_facts_review"  # migration 0019: all drafts, in review time order
+KEY_REVIEW_INDEX: dict[str, str] = {  # migration 0020: per agent / team, in that order
+    "agent": "ix_draft_facts_agent_review",
+    "team": "ix_draft_facts_team_review",
+}
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def action_mix(
     """The ``limit`` largest values of ``by``, as ``draft_quality`` counts them."""
     rows = decided(tenant_id, window, filters)
     cells = _cells(session, rows, by, None)
-    speed = _review_quartiles(session, rows, by)
+    speed = _keyed_review_quartiles(session, tenant_id, window, filters, by, cells)
     found = [cell.quality(key, speed.get(key)) for (key, _), cell in cells.items()]
     return sorted(found, key=lambda q: (-q.volume, q.key))[:limit]
 
@@ -201,8 +206,35 @@ def _review_quartiles(
     return {key: _quartiles(np.sort(np.asarray(values))) for key, values in found.items()}
 
 
+def _keyed_review_quartiles(
+    session: Session,
+    tenant_id: int,
+    window: Window,
+    filters: Filters | None,
+    by: Dimension,
+    cells: dict[tuple[str, int], Cell],
+) -> dict[str, tuple[float, ...]]:
+    """By agent or team, each value's quartiles read from its own range of an index; by
+    another dimension (a handful of values, rarely asked for) each draft's, sorted here."""
+    index = KEY_REVIEW_INDEX.get(by)
+    if index is None:
+        return _review_quartiles(session, decided(tenant_id, window, filters), by)
+    found = {}
+    for (key, _), cell in cells.items():
+        one = {**(filters or {}), by: key}
+        spread = _ranked_review_quartiles(session, tenant_id, window, one, cell.reviewed, index)
+        if spread is not None:
+            found[key] = spread
+    return found
+
+
 def _ranked_review_quartiles(
-    session: Session, tenant_id: int, window: Window, filters: Filters | None, n: int
+    session: Session,
+    tenant_id: int,
+    window: Window,
+    filters: Filters | None,
+    n: int,
+    index: str = REVIEW_INDEX,
 ) -> tuple[float, ...] | None:
     """The review time's quartiles over all ``n`` drafts of ``decided`` that have one: for
     each, the two rows around its rank, walking the review-time index in order (SQLite's
@@ -218,7 +250,7 @@ def _ranked_review_quartiles(
             .order_by(column)
             .limit(2)
             .offset(int((n - 1) * q))
-            .with_hint(DraftFacts.__table__, "INDEXED BY ix_draft_facts_review", "sqlite")
+            .with_hint(DraftFacts.__table__, f"INDEXED BY {index}", "sqlite")
         )
         found = [float(value) for (value,) in plain_rows(session, query)]
         picks += [found[0], found[1] if len(found) > 1 else None]

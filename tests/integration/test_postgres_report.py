@@ -1,5 +1,5 @@
 """The insights overview on a real PostgreSQL: its review-time quartiles, read from the
-review-time index (migration 0019), are ``draft_quality``'s exact figures."""
+review-time indexes (migrations 0019 and 0020), are ``draft_quality``'s exact figures."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ def test_on_postgres_the_overview_reads_the_exact_review_quartiles(postgres_url:
         quality_history(quality)
         found = report.overview(session, quality.tenant.id, WINDOW)
         billing = report.overview(session, quality.tenant.id, WINDOW, {"team": "Billing"})
+        teams = report.action_mix(session, quality.tenant.id, WINDOW, "team")
     database.dispose()
 
     assert (found.overall.volume, found.overall.review_seconds) == (5, Spread(45.0, 60.0, 90.0))
     assert billing.overall.review_seconds == Spread(75.0, 90.0, 105.0)
+    assert [(q.key, q.review_seconds) for q in teams][0] == ("Billing", Spread(75.0, 90.0, 105.0))
