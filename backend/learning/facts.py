@@ -21,19 +21,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models import Base
 
+# the window and the dimensions, after the order of the review-time indexes
+FILTERS = ("created_at", "agent", "team", "brand", "location", "ticket_type", "jurisdiction")
+
 
 class DraftFacts(Base):
     __tablename__ = "draft_facts"
     __table_args__ = (
         # migration 0019: exact review-time quartiles read two rows each (report.py)
-        Index(
-            "ix_draft_facts_review",
-            *("tenant_id", "review_seconds", "created_at", "agent", "team", "brand"),
-            *("location", "ticket_type", "jurisdiction"),
-        ),
+        Index("ix_draft_facts_review", "tenant_id", "review_seconds", *FILTERS),
         # migration 0020: the same per agent and per team
-        Index("ix_draft_facts_agent_review", "tenant_id", "agent", "review_seconds", "created_at"),
-        Index("ix_draft_facts_team_review", "tenant_id", "team", "review_seconds", "created_at"),
+        *(
+            Index(f"ix_draft_facts_{key}_review", "tenant_id", key, "review_seconds", *others)
+            for key in ("agent", "team")
+            for others in [[c for c in FILTERS if c != key]]
+        ),
         {"sqlite_with_rowid": False},
     )
 

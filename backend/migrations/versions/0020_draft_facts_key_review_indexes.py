@@ -18,9 +18,15 @@ down_revision = "0019"
 branch_labels = None
 depends_on = None
 
-INDEXES = {  # the window after the order; other filters read the row (a primary-key lookup)
-    "ix_draft_facts_agent_review": ["tenant_id", "agent", "review_seconds", "created_at"],
-    "ix_draft_facts_team_review": ["tenant_id", "team", "review_seconds", "created_at"],
+FILTERS = ["created_at", "agent", "team", "brand", "location", "ticket_type", "jurisdiction"]
+INDEXES = {  # the window and the filters after the order, so a walk never reads the table
+    f"ix_draft_facts_{key}_review": [
+        "tenant_id",
+        key,
+        "review_seconds",
+        *(c for c in FILTERS if c != key),
+    ]
+    for key in ("agent", "team")
 }
 
 
