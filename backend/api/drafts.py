@@ -101,22 +101,13 @@ def follow_draft(draft_id: str) -> Response:
 def insert_draft(draft_id: str) -> Response:
     """The agent puts the draft into the composer: 409 while it awaits or failed review.
 
-    Idempotent: once inserted (and still insertable), a repeat records nothing and answers
-    as the first insert did, so a double click or a retried request fills one composer.
+    Idempotent: a repeat answers as the first insert did (``review.mark_inserted``).
     """
     with db.session() as session:
-        draft = tenant_draft(session, draft_id)
-        session.refresh(draft, with_for_update=True)  # a concurrent first insert lands first
-        done = already_inserted(draft)
-        refusal = None if done else review.mark_inserted(session, draft, current_actor())
+        refusal = review.mark_inserted(session, tenant_draft(session, draft_id), current_actor())
     if refusal:
         raise refusal
     return read_draft(draft_id)
-
-
-def already_inserted(draft: Draft) -> bool:
-    insertable = draft.status == "ready" and draft.gate_status in review.INSERTABLE
-    return insertable and draft.inserted_at is not None
 
 
 def tenant_draft(session: Session, draft_id: str) -> Draft:
@@ -139,10 +130,12 @@ def draft_json(draft: Draft, tenant: str) -> dict[str, Any]:
     error = None
     if draft.error_code and draft.status in ("failed", "queued"):
         error = {"code": draft.error_code, "message": draft.error_message}
-    texts = services.ticket_texts(tenant, draft.ticket_id)
-    text = texts.restore(draft.text) if ready and draft.text is not None else None
+    text = draft.text if ready else None
     partial = draft.partial_text if draft.status == "running" else None
-    partial = texts.restore(partial) if partial else partial
+    if text or partial:  # the vault is opened only when there is text to restore
+        texts = services.ticket_texts(tenant, draft.ticket_id)
+        text = texts.restore(text) if text else text
+        partial = texts.restore(partial) if partial else partial
     fields = {
         "id": draft.id,
         "ticket_id": draft.ticket_id,

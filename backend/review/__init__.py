@@ -287,7 +287,8 @@ def mark_inserted(session: Session, draft: Draft, actor: str) -> Conflict | None
     review decision happen one after the other: an insert sees the decision, or the decision
     waits for the insert's refusal. Only a ready draft that is clear or approved at that
     moment is inserted. A refusal (a possible gate bypass) is audited and returned for the
-    caller to raise.
+    caller to raise. Inserting an inserted draft again records nothing (a double click, a
+    retried request): the composer is filled once.
     """
     session.refresh(draft, with_for_update=True)
     if draft.status != "ready":
@@ -302,6 +303,8 @@ def mark_inserted(session: Session, draft: Draft, actor: str) -> Conflict | None
             {"gate_status": draft.gate_status, "domains": list(domains_of(draft))},
         )
         return Conflict(gate_reason(session, draft), draft.gate_status)
+    if draft.inserted_at is not None:
+        return None
     draft.inserted_at = utcnow()
     audit.record(
         session,
