@@ -262,9 +262,9 @@ def retrieve(
 
     With a reranker, ``rerank_candidates`` per kind are searched and the reranker picks and
     orders the ones kept; ``Source.score`` stays the cosine similarity that evidence
-    thresholds read. Sections agents often edit away rank lower before the cut
-    (backend/retrieval/demotion.py). Also says whether a rerank failed (the search order
-    was kept then).
+    thresholds read. Without a reranker, sections agents often edit away rank lower among
+    those found (backend/retrieval/demotion.py); a reranker orders by its own relevance.
+    Also says whether a rerank failed (the search order was kept then).
     """
     found: list[Source] = []
     failed = False

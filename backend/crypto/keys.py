@@ -9,6 +9,7 @@ else, and the key id names a secret's generation without revealing it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -47,6 +48,7 @@ def ring(keys: KeyRing | str) -> KeyRing:
     return keys if isinstance(keys, KeyRing) else KeyRing(keys)
 
 
+@functools.lru_cache(maxsize=64)  # every token check and store derives the same few keys
 def derive(secret: str, purpose: Purpose) -> bytes:
     """The 32-byte key for ``purpose`` from ``secret`` (HKDF-SHA256, the purpose as info)."""
     hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=SALT, info=purpose.encode())

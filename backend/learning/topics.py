@@ -42,8 +42,13 @@ class DraftTopics:
             .group_by(Draft.ticket_id)
             .subquery()
         )
-        query = select(Draft.ticket_id, Draft.text).join(
-            newest, (newest.c.ticket_id == Draft.ticket_id) & (newest.c.at == Draft.completed_at)
+        query = (
+            select(Draft.ticket_id, Draft.text)
+            .join(
+                newest,
+                (newest.c.ticket_id == Draft.ticket_id) & (newest.c.at == Draft.completed_at),
+            )
+            .where(Draft.tenant_id == self._tenant_id)  # ticket numbers repeat across tenants
         )
         texts = {
             str(t): MARKER.sub("", text or "") for t, text in self._session.execute(query) if text
