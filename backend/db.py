@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,15 @@ class Database:
         factory = sessionmaker(self.engine(url or _current_url()), expire_on_commit=False)
         with factory() as session, session.begin():
             yield session
+
+
+# What the stores take: each call opens one unit of work (committed, or rolled back on error).
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+def sessions_for(url: str) -> SessionFactory:
+    """Units of work on the database at ``url``, for code that runs outside a request."""
+    return lambda: db.session(url)
 
 
 def rows_changed(session: Session, statement: Update) -> int:

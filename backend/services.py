@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from types import MappingProxyType
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from backend.connectors import configured
 from backend.crypto import encryption_keys
-from backend.db import db
+from backend.db import SessionFactory, db, sessions_for
 from backend.drafting import Drafter, DrafterChoice, drafters
 from backend.drafting.providers import ProviderRegistry
 from backend.drafting.providers_file import load_providers
@@ -133,15 +133,8 @@ def policy_store() -> PolicyStore | None:
     return gate.store if isinstance(gate, PolicyGate) else None
 
 
-def _sessions() -> Callable[[], AbstractContextManager[Session]]:
-    url = current_app.config["DATABASE_URL"]
-
-    @contextmanager
-    def sessions() -> Iterator[Session]:
-        with db.session(url) as session:
-            yield session
-
-    return sessions
+def _sessions() -> SessionFactory:
+    return sessions_for(current_app.config["DATABASE_URL"])
 
 
 def vault_store() -> VaultStore:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from backend.auth.app_tokens import require_real_secret
-from backend.clitools import Group, app, upgrade_database
+from backend.clitools import Group, app, tenant_slug, upgrade_database
 from backend.connectors.settings import PLATFORMS, HelpdeskSettings, HelpdeskSettingsStore
 from backend.errors import InputError
 
@@ -25,8 +25,7 @@ def helpdesk() -> None:
 
 def _store(tenant: str | None) -> tuple[HelpdeskSettingsStore, str]:
     upgrade_database()
-    config = app().config
-    return HelpdeskSettingsStore.from_config(config), tenant or str(config["DEFAULT_TENANT"])
+    return HelpdeskSettingsStore.from_config(app().config), tenant_slug(tenant)
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -10,23 +10,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from backend.crypto import Cipher, Digests, KeyRing, Undecryptable, encryption_keys
 from backend.crypto.rotate import Table
-from backend.db import db
+from backend.db import SessionFactory, sessions_for
 from backend.errors import ConfigError, InputError
 from backend.models import HelpdeskConnection, Tenant, utcnow
 from backend.tenants import ensure_tenant
 
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 Platform = Literal["zendesk", "freshdesk"]
 PLATFORMS: tuple[Platform, ...] = ("zendesk", "freshdesk")
 SECRET_FIELDS = ("api_token", "oauth_token", "app_secret", "webhook_secret")
@@ -129,14 +126,7 @@ class HelpdeskSettingsStore:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> HelpdeskSettingsStore:
         """The app's database, keyed like the redaction vaults (VAULT_KEY or SECRET_KEY)."""
-        url = str(config["DATABASE_URL"])
-
-        @contextmanager
-        def sessions() -> Iterator[Session]:
-            with db.session(url) as session:
-                yield session
-
-        return cls(sessions, encryption_keys(config))
+        return cls(sessions_for(str(config["DATABASE_URL"])), encryption_keys(config))
 
     def encrypted_table(self) -> Table:
         """The connections' ciphertexts, for ``precedent keys rotate`` (digests rewritten too)."""

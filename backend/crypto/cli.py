@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-
 import click
-from sqlalchemy.orm import Session
 
 from backend import services
 from backend.clitools import Group, app, upgrade_database
 from backend.connectors.settings import HelpdeskSettingsStore
 from backend.crypto.rotate import BATCH, Counts, Table, rotate
-from backend.db import db
+from backend.db import sessions_for
 
 
 @click.group(cls=Group)
@@ -29,11 +26,7 @@ def rotate_command(batch: int) -> None:
     former value. Rows already under the current key are left alone: run it again at will.
     """
     upgrade_database()
-    url = str(app().config["DATABASE_URL"])
-
-    def sessions() -> AbstractContextManager[Session]:
-        return db.session(url)
-
+    sessions = sessions_for(str(app().config["DATABASE_URL"]))
     done = [rotate(sessions, table, _progress, batch) for table in _tables()]
     _summary(done)
 

@@ -10,7 +10,6 @@ it meanwhile. Running it again finds everything current, so it is safe to repeat
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +17,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from backend.crypto.fernet import Cipher, Undecryptable
-from backend.db import rows_changed
+from backend.db import SessionFactory, rows_changed
 from backend.models import Base
 
 BATCH = 200
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 # Columns to refresh with the re-encrypted row (e.g. a keyed digest of a secret inside it).
 Refresh = Callable[[bytes], dict[str, Any]]
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -24,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from backend import audit, review
-from backend.db import rows_changed
+from backend.db import SessionFactory, rows_changed
 from backend.drafting.text import clip
 from backend.gate.decision import GateDecision
 from backend.models import Citation, Draft, Tenant, utcnow
@@ -33,7 +32,6 @@ from backend.types import VerifiedDraft
 
 log = logging.getLogger(__name__)
 
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 ACTIVE = ("queued", "running")
 
 

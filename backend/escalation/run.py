@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from backend import review
 from backend.connectors import Connector
+from backend.db import SessionFactory
 from backend.errors import PrecedentError, RetryableError
 from backend.escalation import Target, recipients, record
 from backend.models import Escalation, utcnow
@@ -23,7 +23,6 @@ from backend.review import safety
 
 log = logging.getLogger("backend.escalation")
 ACTOR = "escalation"
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from backend.crypto import Cipher, KeyRing, Undecryptable
 from backend.crypto.rotate import Table
+from backend.db import SessionFactory
 from backend.models import RedactionVault, Tenant, utcnow
 from backend.redaction.vault import Vault
 from backend.tenants import ensure_tenant
 
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 PLACEHOLDER = re.compile(r"^<(?P<type>[A-Z][A-Z_]*)_(?P<n>\d+)>$")
 
 

@@ -15,20 +15,18 @@ import logging
 import os
 import re
 import socket
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from backend.connectors import Connector, connectors
 from backend.connectors.files import Document, ResolvedTicket
 from backend.connectors.settings import HelpdeskSettingsStore
-from backend.db import db, rows_changed
+from backend.db import SessionFactory, rows_changed, sessions_for
 from backend.errors import Conflict, ConnectorError
 from backend.models import HelpdeskConnection, SyncCursor, SyncLease, Tenant, utcnow
 from backend.redaction import Redactor
@@ -42,7 +40,6 @@ from backend.types import Article, Page, Ticket
 log = logging.getLogger(__name__)
 Stream = Literal["tickets", "articles"]
 STREAMS: tuple[Stream, ...] = ("tickets", "articles")
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 # Renewed after every page; a page takes seconds, so only a dead run lets it lapse.
 SYNC_LEASE = timedelta(minutes=10)
 
@@ -212,7 +209,7 @@ class CursorStore:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> CursorStore:
-        return cls(_sessions(str(config["DATABASE_URL"])))
+        return cls(sessions_for(str(config["DATABASE_URL"])))
 
     def load(self, tenant: str, stream: Stream) -> str | None:
         with self._sessions() as session:
@@ -304,17 +301,8 @@ def for_platform(
 
 def connected_tenants(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(tenant slug, platform) for every tenant with a stored helpdesk account."""
-    with _sessions(str(config["DATABASE_URL"]))() as session:
+    with sessions_for(str(config["DATABASE_URL"]))() as session:
         rows = session.execute(
             select(Tenant.slug, HelpdeskConnection.platform).join(HelpdeskConnection)
         ).all()
     return sorted((slug, platform) for slug, platform in rows)
-
-
-def _sessions(url: str) -> SessionFactory:
-    @contextmanager
-    def sessions() -> Iterator[Session]:
-        with db.session(url) as session:
-            yield session
-
-    return sessions

@@ -10,15 +10,14 @@ ticket's draft (and its approval) stale.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Sequence
 from typing import Self
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from backend.db import db
+from backend.db import SessionFactory, sessions_for
 from backend.models import Tenant
 from backend.redaction import RedactedText
 from backend.retrieval import IndexRecord, SearchIndex, SearchMode, Settings, Vectors, indexes
@@ -26,7 +25,6 @@ from backend.tenants import ensure_tenant
 from backend.types import Source, SourceKind
 
 log = logging.getLogger(__name__)
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 COUNTED: tuple[SourceKind, ...] = ("doc",)
 
 
@@ -62,7 +60,7 @@ class RevisedIndex:
     @classmethod
     def from_settings(cls, settings: Settings, dimensions: int) -> Self:
         inner = indexes.get(settings["INDEX"]).from_settings(settings, dimensions)
-        return cls(inner, _sessions(str(settings["DATABASE_URL"])))
+        return cls(inner, sessions_for(str(settings["DATABASE_URL"])))
 
     def upsert(self, tenant: str, records: Sequence[IndexRecord], vectors: Vectors) -> None:
         self.inner.upsert(tenant, records, vectors)
@@ -96,12 +94,3 @@ class RevisedIndex:
                 bump(session, tenant)
         except SQLAlchemyError as exc:
             log.warning("knowledge revision of %s not moved on (%s)", tenant, type(exc).__name__)
-
-
-def _sessions(url: str) -> SessionFactory:
-    @contextmanager
-    def sessions() -> Iterator[Session]:
-        with db.session(url) as session:
-            yield session
-
-    return sessions
