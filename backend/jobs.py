@@ -22,7 +22,6 @@ PROCESS_START_SECONDS = 120.0
 QUEUES = ("drafts", "maintenance")
 ROUTES = {
     "backend.tasks.draft": {"queue": "drafts"},
-    "backend.tasks.recover_stale_drafts": {"queue": "maintenance"},
     "backend.tasks.sync_helpdesks": {"queue": "maintenance"},
     "backend.tasks.sync_helpdesk": {"queue": "maintenance"},
     "backend.tasks.notify_review": {"queue": "maintenance"},

@@ -108,9 +108,9 @@ def notify_digest() -> int:
     return len(notify_app.digest_now().told)
 
 
-@shared_task(ignore_result=True)
 def recover_stale_drafts() -> int:
-    """Send a task again for drafts whose message or worker was lost (see backend/worker.py)."""
+    """Send a task again for drafts whose message or worker was lost: each worker's recovery
+    step calls this in its main process (backend/worker.py); it is not a task itself."""
     lease = timedelta(seconds=current_app.config["DRAFT_LEASE_SECONDS"])
     stale = services.draft_store().reclaim(queued_for=lease)
     for draft_id in stale:
