@@ -27,6 +27,7 @@ class Setting:
     default: Any
     help: str
     choices: tuple[str, ...] = ()
+    secret: bool = False  # masked wherever settings are shown
 
 
 SETTINGS: dict[str, Setting] = {
@@ -172,7 +173,7 @@ SETTINGS: dict[str, Setting] = {
         choices=("log", "none", "webhook", "smtp"),
     ),
     "NOTIFY_WEBHOOK_URL": Setting(
-        str, "", "webhook notifier: the URL each notice is POSTed to as JSON"
+        str, "", "webhook notifier: the URL each notice is POSTed to as JSON", secret=True
     ),
     "NOTIFY_REVIEW_URL": Setting(
         str, "http://127.0.0.1:5000/review", "the reviewer page's address, linked in notices"
@@ -183,7 +184,7 @@ SETTINGS: dict[str, Setting] = {
     "SMTP_HOST": Setting(str, "", "smtp notifier: mail server host"),
     "SMTP_PORT": Setting(int, 587, "smtp notifier: port (465: TLS from the start)"),
     "SMTP_USER": Setting(str, "", "smtp notifier: login; empty sends without one"),
-    "SMTP_PASSWORD": Setting(str, "", "smtp notifier: password"),
+    "SMTP_PASSWORD": Setting(str, "", "smtp notifier: password", secret=True),
     "SMTP_FROM": Setting(str, "", "smtp notifier: sender address"),
     "ESCALATION_GROUP": Setting(
         str, "", "group an escalated ticket is assigned to, unless its tenant set one"
