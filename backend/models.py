@@ -68,6 +68,9 @@ class Draft(Base):
     gate_status: Mapped[str] = mapped_column(String(20), default="clear")
     gate: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     inserted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # when the sidebar first showed the ready draft to an agent (the first report wins);
+    # review speed counts from here (backend/learning/facts.py)
+    shown_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # organisation, plan and prior tickets shown to the agent; None when the connector has none
     customer_context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # requested by a helpdesk webhook and not yet handed to the sidebar (backend/learning)

@@ -21,6 +21,7 @@ from backend.auth import current_actor, current_tenant
 from backend.auth.identity import require_app_identity
 from backend.db import db
 from backend.drafts.predraft import pick_up
+from backend.drafts.shown import mark_shown
 from backend.errors import DraftNotFound
 from backend.gate.decision import GateDecision
 from backend.models import Citation, Draft, Tenant
@@ -108,6 +109,16 @@ def insert_draft(draft_id: str) -> Response:
     if refusal:
         raise refusal
     return read_draft(draft_id)
+
+
+@bp.post("/<draft_id>/shown")
+def draft_shown(draft_id: str) -> Response:
+    """The sidebar showed the ready draft to an agent: review time counts from the first
+    report (``backend/drafts/shown.py``); a repeat answers the first moment."""
+    with db.session() as session:
+        draft = tenant_draft(session, draft_id)
+        fields = {"id": draft.id, "shown_at": iso(mark_shown(session, draft))}
+    return out.respond(out.DraftShown.model_validate(fields))
 
 
 def tenant_draft(session: Session, draft_id: str) -> Draft:

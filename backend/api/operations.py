@@ -137,6 +137,21 @@ DRAFTS = (
     ),
     Operation(
         "post",
+        "/drafts/{draft_id}/shown",
+        "markDraftShown",
+        "Record that the sidebar showed the ready draft to an agent (the first report wins)",
+        (
+            Reply(200, "The moment first reported; a repeat changes nothing", out.DraftShown),
+            APP_REFUSED,
+            NO_DRAFT,
+            Reply(409, "The draft is not ready (code draft_not_ready)"),
+        ),
+        security=APP,
+        description="Review speed in the insights counts from this moment (or, for a draft "
+        "never shown, from when it was ready) to the insert or the first send.",
+    ),
+    Operation(
+        "post",
         "/drafts/{draft_id}/outcome",
         "reportOutcome",
         "Record what the agent sent or decided; edit distance, gate bypass",

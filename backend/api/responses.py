@@ -206,6 +206,14 @@ class Draft(Shape):
     links: DraftLinks
 
 
+class DraftShown(Shape):
+    id: str
+    shown_at: str = Field(
+        description="when the sidebar first showed the ready draft (the first report wins); "
+        "review speed in the insights counts from here"
+    )
+
+
 class TicketSummary(Shape):
     id: str
     subject: str
