@@ -8,7 +8,9 @@ stored with the draft and never put into a prompt, an embedding or the gate.
 
 Nothing personal is stored: the draft row keeps the text with the ticket's placeholders, and
 the restore stage's output (what the agent reads) exists only in memory; reads restore the
-stored text from the ticket's encrypted vault (backend/redaction/at_rest.py).
+stored text from the ticket's encrypted vault (backend/redaction/at_rest.py). The finished
+draft also keeps the vector retrieval searched with and the redacted question it embeds
+(backend/drafts/vectors.py): the knowledge gaps cluster tickets by it.
 
 While a model generates, its text so far is kept on the draft row (``partial_text``, with
 placeholders, never cut inside one) so the sidebar can show it growing, restored as it is
@@ -38,6 +40,7 @@ from backend.drafting.greeting import addressed, salutation_placeholder
 from backend.drafting.stream import RestoredStream, recent_paragraphs
 from backend.drafting.verify import verify
 from backend.drafts import DraftStore, LeaseLost
+from backend.drafts.vectors import QueryVector
 from backend.errors import PrecedentError, RetryableError
 from backend.gate.decision import GateDecision
 from backend.gate.protocol import Gate
@@ -63,6 +66,7 @@ class Drafted:
     redacted_text: str = ""  # the text with the ticket's placeholders: what is stored
     dimensions: dict[str, str] = field(default_factory=dict)  # team, brand, ...: insights
     subject: str = ""  # the ticket's subject with its placeholders: the review queue shows it
+    query: QueryVector | None = None  # what retrieval searched with: knowledge-gap topics
 
     def stored(self) -> VerifiedDraft:
         """The draft as the database keeps it: placeholders, restored only on read."""
@@ -113,6 +117,7 @@ def process_draft(draft_id: str, store: DraftStore, services: Services) -> str:
             drafted.context,
             drafted.dimensions,
             drafted.subject,
+            drafted.query,
         )
         return "ready"
     except LeaseLost:
@@ -156,6 +161,7 @@ def draft_reply(
         # Raises ProviderRefused, before anything is sent, for a tenant a vendor may not serve.
         vendors = services.vendors.verify(tenant) if services.vendors else {}
         vector = services.embedder.embed([question], purpose="query")[0]
+        query = QueryVector(services.embedder.name, vector, question)  # kept with the draft
         sources, rerank_failed = retrieve(services, tenant, question, vector)
     checkpoint()
     drafter = services.providers.for_tenant(tenant) if services.providers else services.drafter
@@ -186,7 +192,9 @@ def draft_reply(
         restored = replace(restored, flags=(*restored.flags, CONTEXT_SKIPPED))
     restored = retrieval_noted(restored, vendors, rerank_failed)
     dimensions = draft_dimensions(ticket)
-    return Drafted(restored, decision, timer.timings, context, verified.text, dimensions, subject)
+    return Drafted(
+        restored, decision, timer.timings, context, verified.text, dimensions, subject, query
+    )
 
 
 def customer_context(connector: Connector, ticket: Ticket) -> dict[str, Any] | None:

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session, selectinload
 from backend import audit, review
 from backend.db import SessionFactory, rows_changed
 from backend.drafting.text import clip
+from backend.drafts import vectors
+from backend.drafts.vectors import QueryVector
 from backend.gate.decision import GateDecision
 from backend.models import Citation, Draft, Tenant, utcnow
 from backend.tenants import ensure_tenant
@@ -181,9 +183,11 @@ class DraftStore:
         context: dict[str, Any] | None = None,
         dimensions: Mapping[str, str] | None = None,
         subject: str | None = None,
+        query: QueryVector | None = None,
     ) -> None:
         """Store text, citations, context, dimensions (team, brand, ...: the insights' slices),
-        the redacted subject (the review queue's) and the gate's routing in one transaction."""
+        the redacted subject (the review queue's), the query vector retrieval searched with
+        (the knowledge gaps' topics) and the gate's routing in one transaction."""
         now = utcnow()
         with self._sessions() as session:
             written = rows_changed(
@@ -212,6 +216,8 @@ class DraftStore:
             session.add_all(_citation_rows(claim.draft_id, result))
             draft = session.get(Draft, claim.draft_id)
             assert draft is not None  # we just updated it
+            if query is not None:
+                vectors.save(session, draft.id, draft.tenant_id, query)
             review.route(session, draft, gate)
             details = {**_ready_details(result, timings), "gate": draft.gate_status}
             self._audit(session, claim, "draft.ready", details)
