@@ -136,3 +136,31 @@ def escalation_history(history: History) -> None:
     h.outcome(h.draft("T21", 9 * DAY, team="Billing", ticket_type="refund"), "escalated")
     h.draft("T21", 8 * DAY, team="Finance")
     h.outcome(h.draft("T22", 9 * DAY, team="Billing", ticket_type="refund"), "escalated")
+
+
+def lists_history(history: History) -> None:
+    """One entry on each list, spread over two brands (see tests/unit/test_insights_narrowed):
+
+    - the section wifi.md is cited once in five sent drafts by ann: removed in Acme's three,
+      kept in Bolt's two;
+    - carl rejects 12 of 20 drafts, all Acme's; dana 1 of 20, all Bolt's;
+    - eve sends a gated Bolt draft anyway;
+    - three tickets without precedent on one topic: Acme 20 and 2 days ago, Bolt 3 days ago.
+
+    The tenant decides 46 drafts and rejects 13.
+    """
+    h = history
+    for i, (brand, sent) in enumerate(
+        [("Acme", "Please call us.")] * 3 + [("Bolt", "Restart the router.")] * 2
+    ):
+        draft = h.draft(f"W{i}", text="Restart the router [1].", brand=brand)
+        h.cite(draft, 1, "wifi.md", "Wi-Fi › Restart")
+        h.outcome(draft, "edited", agent="ann", sent_text=sent, similarity=0.6)
+    for agent, brand, rejected in (("carl", "Acme", 12), ("dana", "Bolt", 1)):
+        for i in range(20):
+            action = "rejected" if i < rejected else "accepted"
+            h.outcome(h.draft(f"{agent}-{i}", brand=brand), action, agent=agent)
+    gated = h.draft("G1", brand="Bolt", gate={"domains": ["legal"]}, gate_status="rejected")
+    h.outcome(gated, "edited", agent="eve", similarity=0.9, bypass=True)
+    for ticket, brand, days in (("N1", "Acme", 20), ("N2", "Acme", 2), ("N3", "Bolt", 3)):
+        h.draft(ticket, ago=days * DAY, brand=brand, flags=["knowledge_gap"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,9 +20,10 @@ from backend.api import responses_insights as shapes
 from backend.api.bodies import known_id, parse_body
 from backend.db import db
 from backend.errors import InputError, NotFound, Unauthorized
-from backend.learning import export, items, leads
+from backend.learning import export, items, leads, thresholds
 from backend.learning.dimensions import DIMENSIONS, Dimension
 from backend.learning.sql import Filters, decided
+from backend.learning.thresholds import Thresholds
 from backend.learning.window import Window, last
 from backend.models import Draft, Lead, Outcome
 from backend.tasks import refresh_insights
@@ -60,6 +61,10 @@ def _day(value: str, name: str) -> datetime:
 
 def filters() -> Filters:
     return {d: request.args[d] for d in DIMENSIONS if request.args.get(d) is not None}
+
+
+def limits() -> Thresholds:
+    return thresholds.from_config(current_app.config)
 
 
 def dimension(default: Dimension = "agent") -> Dimension:
@@ -114,10 +119,13 @@ def dimensions() -> Response:
 @api.get("/lists")
 def lists() -> Response:
     """The four lists as last stored, with their age; a refresh is queued when they are older
-    than ``items.STALE`` (a worker recomputes them: no request waits for it)."""
+    than ``items.STALE`` (a worker recomputes them: no request waits for it). With a window
+    or a dimension in the query, only the entries with drafts there, recounted over them."""
+    scoped = any(request.args.get(name) for name in ("since", "from", "to", *DIMENSIONS))
+    scope = (window(), filters()) if scoped else None
     with db.session() as session:
         lead = current_lead(session)
-        body = export.lists_json(session, lead.tenant_id)
+        body = export.lists_json(session, lead.tenant_id, None, scope, limits())
     body["refreshing"] = queue_refresh_if_stale(lead.tenant_id, body["age_seconds"])
     return out.respond(shapes.InsightsLists.model_validate(body))
 
@@ -223,7 +231,7 @@ def _exported(kind: str, default: str = "30d") -> tuple[dict[str, Any], Dimensio
     span, chosen, by = window(default), filters(), dimension()
     with db.session() as session:
         lead = current_lead(session)
-        data = export.snapshot(session, lead.tenant_id, span, by, chosen)
+        data = export.snapshot(session, lead.tenant_id, span, by, chosen, limits=limits())
         details = {"format": kind, "by": by, **export.window_json(span, chosen)}
         audit.record(session, lead.tenant_id, lead.email, "insights.exported", "insights", details)
     queue_refresh_if_stale(lead.tenant_id, data["lists"]["age_seconds"])

@@ -89,6 +89,14 @@ class InsightsLists(Shape):
         description="a refresh was queued because the lists are over 15 minutes old (or were "
         "never computed); these are the stored ones, read again in a minute",
     )
+    covers: InsightsWindow | None = Field(
+        default=None, description="the 30 days the lists were found over; null: not yet computed"
+    )
+    narrowed: InsightsWindow | None = Field(
+        default=None,
+        description="the window and filters asked for: only the entries with drafts there, "
+        "their figures counted over those drafts; null: the lists as found",
+    )
     items: list[InsightItem]
 
 

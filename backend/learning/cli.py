@@ -73,7 +73,7 @@ def _export(
     session, tenant_id, window = _open(tenant, since)
     topics = DraftTopics(session, tenant_id)
     items.refresh(session, tenant_id, signals.last("30d"), topics, _limits())
-    data = export.snapshot(session, tenant_id, window, by, None, names)
+    data = export.snapshot(session, tenant_id, window, by, None, names, _limits())
     details = {"format": form, "by": by, "weekly": weekly, "agent_names": names}
     audit.record(session, tenant_id, "cli", "insights.exported", "insights", details)
     session.commit()

@@ -46,6 +46,7 @@ class SourceEdits:
     changed: int = 0
     revise: bool = False  # a revision item for the content owner
     examples: list[EditExample] = field(default_factory=list)
+    by_draft: dict[str, list[int]] = field(default_factory=dict)  # draft -> cited, removed, changed
 
     @property
     def rate(self) -> float:
@@ -83,12 +84,16 @@ def _count(
         default=(0.0, ""),
     )
     edits.cited += 1
+    share = edits.by_draft.setdefault(draft_id, [0, 0, 0])
+    share[0] += 1
     if best >= KEPT:
         return
     if best >= REMOVED:
         edits.changed += 1
+        share[2] += 1
     else:
         edits.removed += 1
+        share[1] += 1
         closest = ""
     if len(edits.examples) < limit:
         edits.examples.append(EditExample(draft_id, sentence, closest))

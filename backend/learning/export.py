@@ -21,6 +21,7 @@ from backend.learning.dimensions import Dimension
 from backend.learning.outcomes import ACTIONS
 from backend.learning.quality import Quality
 from backend.learning.sql import Filters
+from backend.learning.thresholds import Thresholds
 from backend.learning.window import Window
 
 
@@ -101,21 +102,31 @@ def quality_rows_json(
 
 
 def lists_json(
-    session: Session, tenant_id: int, pseudonyms: Pseudonyms | None = None
+    session: Session,
+    tenant_id: int,
+    pseudonyms: Pseudonyms | None = None,
+    scope: tuple[Window, Filters] | None = None,
+    limits: Thresholds = items.DEFAULTS,
 ) -> dict[str, Any]:
-    """The lists as last stored, with when and how long ago (seconds) they were computed."""
-    found = items.items(session, tenant_id)
-    rows = [_item_json(i, pseudonyms) for i in found]
+    """The lists as last stored, with when and how long ago (seconds) they were computed;
+    with a ``scope``, only the entries with drafts in that window and filters, recounted
+    over those drafts (``items.narrowed``)."""
+    if scope is None:
+        found = [(i, dict(i.details)) for i in items.items(session, tenant_id)]
+    else:
+        found = items.narrowed(session, tenant_id, *scope, limits)
     refreshed = items.refreshed_at(session, tenant_id)
     return {
         "refreshed_at": iso(refreshed),
         "age_seconds": items.age_seconds(refreshed),
-        "items": rows,
+        "covers": window_json(items.covered(refreshed), {}) if refreshed else None,
+        "narrowed": window_json(*scope) if scope else None,
+        "items": [_item_json(i, details, pseudonyms) for i, details in found],
     }
 
 
-def _item_json(item: Any, pseudonyms: Pseudonyms | None) -> dict[str, Any]:
-    key, title, details = item.key, item.title, dict(item.details)
+def _item_json(item: Any, details: dict[str, Any], pseudonyms: Pseudonyms | None) -> dict[str, Any]:
+    key, title = item.key, item.title
     if pseudonyms is not None and item.list == "coaching" and details.get("by") == "agent":
         title = pseudonyms(title)
         key = f"agent:{title}"
@@ -145,8 +156,10 @@ def snapshot(
     by: Dimension,
     filters: Filters | None = None,
     names: bool = True,
+    limits: Thresholds = items.DEFAULTS,
 ) -> dict[str, Any]:
-    """Without ``names``, one pseudonym per agent throughout, by volume in the window."""
+    """Without ``names``, one pseudonym per agent throughout, by volume in the window. The
+    lists are narrowed to the window and filters."""
     pseudonyms = None if names else Pseudonyms()
     if pseudonyms is not None:
         for q in report.action_mix(session, tenant_id, window, "agent", filters, limit=10_000):
@@ -154,7 +167,7 @@ def snapshot(
     return {
         "overview": overview_json(session, tenant_id, window, filters),
         "quality": quality_rows_json(session, tenant_id, window, by, filters, pseudonyms),
-        "lists": lists_json(session, tenant_id, pseudonyms),
+        "lists": lists_json(session, tenant_id, pseudonyms, (window, filters or {}), limits),
     }
 
 
@@ -250,6 +263,7 @@ def _entry_line(item: dict[str, Any]) -> str:
         "revision": lambda: f"{d['rate']:.0%} of {d['cited']} cited sentences edited away",
         "coaching": lambda: (
             f"{d['rejected']}/{d['drafts']} rejected against {d['tenant_rate']:.0%}"
+            + ("" if d.get("flagged", True) else " (not above the rate in this period)")
         ),
         "policy": lambda: f"{d['review_status'] or 'no review'}; {d['at'][:10]}",
         "gap": lambda: f"{d['size']} tickets, {d['trend']}",

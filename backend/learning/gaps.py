@@ -51,6 +51,7 @@ class Topics(Protocol):
 @dataclass(frozen=True)
 class GapTicket:
     ticket_id: str
+    draft_id: str  # its newest draft in the window
     at: datetime
     reasons: tuple[str, ...]  # gap flags, and heavy_edit
 
@@ -63,12 +64,18 @@ class GapCluster:
     earlier: int  # tickets in the first half of the window
     later: int  # and in the second
     examples: tuple[tuple[str, str], ...]  # (ticket id, redacted question opening)
+    members: tuple[GapTicket, ...] = ()
 
     @property
     def trend(self) -> str:
-        if self.later == self.earlier:
-            return "steady"
-        return "rising" if self.later > self.earlier else "falling"
+        return trend(self.earlier, self.later)
+
+
+def trend(earlier: int, later: int) -> str:
+    """The second half of a window against the first."""
+    if later == earlier:
+        return "steady"
+    return "rising" if later > earlier else "falling"
 
 
 def gap_tickets(session: Session, tenant_id: int, window: Window) -> list[GapTicket]:
@@ -77,7 +84,7 @@ def gap_tickets(session: Session, tenant_id: int, window: Window) -> list[GapTic
     # SQLite scanned once per draft
     sims = and_(Outcome.draft_id == Draft.id, Outcome.similarity.is_not(None))
     query = (
-        select(Draft.ticket_id, Draft.completed_at, Draft.flags, Outcome.similarity)
+        select(Draft.id, Draft.ticket_id, Draft.completed_at, Draft.flags, Outcome.similarity)
         .outerjoin(Outcome, sims)
         .where(
             Draft.tenant_id == tenant_id,
@@ -88,13 +95,14 @@ def gap_tickets(session: Session, tenant_id: int, window: Window) -> list[GapTic
         .order_by(Draft.completed_at)
     )
     found: dict[str, GapTicket] = {}
-    for ticket_id, at, flags, similarity in session.execute(query):
+    for draft_id, ticket_id, at, flags, similarity in session.execute(query):
         reasons = [f for f in GAP_FLAGS if f in (flags or ())]
         if similarity is not None and similarity < HEAVY_EDIT:
             reasons.append("heavy_edit")
         if reasons and at is not None:  # never None: the window bounds completed_at
             at = at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite keeps no zone
-            found[ticket_id] = GapTicket(ticket_id, at, tuple(dict.fromkeys(reasons)))
+            reasons_once = tuple(dict.fromkeys(reasons))
+            found[ticket_id] = GapTicket(ticket_id, draft_id, at, reasons_once)
     return sorted(found.values(), key=lambda t: (t.at, t.ticket_id))
 
 
@@ -146,7 +154,8 @@ def _describe(
     earlier = sum(1 for t in members if t.at < window.middle)
     shown = tuple((t.ticket_id, _opening(topics[t.ticket_id].text)) for t in members[:examples])
     title = _title(terms, topics[members[0].ticket_id].text)
-    return GapCluster(title, terms, len(members), earlier, len(members) - earlier, shown)
+    later = len(members) - earlier
+    return GapCluster(title, terms, len(members), earlier, later, shown, tuple(members))
 
 
 def _title(terms: tuple[str, ...], text: str) -> str:

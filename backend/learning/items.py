@@ -16,13 +16,14 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
 
-from sqlalchemy import func, select, union, update
+from sqlalchemy import case, func, select, union, update
 from sqlalchemy.orm import Session
 
 from backend import audit
 from backend.errors import InputError, NotFound
-from backend.learning import bypasses, cohorts, edited_away, gaps
+from backend.learning import bypasses, cohorts, edited_away, gaps, members
 from backend.learning.facts import DraftFacts
+from backend.learning.sql import Filters, decided
 from backend.learning.thresholds import Thresholds
 from backend.learning.topics import DraftTopics
 from backend.learning.window import Window, last
@@ -42,6 +43,7 @@ class Entry:
     key: str
     title: str
     details: dict[str, Any]
+    shares: tuple[members.Share, ...]  # the drafts it was counted from (members.py)
 
 
 def refresh(
@@ -66,6 +68,7 @@ def refresh(
     session.execute(
         update(InsightItem).where(InsightItem.tenant_id == tenant_id).values(current=False)
     )
+    kept: list[tuple[InsightItem, Entry]] = []
     for entry in entries:
         item = stored.get((entry.list, entry.key))
         if item is None:
@@ -77,7 +80,9 @@ def refresh(
             True,
             now,
         )
-    session.flush()
+        kept.append((item, entry))
+    session.flush()  # new entries get their ids
+    members.store(session, tenant_id, {item.id: entry.shares for item, entry in kept})
     return len(entries)
 
 
@@ -112,6 +117,12 @@ def age_seconds(refreshed: datetime | None) -> float | None:
     return round(max((datetime.now(UTC) - at).total_seconds(), 0.0), 1)
 
 
+def covered(refreshed: datetime) -> Window:
+    """The window the lists refreshed at ``refreshed`` were found over."""
+    at = refreshed if refreshed.tzinfo else refreshed.replace(tzinfo=UTC)  # SQLite: naive
+    return last(SPAN, now=at)
+
+
 def refreshed_at(session: Session, tenant_id: int) -> datetime | None:
     return session.scalar(
         select(func.max(InsightItem.refreshed_at)).where(InsightItem.tenant_id == tenant_id)
@@ -129,6 +140,51 @@ def items(session: Session, tenant_id: int, which: List | None = None) -> list[I
     return sorted(
         found, key=lambda i: (LISTS.index(i.list), i.done_at is not None, i.details.get("rank", 0))
     )
+
+
+def narrowed(
+    session: Session,
+    tenant_id: int,
+    window: Window,
+    filters: Filters,
+    limits: Thresholds = DEFAULTS,
+) -> list[tuple[InsightItem, dict[str, Any]]]:
+    """Current entries with a draft in ``window`` matching ``filters``, each with its
+    figures recounted over those drafts (``details`` as stored otherwise), in ``items``'
+    order. A coaching entry is compared with the rejection rate inside the filters and says
+    whether it is still ``flagged`` there."""
+    found = items(session, tenant_id)
+    examples = [i.id for i in found if i.list in ("revision", "gap")]
+    tallies = members.narrowed(session, tenant_id, window, filters, examples)
+    rows = decided(tenant_id, window, filters)
+    rejected = func.sum(case((rows.c.action == "rejected", 1), else_=0))
+    total, rejections = session.execute(select(func.count(), rejected)).one()
+    rate = round(int(rejections or 0) / total, 4) if total else 0.0
+    return [
+        (i, _recount(i.list, dict(i.details), tallies[i.id], rate, limits.cohort_min_count))
+        for i in found
+        if i.id in tallies
+    ]
+
+
+def _recount(
+    which: str, details: dict[str, Any], tally: members.Tally, rate: float, min_count: int
+) -> dict[str, Any]:
+    if which == "revision":
+        cited, edited = tally.count, tally.hits + tally.changes
+        details.update(cited=cited, removed=tally.hits, changed=tally.changes)
+        details["rate"] = round(edited / cited, 4) if cited else 0.0
+        details["examples"] = [e for e in details["examples"] if e["draft_id"] in tally.draft_ids]
+    elif which == "coaching":
+        low, high = cohorts.wilson(tally.hits, tally.drafts)
+        details.update(drafts=tally.drafts, rejected=tally.hits, low=low, high=high)
+        details.update(rate=round(tally.hits / tally.drafts, 4), tenant_rate=rate)
+        details["flagged"] = tally.drafts >= min_count and low > rate
+    elif which == "gap":
+        details.update(size=tally.drafts, earlier=tally.earlier, later=tally.later)
+        details["trend"] = gaps.trend(tally.earlier, tally.later)
+        details["examples"] = [e for e in details["examples"] if e["ticket_id"] in tally.ticket_ids]
+    return details
 
 
 def set_done(session: Session, tenant_id: int, item_id: int, done: bool, by: str) -> InsightItem:
@@ -164,6 +220,7 @@ def _revisions(session: Session, tenant_id: int, window: Window, limits: Thresho
                 "rate": s.rate,
                 "examples": [asdict(e) for e in s.examples],
             },
+            tuple(members.Share(d, *counts) for d, counts in s.by_draft.items()),
         )
         for rank, s in enumerate(s for s in found if s.revise)
     ]
@@ -184,8 +241,19 @@ def _coaching(session: Session, tenant_id: int, window: Window, min_count: int) 
                 "high": c.high,
                 "tenant_rate": found.tenant_rate,
             }
-            entries.append(Entry("coaching", f"{by}:{c.key}", c.key or "(unknown)", details))
+            shares = _cohort_shares(session, tenant_id, window, by, c.key)
+            title = c.key or "(unknown)"
+            entries.append(Entry("coaching", f"{by}:{c.key}", title, details, shares))
     return entries
+
+
+def _cohort_shares(
+    session: Session, tenant_id: int, window: Window, by: cohorts.Cohort, key: str
+) -> tuple[members.Share, ...]:
+    """The cohort's decided drafts, a hit for each rejected one."""
+    rows = decided(tenant_id, window)
+    query = select(rows.c.draft_id, rows.c.action).where(rows.c[by] == key)
+    return tuple(members.Share(d, hits=int(a == "rejected")) for d, a in session.execute(query))
 
 
 def _policy(session: Session, tenant_id: int, window: Window) -> list[Entry]:
@@ -207,6 +275,7 @@ def _policy(session: Session, tenant_id: int, window: Window) -> list[Entry]:
                 "review_status": b.review_status,
                 "reviewer": b.reviewer,
             },
+            (members.Share(b.draft_id),),
         )
         for rank, b in enumerate(bypasses.gate_bypasses(session, tenant_id, window))
     ]
@@ -227,6 +296,7 @@ def _gaps(session: Session, tenant_id: int, window: Window, topics: gaps.Topics)
                 "trend": c.trend,
                 "examples": [{"ticket_id": t, "text": text} for t, text in c.examples],
             },
+            tuple(members.Share(t.draft_id) for t in c.members),
         )
         for rank, c in enumerate(gaps.knowledge_gaps(session, tenant_id, window, topics))
         if c.size >= 2  # one ticket is an anecdote, not a gap
