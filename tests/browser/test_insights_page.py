@@ -98,3 +98,21 @@ def test_a_row_drills_down_and_an_entry_is_marked_done(served: tuple[str, str], 
     expect(page.locator(".in-item.in-done")).to_have_count(1)
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/insights-1280-drill.png", full_page=True)
+
+
+def test_a_brand_filter_narrows_the_lists_and_says_so(served: tuple[str, str], page: Page) -> None:
+    url, token = served
+    page.goto(url + "/insights")
+    page.fill("#in-token", token)
+    page.click("#in-signin-form button[type=submit]")
+    revision = page.locator(".in-list").nth(0).locator(".in-figure").first
+    expect(revision).to_contain_text("cited sentences edited away")
+    whole = revision.inner_text()
+    expect(page.locator("#in-scope")).to_contain_text("Counted, ")
+
+    page.select_option("#in-f-brand", "Tidewater Pro")
+
+    expect(page.locator("#in-scope")).to_contain_text("Counted for brand “Tidewater Pro”")
+    expect(revision).not_to_have_text(whole)  # recounted over one brand's drafts
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/insights-1280-brand.png", full_page=True)

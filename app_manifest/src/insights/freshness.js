@@ -40,6 +40,28 @@ export function listsStatus(ageSeconds, refreshing) {
 }
 
 /**
+ * What the lists were counted over, when filters narrow them: the lists are found over the
+ * last 30 days (`covers`); a filtered request recounts each entry over its drafts inside the
+ * chosen window and dimensions (`narrowed`). Empty when nothing narrows them.
+ * @param {{ since: string, until: string } | null | undefined} covers
+ * @param {{ since: string, until: string, filters: Record<string, string> } | null | undefined} narrowed
+ * @returns {string}
+ */
+export function scopeNote(covers, narrowed) {
+  if (!narrowed) return "";
+  const chosen = Object.entries(narrowed.filters).map(([k, v]) => `${k.replace("_", " ")} “${v || "(unknown)"}”`);
+  const counted = chosen.length ? `Counted for ${chosen.join(", ")}` : "Counted";
+  let note = `${counted}, ${day(narrowed.since)} to ${day(narrowed.until)}.`;
+  if (covers && narrowed.since < covers.since) note += ` The lists look back to ${day(covers.since)} only.`;
+  return note;
+}
+
+/** @param {string} iso */
+function day(iso) {
+  return iso.slice(0, 10);
+}
+
+/**
  * @param {number} n
  * @param {string} unit
  */

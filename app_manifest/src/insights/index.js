@@ -11,7 +11,7 @@ import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, L
 import { createClient } from "../shared/api.js";
 import { add, clear, h } from "../shared/dom.js";
 import { mixConfig, percent, query, similarityConfig, trendConfig } from "./charts.js";
-import { listsStatus, POLL_MS, POLLS } from "./freshness.js";
+import { listsStatus, POLL_MS, POLLS, scopeNote } from "./freshness.js";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
@@ -151,11 +151,13 @@ let polls = 0;
 
 async function lists() {
   clearTimeout(pollTimer);
-  const found = await get("/insights/lists");
+  const found = await get("/insights/lists" + query(filters));
   const root = $("in-lists");
   clear(root);
   const status = listsStatus(found.age_seconds, found.refreshing);
   add(root, h("p", { class: "in-fresh" + (status.busy ? " in-busy" : ""), id: "in-fresh", role: "status" }, status.text));
+  const scope = scopeNote(found.covers, found.narrowed);
+  if (scope) add(root, h("p", { class: "in-scope", id: "in-scope" }, scope));
   polls = status.busy ? polls + 1 : 0;
   if (status.busy && polls <= POLLS) pollTimer = setTimeout(() => { lists().catch(() => {}); }, POLL_MS);
   for (const [name, title, lead] of LISTS) {
@@ -163,7 +165,7 @@ async function lists() {
     const open = mine.filter((/** @type {any} */ i) => !i.done).length;
     const list = h("ul", { class: "in-items" });
     for (const item of mine) add(list, entry(item));
-    if (!mine.length) add(list, h("li", { class: "in-empty" }, "Nothing here this month."));
+    if (!mine.length) add(list, h("li", { class: "in-empty" }, found.narrowed && Object.keys(found.narrowed.filters).length ? "Nothing here for these filters." : "Nothing here in this period."));
     add(root, h("section", { class: "pv-card in-list" }, h("h3", { class: "in-h3" }, title, h("span", { class: "in-count" }, String(open))),
       h("p", { class: "in-lead" }, lead), list));
   }
@@ -174,7 +176,7 @@ function entry(item) {
   const d = item.details;
   const figure = {
     revision: () => `${percent(d.rate)} of ${d.cited} cited sentences edited away`,
-    coaching: () => `${d.rejected} of ${d.drafts} rejected (${percent(d.low)}–${percent(d.high)}) against ${percent(d.tenant_rate)}`,
+    coaching: () => `${d.rejected} of ${d.drafts} rejected (${percent(d.low)}–${percent(d.high)}) against ${percent(d.tenant_rate)}` + (d.flagged === false ? " · not above the rate within these filters" : ""),
     policy: () => `${d.agent || "unverified agent"} · review ${d.review_status || "none"} · ${String(d.at).slice(0, 10)}`,
     gap: () => `${d.size} tickets, ${d.trend}`,
   }[/** @type {"revision" | "coaching" | "policy" | "gap"} */ (item.list)]();
@@ -202,6 +204,7 @@ $("in-filters").addEventListener("change", (e) => {
   else filters[el.name] = el.value;
   if (el.name === "from" || el.name === "to") delete filters.since;
   refresh().catch(() => {});
+  lists().catch(() => {});
 });
 $("in-signout").addEventListener("click", () => {
   token = "";
