@@ -1,11 +1,15 @@
 """``draft_facts``: one narrow row per draft an agent acted on, what the insights count.
 
 The row holds the draft's newest outcome with an action (the agent, the action, similarity,
-edit distance, bypass and when it was recorded), the draft's dimensions and its review time
-(draft ready -> inserted, or, never inserted, first sent). Triggers written by migration 0018
+edit distance, bypass and when it was recorded), the draft's dimensions and its review time:
+from when the sidebar first showed the draft (or, never shown, when it was ready) to the
+insert (or, never inserted, the first send). A draft written ahead of time (a webhook's
+pre-draft) waits ready until an agent opens the ticket; counting from shown leaves that wait
+out. A shown report that lands after the insert (ordering, or two servers' clocks) gives 0,
+never a negative time. Triggers written by migration 0018, carrying ``shown_at`` since 0023,
 keep it: every outcome inserted (by the sidebar, a webhook, the demo's bulk insert or a
-test) updates its draft's row in the same statement, and a change of a draft's dimensions
-or ``inserted_at`` follows. Nothing here writes it; the signals only read it.
+test) updates its draft's row in the same statement, and a change of a draft's dimensions,
+``inserted_at`` or ``shown_at`` follows. Nothing here writes it; the signals only read it.
 
 A window of a tenant's rows is one range of the primary key (tenant, time), so the signals
 read a few narrow columns instead of joining every outcome to its wide draft row and
@@ -58,4 +62,7 @@ class DraftFacts(Base):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     inserted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     first_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    shown_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # migration 0023
+    # coalesce(shown_at, completed_at) -> coalesce(inserted_at, first_sent_at), at least 0;
+    # null when neither inserted nor sent
     review_seconds: Mapped[float | None] = mapped_column(Float)

@@ -30,7 +30,8 @@ class Quality:
     volume: int  # drafts the agents acted on
     actions: dict[str, int]  # accepted, edited, rejected, escalated -> drafts
     similarity: Spread | None  # of the sent reply to the draft; None when nothing was sent
-    review_seconds: Spread | None  # draft ready -> inserted (or, never inserted, sent)
+    # shown (or, never shown, ready) -> inserted (or, never inserted, sent); 0 at least
+    review_seconds: Spread | None
 
     def rate(self, action: str) -> float:
         return round(self.actions.get(action, 0) / self.volume, 4) if self.volume else 0.0

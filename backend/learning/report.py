@@ -8,6 +8,9 @@ review time's quartiles, a continuous value: over the whole population each quar
 rows are read from the review-time index (migration 0019), and per agent or team from
 theirs (0020); by another dimension each draft's review time is read and sorted here.
 Quartiles interpolate linearly between the closest ranks, as ``draft_quality`` computes them.
+A draft's review time runs from when the sidebar first showed it (or, never shown, from when
+it was ready) to the insert (or, never inserted, the first send), and is never below 0
+(``backend/learning/facts.py``).
 """
 
 from __future__ import annotations
