@@ -463,12 +463,15 @@ INSIGHTS = (
         "get",
         "/insights/lists",
         "insightsLists",
-        "Revision, coaching, policy-review and knowledge-gap lists with their done state",
+        "Revision, coaching, policy-review and knowledge-gap lists with their done state; "
+        "a window or dimension narrows them",
         (
             Reply(200, "The lists (recomputed when 15 minutes old)", insights.InsightsLists),
+            BAD_FILTER,
             LEAD_REFUSED,
         ),
         security=LEAD,
+        query=FILTERS,
     ),
     Operation(
         "post",

@@ -4,19 +4,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from backend import migrate
-from backend.db import Database
-from backend.learning import items
+from backend.db import Database, db
+from backend.learning import demo, items, leads
 from backend.learning.gaps import Topic
 from backend.learning.sql import Filters
 from backend.learning.thresholds import Thresholds
 from backend.learning.window import Window
+from backend.tenants import ensure_tenant
 from tests.learning_data import NOW, WINDOW, History, lists_history
 
 LIMITS = Thresholds(edited_away=0.3, edited_away_min_cited=5, cohort_min_count=20)
@@ -120,3 +122,44 @@ def test_a_refresh_replaces_the_drafts_behind_the_entries(history: History) -> N
     items.refresh(history.session, history.tenant.id, WINDOW, OneTopic(), LIMITS)
 
     assert figures(history, WINDOW, brand="Acme")["revision"] == (3, 3, 1.0, 3)
+
+
+@pytest.fixture
+def lead(app: Flask) -> tuple[Any, dict[str, str]]:
+    with db.session() as session:
+        tenant_id = ensure_tenant(session, app.config["DEFAULT_TENANT"]).id
+        demo.seed(session, tenant_id, [], datetime.now(UTC), weeks=4, per_week=120)
+        _, token = leads.add(session, tenant_id, "Ada Lee", "ada@example.com")
+    return app.test_client(), {"Authorization": f"Bearer {token}"}
+
+
+def test_the_lists_api_narrows_by_brand_and_the_brands_add_up_to_the_whole(lead: Any) -> None:
+    client, auth = lead
+
+    def revisions(query: str) -> dict[str, tuple[int, int]]:
+        body = client.get("/api/v1/insights/lists?since=30d" + query, headers=auth).get_json()
+        found = [i for i in body["items"] if i["list"] == "revision"]
+        return {i["key"]: (i["details"]["cited"], i["details"]["removed"]) for i in found}
+
+    whole = revisions("")
+    brands = [revisions("&brand=Tidewater"), revisions("&brand=Tidewater+Pro")]
+
+    assert whole, "the demo has sections to revise"
+    for key, (cited, removed) in whole.items():
+        parts = [b.get(key, (0, 0)) for b in brands]
+        assert (sum(p[0] for p in parts), sum(p[1] for p in parts)) == (cited, removed)
+        assert all(p[0] < cited for p in parts)  # each brand has only some of the drafts
+
+
+def test_the_lists_api_says_what_it_narrowed_to_and_refuses_a_bad_window(lead: Any) -> None:
+    client, auth = lead
+
+    body = client.get("/api/v1/insights/lists?brand=Tidewater", headers=auth).get_json()
+    whole = client.get("/api/v1/insights/lists", headers=auth).get_json()
+    bad = client.get("/api/v1/insights/lists?from=2026-13-01", headers=auth)
+
+    assert body["narrowed"]["filters"] == {"brand": "Tidewater"}
+    since, until = (datetime.fromisoformat(whole["covers"][k]) for k in ("since", "until"))
+    assert (whole["narrowed"], until - since) == (None, timedelta(days=30))
+    assert bad.status_code == 400
+    assert "'from' must be a date such as 2026-03-31" in bad.get_json()["error"]["message"]
