@@ -1,9 +1,25 @@
-"""Knowledge-gap topics from what is stored: the ticket's newest draft, as kept (redacted).
+"""Knowledge-gap topics from what is stored: each gap ticket's query vector, else its draft.
 
 The insights page and its API cannot read every gap ticket back from the helpdesk and embed
-it on each request, so they cluster the stored draft text instead: it holds the ticket's
-placeholders, never the customer's values. Its vector is the caller's embedder when one is
-given, else a hashed bag of words (no model, the same on every machine).
+it on each request. They need not: every draft's pipeline embedded the ticket's redacted
+question with the index's embedder to search the index, and kept that vector and question
+with the draft (backend/drafts/vectors.py). So a ticket's topic is its newest stored
+question and query vector. Only vectors of one embedder are used (the ``model`` given, else
+the embedder of the tenant's newest stored vector) with its number of dimensions: vectors of
+another embedder, from before a switch, are never compared with them.
+
+A ticket without such a vector (drafted before vectors were kept, or by another embedder)
+falls back to the text of its newest stored draft, with its placeholders, never the
+customer's values, as a hashed bag of words (no model, the same on every machine), or the
+caller's ``embed``.
+
+The two kinds are never clustered together. Each topic vector is laid in its own block of
+one wider space: query vectors in the first ``dimensions`` coordinates, fallback vectors in
+the rest, zeros elsewhere. A query vector and a fallback vector are then orthogonal (cosine
+0), and a cluster's centre, the normalised mean of members of one kind, stays in that kind's
+block; so the greedy clustering (backend/learning/gaps.py), whose threshold is above 0,
+groups each kind exactly as it would alone. Both kinds share that one threshold:
+benchmarks/gap_clusters.py measures it for each.
 """
 
 from __future__ import annotations
@@ -16,6 +32,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.drafts.vectors import StoredQuery, newest_by_ticket, newest_space
 from backend.learning.gaps import PLACEHOLDER, STOP, Topic
 from backend.models import Draft
 
@@ -27,18 +44,40 @@ NEWEST = 400  # gap tickets clustered at most: the newest
 
 
 class DraftTopics:
-    """``Topics`` over the newest stored draft of each ticket (at most ``NEWEST`` tickets)."""
+    """``Topics`` of at most ``NEWEST`` tickets: stored query vectors, else draft texts."""
 
-    def __init__(self, session: Session, tenant_id: int, embed: Embed | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        tenant_id: int,
+        embed: Embed | None = None,
+        model: str | None = None,  # the embedder's name; None: the newest vector's
+    ) -> None:
         self._session = session
         self._tenant_id = tenant_id
         self._embed = embed or hashed
+        self._model = model
 
     def __call__(self, ticket_ids: Sequence[str]) -> Mapping[str, Topic]:
         wanted = list(dict.fromkeys(ticket_ids))[-NEWEST:]
+        space = newest_space(self._session, self._tenant_id, self._model)
+        stored = newest_by_ticket(self._session, self._tenant_id, wanted, space)
+        texts = self._draft_texts([t for t in wanted if t not in stored])
+        embedded = self._embed(list(texts.values())) if texts else []
+        fallback = dict(zip(texts, embedded, strict=True))
+        width = len(next(iter(fallback.values()), ()))
+        dimensions = space[1]
+        topics = {t: _queried(q, width) for t, q in stored.items()}
+        topics.update({t: Topic(texts[t], _shifted(v, dimensions)) for t, v in fallback.items()})
+        return topics
+
+    def _draft_texts(self, ticket_ids: Sequence[str]) -> dict[str, str]:
+        """The newest stored draft text of each ticket, without its citation markers."""
+        if not ticket_ids:
+            return {}
         newest = (
             select(Draft.ticket_id, func.max(Draft.completed_at).label("at"))
-            .where(Draft.tenant_id == self._tenant_id, Draft.ticket_id.in_(wanted))
+            .where(Draft.tenant_id == self._tenant_id, Draft.ticket_id.in_(ticket_ids))
             .group_by(Draft.ticket_id)
             .subquery()
         )
@@ -50,12 +89,20 @@ class DraftTopics:
             )
             .where(Draft.tenant_id == self._tenant_id)  # ticket numbers repeat across tenants
         )
-        texts = {
-            str(t): MARKER.sub("", text or "") for t, text in self._session.execute(query) if text
-        }
-        ids = list(texts)
-        vectors = self._embed([texts[t] for t in ids])
-        return {t: Topic(texts[t], v) for t, v in zip(ids, vectors, strict=True)}
+        rows = self._session.execute(query)
+        return {str(t): MARKER.sub("", text) for t, text in rows if text}
+
+
+def _queried(stored: StoredQuery, after: int) -> Topic:
+    """The stored question and its unit vector, followed by ``after`` zeros."""
+    vector = stored.vector.astype(np.float64)
+    unit = vector / (float(np.linalg.norm(vector)) or 1.0)
+    return Topic(stored.question, [*map(float, unit), *[0.0] * after])
+
+
+def _shifted(vector: Sequence[float], before: int) -> list[float]:
+    """A fallback vector after ``before`` zeros: orthogonal to every query vector."""
+    return [*[0.0] * before, *map(float, vector)]
 
 
 def hashed(texts: list[str]) -> list[Sequence[float]]:
