@@ -67,6 +67,7 @@ class TenantTerms:
         self._lock = threading.Lock()
         self._stamp: Stamp = (0, 0)
         self._data: dict[str, dict[str, list[str]]] = {}
+        self._terms: dict[str, tuple[str, ...]] = {}  # per tenant, built once per file version
 
     def learn(self, tenant: str, sources: Mapping[str, Sequence[str]]) -> None:
         """Set the terms of each of ``tenant``'s ``sources`` (an article id → its terms)."""
@@ -82,9 +83,11 @@ class TenantTerms:
         stamp = _stamp(self.path)
         with self._lock:
             if stamp != self._stamp:
-                self._data, self._stamp = _read(self.path), stamp
-            sources = self._data.get(tenant, {})
-        return tuple(sorted({t for terms in sources.values() for t in terms}))
+                self._data, self._stamp, self._terms = _read(self.path), stamp, {}
+            if tenant not in self._terms:
+                sources = self._data.get(tenant, {})
+                self._terms[tenant] = tuple(sorted({t for ts in sources.values() for t in ts}))
+            return self._terms[tenant]
 
 
 def in_data_dir(data_dir: str | Path) -> TenantTerms:
