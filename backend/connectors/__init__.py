@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from backend.registry import Registry
 from backend.types import Article, CustomerContext, Page, Ticket
+
+
+@dataclass(frozen=True)
+class TeamMove:
+    """The helpdesk moved a ticket from one team (group) to another, as its history says.
+
+    Teams are names, as a draft records them (a lookup that failed leaves the id). ``key``
+    names the change within ``source`` (Zendesk: audit and event ids), so reading the same
+    history twice records each move once.
+    """
+
+    at: datetime  # aware
+    from_team: str  # "" when the ticket had none
+    to_team: str
+    source: str  # zendesk_audit | files | zendesk_webhook | freshdesk_webhook | demo
+    key: str
 
 
 class Connector(Protocol):
@@ -50,6 +67,11 @@ class Connector(Protocol):
         """Hand the ticket on: ``tags`` added (others kept), assigned to ``group`` unless it is
         "", then ``note`` as an agent-only note, last, so a retry adds no second note after
         a failure. The customer sees none of it."""
+        ...
+
+    def team_history(self, tenant: str, ticket_id: str) -> list[TeamMove]:
+        """Every move of the ticket between teams, oldest first; [] when the helpdesk's API
+        has no such history (then webhooks report moves); raises TicketNotFound."""
         ...
 
 

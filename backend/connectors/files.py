@@ -2,6 +2,8 @@
 
 Open tickets (``PRECEDENT_FILES_INBOX``) stand in for a helpdesk's ticket API. Resolved
 ticket exports (CSV / JSONL) and documentation folders (Markdown / HTML) feed ingestion.
+Notes and escalations are appended to files beside the inbox; a ticket's moves between teams
+are the ones its escalations there imply.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from backend import jsonl
-from backend.connectors import connectors
+from backend.connectors import TeamMove, connectors
 from backend.connectors.folders import doc_files
 from backend.errors import ConfigError, InputError, TicketNotFound
 from backend.gate.jurisdictions import ticket_jurisdiction
@@ -105,6 +107,30 @@ class FilesConnector:
         row.update(group=group, tags=list(tags), at=datetime.now(UTC).isoformat())
         with self._inbox.with_suffix(".escalations.jsonl").open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(row) + "\n")
+
+    def team_history(self, tenant: str, ticket_id: str) -> list[TeamMove]:
+        """A move to each escalation's group in ``<inbox>.escalations.jsonl``, from the team
+        before it (first the inbox row's ``team``); [] for a ticket never escalated here."""
+        try:
+            team = self.get_ticket(tenant, ticket_id).dimensions.team
+        except TicketNotFound:  # gone from the inbox: its escalations still tell the moves
+            team = ""
+        moves = []
+        for line, row in self._escalations(tenant, ticket_id):
+            group = str(row.get("group") or "")
+            if group and group != team:
+                at = datetime.fromisoformat(str(row["at"]))
+                moves.append(TeamMove(at, team, group, "files", f"{ticket_id}:{line}"))
+                team = group
+        return moves
+
+    def _escalations(self, tenant: str, ticket_id: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        path = self._inbox.with_suffix(".escalations.jsonl")
+        if not path.exists():
+            return
+        for line, row in jsonl.rows(path, path.name):
+            if row.get("tenant") == tenant and str(row.get("ticket_id")) == ticket_id:
+                yield line, row
 
     def _read(self, tenant: str) -> Iterator[Ticket]:
         # Messages may reach API clients: they name the file, never the server's folders.

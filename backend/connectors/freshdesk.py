@@ -1,7 +1,9 @@
 """Freshdesk through its REST API v2 (requests): tickets, context, history, solutions.
 
 The only writes are a private note (``private: true``) and an escalation: the ticket's tags
-extended and its group set, then such a note. Lists follow the ``link`` response
+extended and its group set, then such a note. API v2 has no ticket activity (audit) endpoint,
+so ``team_history`` is empty: an automation's ``group_changed`` webhook records a ticket's
+moves between teams instead (backend/api/webhook_events.py). Lists follow the ``link`` response
 header, but only ever back to the tenant's own Freshdesk host: the API key goes nowhere else.
 """
 
@@ -17,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import requests
 
-from backend.connectors import connectors
+from backend.connectors import TeamMove, connectors
 from backend.connectors.context import custom_fields, plan_of, summaries
 from backend.connectors.dimensions import Names, mapped_fields
 from backend.connectors.http import check, transport_errors
@@ -165,6 +167,11 @@ class FreshdeskConnector:
         if tags or group:  # an update replaces the tag list: the ticket's own tags go along
             self._request(account, "PUT", path, missing, json=change)
         self.add_internal_note(tenant, ticket_id, note)
+
+    def team_history(self, tenant: str, ticket_id: str) -> list[TeamMove]:
+        """Always []: Freshdesk API v2 lists no ticket activities (group changes come by
+        webhook), so no request is made."""
+        return []
 
     def _account(self, tenant: str) -> _Account:
         if tenant not in self._accounts:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from backend.connectors import Connector, connectors
+from backend.connectors import Connector, TeamMove, connectors
 from backend.connectors.settings import SettingsLookup
 from backend.types import Article, CustomerContext, Page, Ticket
 
@@ -47,6 +47,9 @@ class HelpdeskConnector:
         self, tenant: str, ticket_id: str, note: str, group: str, tags: tuple[str, ...]
     ) -> None:
         self._for(tenant).escalate(tenant, ticket_id, note, group, tags)
+
+    def team_history(self, tenant: str, ticket_id: str) -> list[TeamMove]:
+        return self._for(tenant).team_history(tenant, ticket_id)
 
     def _for(self, tenant: str) -> Connector:
         platform = self._settings(tenant).platform  # ConfigError names the unconnected tenant

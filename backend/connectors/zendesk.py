@@ -1,5 +1,9 @@
 """Zendesk through zenpy: tickets, customer context, history and Help Center articles.
 
+A ticket's moves between teams come from its audits: each ``Change`` event of the field
+``group_id`` (previous group -> new group, at the audit's time), group ids named as a
+draft's team is.
+
 The only writes are an internal note (a comment with ``public: false``) and an escalation:
 tags added, a group assigned, and such a note. zenpy's own waiting
 on 429 is cut short by a response hook that raises ``ConnectorRateLimited`` instead, so the
@@ -11,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
@@ -21,7 +25,7 @@ from zenpy.lib.api_objects import Comment as ZendeskComment
 from zenpy.lib.api_objects import Ticket as ZendeskTicket
 from zenpy.lib.exception import APIException, RecordNotFoundException, ZenpyException
 
-from backend.connectors import connectors
+from backend.connectors import TeamMove, connectors
 from backend.connectors.context import custom_fields, plan_of, summaries
 from backend.connectors.dimensions import Names, mapped_fields
 from backend.connectors.http import raising_hook, rebase, transport_errors
@@ -184,6 +188,15 @@ class ZendeskConnector:
                 client.zenpy.tickets.add_tags(number, list(tags))
             client.zenpy.tickets.update(update)
 
+    def team_history(self, tenant: str, ticket_id: str) -> list[TeamMove]:
+        client = self._client(tenant)
+        missing = TicketNotFound(f"ticket '{ticket_id}' was not found in {client.account}")
+        number = _number(ticket_id, missing)
+        with _boundary(client, missing):
+            audits = [a.to_dict() for a in client.zenpy.tickets.audits(ticket=number)]
+        moves = [move for audit in audits for move in _group_moves(client, audit)]
+        return sorted(moves, key=lambda m: m.at)
+
     def _client(self, tenant: str) -> _Client:
         if tenant not in self._clients:
             self._clients[tenant] = self._connect(self._settings(tenant))
@@ -338,6 +351,31 @@ def _name_lookup(zenpy: Any, account: str) -> Callable[[str, str], str]:
         return str(found.get("name") or "")
 
     return fetch
+
+
+def _group_moves(client: _Client, audit: dict[str, Any]) -> list[TeamMove]:
+    """The audit's changes of the ticket's group, as moves between named teams."""
+    at = _aware(audit.get("created_at"), f"{client.account}: audit {audit.get('id')}")
+    return [
+        TeamMove(
+            at=at,
+            from_team=client.names("group", event.get("previous_value")),
+            to_team=client.names("group", event.get("value")),
+            source="zendesk_audit",
+            key=f"{audit.get('id')}:{event.get('id')}",
+        )
+        for event in audit.get("events") or ()
+        if event.get("type") == "Change" and event.get("field_name") == "group_id"
+    ]
+
+
+def _aware(value: Any, what: str) -> datetime:
+    """An audit's ``created_at`` (ISO 8601, "Z" for UTC) as an aware time."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ConnectorError(f"{what} has no valid created_at") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _dimensions(client: _Client, raw: dict[str, Any]) -> dict[str, Any]:

@@ -1,11 +1,18 @@
 """Escalation correctness: escalations the receiving team sends back or routes on.
 
-What the stored data allows: a draft records the ticket's team (helpdesk group) when it is
-made, so a ticket's later drafts show where it went after an escalation. An escalation is
-*sent back* when a later draft finds the ticket with the escalating team again, *re-routed*
-when later drafts find it with two or more other teams, *held* when one other team kept it,
-and *unseen* when no later draft saw another team. The helpdesk's own group-change history (Zendesk
-ticket audits, Freshdesk activities) is not read yet, so moves between drafts are not seen.
+Per intent (the ticket type: the nearest the helpdesk records to what the customer wants),
+agent or team, each escalated draft in the window gets a fate from where the ticket went
+next. The ticket's moves between teams after the escalating draft was made are read first:
+
+- from the helpdesk's own group changes (``team_changes``: Zendesk audits, Freshdesk and
+  Zendesk webhooks; backend/learning/team_changes.py), when any moved it off the escalating
+  team; else
+- from the teams the ticket's later drafts recorded (a draft records the ticket's team when
+  it is made), which miss moves between drafts.
+
+*Sent back*: the ticket came back to the escalating team. *Re-routed*: it went on to a
+further team. *Held*: one receiving team kept it. *Unseen*: neither source saw it leave the
+escalating team. ``from_history`` counts the escalations judged from the helpdesk's changes.
 """
 
 from __future__ import annotations
@@ -13,16 +20,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import and_, select
+from sqlalchemy import Subquery, and_, select
 from sqlalchemy.orm import Session
 
-from backend.learning.sql import decided
+from backend.learning.sql import Filters, decided
+from backend.learning.team_changes import TeamChange
 from backend.learning.window import Window
 from backend.models import Draft
 
 Escalation = Literal["ticket_type", "agent", "team"]  # ticket_type stands for the intent
+Trails = dict[int, tuple[str, str, list[str]]]  # outcome -> (key, escalating team, teams after)
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,12 @@ class EscalationRate:
     sent_back: int
     rerouted: int
     held: int
-    unseen: int  # no later draft: where the ticket went is not known
+    unseen: int  # neither the helpdesk's changes nor a later draft saw the ticket move
+    from_history: int  # judged from the helpdesk's group changes; the others seen, from drafts
+
+    @property
+    def from_drafts(self) -> int:
+        return self.escalations - self.unseen - self.from_history
 
     @property
     def wrong_rate(self) -> float:
@@ -42,47 +56,97 @@ class EscalationRate:
 
 
 def escalation_correctness(
-    session: Session, tenant_id: int, window: Window, by: Escalation = "ticket_type"
+    session: Session,
+    tenant_id: int,
+    window: Window,
+    by: Escalation = "ticket_type",
+    filters: Filters | None = None,
 ) -> list[EscalationRate]:
-    rows = decided(tenant_id, window)
-    escalating = select(Draft.created_at).where(Draft.id == rows.c.draft_id).scalar_subquery()
-    later = Draft.__table__.alias("later")
-    query = (
-        select(rows.c.outcome_id, rows.c[by], rows.c.team, later.c.team)
-        .outerjoin(
-            later,
-            and_(
-                later.c.tenant_id == tenant_id,
-                later.c.ticket_id == rows.c.ticket_id,
-                later.c.created_at > escalating,
-            ),
-        )
-        .where(rows.c.action == "escalated")
-        .order_by(rows.c.outcome_id, later.c.created_at)
+    rows = decided(tenant_id, window, filters)
+    history = _trails(session, _moves(rows, tenant_id), by)
+    drafts = _trails(session, _later_drafts(rows, tenant_id), by)
+    return _rates(history, drafts)
+
+
+def _escalating_draft_made(rows: Subquery) -> Any:
+    return select(Draft.created_at).where(Draft.id == rows.c.draft_id).scalar_subquery()
+
+
+def _moves(rows: Subquery, tenant_id: int) -> Any:
+    """Each escalation with the teams the helpdesk moved its ticket to afterwards."""
+    move = TeamChange.__table__.alias("move")
+    after = and_(
+        move.c.tenant_id == tenant_id,
+        move.c.ticket_id == rows.c.ticket_id,
+        move.c.at >= _escalating_draft_made(rows),
     )
-    trail: dict[int, tuple[str, str, list[str]]] = {}
-    for outcome_id, key, team, later_team in session.execute(query):
-        entry = trail.setdefault(outcome_id, (str(key), str(team), []))
-        if later_team is not None:
-            entry[2].append(str(later_team))
-    return _rates(trail.values())
+    return _with_teams(rows, move, after, move.c.to_team, (move.c.at, move.c.id))
+
+
+def _later_drafts(rows: Subquery, tenant_id: int) -> Any:
+    """Each escalation with the teams its ticket's later drafts recorded."""
+    later = Draft.__table__.alias("later")
+    after = and_(
+        later.c.tenant_id == tenant_id,
+        later.c.ticket_id == rows.c.ticket_id,
+        later.c.created_at > _escalating_draft_made(rows),
+    )
+    return _with_teams(rows, later, after, later.c.team, (later.c.created_at,))
+
+
+def _with_teams(rows: Subquery, table: Any, after: Any, team: Any, order: tuple[Any, ...]) -> Any:
+    return (
+        select(rows.c.outcome_id, rows.c.ticket_type, rows.c.agent, rows.c.team, team)
+        .outerjoin(table, after)
+        .where(rows.c.action == "escalated")
+        .order_by(rows.c.outcome_id, *order)
+    )
+
+
+def _trails(session: Session, query: Any, by: Escalation) -> Trails:
+    trails: Trails = {}
+    for outcome_id, ticket_type, agent, team, moved_to in session.execute(query):
+        key = {"ticket_type": ticket_type, "agent": agent, "team": team}[by]
+        entry = trails.setdefault(outcome_id, (str(key), str(team), []))
+        if moved_to is not None:
+            entry[2].append(str(moved_to))
+    return trails
 
 
 def _fate(team: str, later: list[str]) -> str:
     moved = [i for i, t in enumerate(later) if t != team]
     if not moved:
-        return "unseen"  # no later draft, or none that saw another team
+        return "unseen"  # nothing later, or nothing that saw another team
     if team in later[moved[0] :]:
         return "sent_back"
     return "rerouted" if len(set(later[moved[0] :])) > 1 else "held"
 
 
-def _rates(trails: Iterable[tuple[str, str, list[str]]]) -> list[EscalationRate]:
+def _judged(history: Trails, drafts: Trails) -> Iterable[tuple[str, str, bool]]:
+    """(key, fate, from the helpdesk's changes) per escalation."""
+    for outcome_id, (key, team, later) in drafts.items():
+        fate = _fate(team, history[outcome_id][2])
+        if fate != "unseen":
+            yield key, fate, True
+        else:
+            yield key, _fate(team, later), False
+
+
+def _rates(history: Trails, drafts: Trails) -> list[EscalationRate]:
     tally: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for key, team, later in trails:
-        tally[key][_fate(team, later)] += 1
+    for key, fate, from_history in _judged(history, drafts):
+        tally[key][fate] += 1
+        tally[key]["from_history"] += from_history
     rates = [
-        EscalationRate(key, sum(c.values()), c["sent_back"], c["rerouted"], c["held"], c["unseen"])
+        EscalationRate(
+            key,
+            sum(c[f] for f in ("sent_back", "rerouted", "held", "unseen")),
+            c["sent_back"],
+            c["rerouted"],
+            c["held"],
+            c["unseen"],
+            c["from_history"],
+        )
         for key, c in tally.items()
     ]
     return sorted(rates, key=lambda r: (-r.escalations, r.key))

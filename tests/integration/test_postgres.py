@@ -31,6 +31,10 @@ TABLES = {
     "insight_items",
     "escalations",
     "draft_facts",
+    "draft_vectors",
+    "team_changes",
+    "team_history_syncs",
+    "insight_members",
 }
 
 

@@ -1,7 +1,8 @@
 """Invariant 1, never send: no connector has a method beyond the read-and-note protocol.
 
 Its writes are internal: a note (``add_internal_note``) and an escalation (``escalate``: a
-note, a group, tags), each asserted private in the connector's own tests."""
+note, a group, tags), each asserted private in the connector's own tests. ``team_history``
+only reads."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def test_the_protocol_reads_and_writes_only_internal_notes_and_escalations() -> 
         "articles",
         "add_internal_note",
         "escalate",
+        "team_history",
     }
 
 

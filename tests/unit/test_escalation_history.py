@@ -1,0 +1,215 @@
+"""Escalation correctness from the helpdesk's own group changes, on SQLite: exact figures,
+idempotent recording, and a sync that one failing ticket does not stop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import MetaData, func, select
+
+from backend import migrate
+from backend.connectors import TeamMove
+from backend.connectors.settings import HelpdeskSettings
+from backend.connectors.zendesk import ZendeskConnector
+from backend.db import Database, SessionFactory
+from backend.learning.signals import escalation_correctness
+from backend.learning.team_changes import (
+    Synced,
+    TeamChange,
+    TeamHistorySync,
+    last_team,
+    record,
+    record_webhook_move,
+    sync_escalated,
+    tickets_to_sync,
+)
+from backend.models import Base, Tenant
+from tests.learning_data import DAY, NOW, WINDOW, History
+from tests.servers import zendesk_api
+from tests.team_change_data import (
+    BY_AGENT,
+    BY_INTENT,
+    escalated,
+    other_tenant_moves,
+    team_change_history,
+)
+from tests.zendesk_audits import audited_acme
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'learning.db'}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def history(url: str) -> Iterator[History]:
+    database = Database()
+    with database.session(url) as session:
+        yield History(session, "acme")
+    database.dispose()
+
+
+def figures(rates: list) -> list[tuple[object, ...]]:  # type: ignore[type-arg]
+    return [
+        (r.key, r.escalations, r.sent_back, r.rerouted, r.held, r.unseen, r.from_history,
+         r.from_drafts, r.wrong_rate)
+        for r in rates
+    ]  # fmt: skip
+
+
+def test_when_the_helpdesk_moved_a_ticket_then_its_changes_decide_per_intent_and_agent(
+    history: History,
+) -> None:
+    team_change_history(history)
+    other_tenant_moves(History(history.session, "globex"))
+    tenant = history.tenant.id
+
+    assert figures(escalation_correctness(history.session, tenant, WINDOW)) == BY_INTENT
+    by_agent = escalation_correctness(history.session, tenant, WINDOW, "agent")
+    assert figures(by_agent) == BY_AGENT
+
+
+def test_when_filtered_then_only_the_matching_escalations_count(history: History) -> None:
+    team_change_history(history)
+
+    [ann] = escalation_correctness(
+        history.session,
+        history.tenant.id,
+        WINDOW,
+        "ticket_type",
+        {"agent": "ann", "team": "Billing"},
+    )
+
+    assert figures([ann]) == [("refund", 1, 0, 1, 0, 0, 1, 0, 1.0)]
+
+
+def test_when_the_same_moves_are_recorded_twice_then_they_are_stored_once(
+    history: History,
+) -> None:
+    moves = [
+        TeamMove(NOW - 2 * DAY, "Billing", "Finance", "zendesk_audit", "8802:88023"),
+        TeamMove(NOW - DAY, "Finance", "Billing", "zendesk_audit", "8803:88032"),
+    ]
+    session, tenant = history.session, history.tenant.id
+
+    assert record(session, tenant, "T1", moves) == 2
+    assert record(session, tenant, "T1", moves + [replace_key(moves[0], "9:9")]) == 1
+    assert session.scalar(select(func.count()).select_from(TeamChange)) == 3
+    assert record(session, History(session, "globex").tenant.id, "T1", moves) == 2  # its own
+
+
+def replace_key(move: TeamMove, key: str) -> TeamMove:
+    return TeamMove(move.at, move.from_team, move.to_team, move.source, key)
+
+
+def test_when_a_webhook_reports_a_move_then_it_starts_from_the_last_known_team(
+    history: History,
+) -> None:
+    session, tenant = history.session, history.tenant.id
+    history.draft("T7", 3 * DAY, team="Devices")
+    first = TeamMove(NOW - 2 * DAY, "ignored", "Billing", "freshdesk_webhook", "T7:a")
+    second = TeamMove(NOW - DAY, "ignored", "Finance", "freshdesk_webhook", "T7:b")
+
+    assert last_team(session, tenant, "T7") == "Devices"  # the newest draft's team
+    assert record_webhook_move(session, tenant, "T7", first) is True
+    assert record_webhook_move(session, tenant, "T7", second) is True
+    assert record_webhook_move(session, tenant, "T7", second) is False  # delivered again
+    stored = session.execute(
+        select(TeamChange.from_team, TeamChange.to_team).order_by(TeamChange.at)
+    ).all()
+    assert [tuple(r) for r in stored] == [("Devices", "Billing"), ("Billing", "Finance")]
+    assert last_team(session, tenant, "T8") == ""
+
+
+@dataclass(frozen=True)
+class Synced42:
+    sessions: SessionFactory
+    tenant: int
+    zendesk: ZendeskConnector
+
+    def count(self, model: type[Base]) -> int | None:
+        with self.sessions() as session:
+            return session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def zendesk_history(url: str) -> Iterator[Synced42]:
+    """Tickets 42, 43 and 44 escalated (committed); the helpdesk has audits for 42 and 44."""
+    database = Database()
+    with database.session(url) as session:
+        history = History(session, "acme")
+        for ticket in ("42", "43", "44"):
+            escalated(history, ticket, "Devices", "refund", "ann")
+    with zendesk_api(audited_acme(42, 44)) as api:
+        settings = HelpdeskSettings(
+            tenant="acme", platform="zendesk", host="acme", email="bot@acme.test",
+            api_token="zd-api-token", api_url=api,
+        )  # fmt: skip
+        zendesk = ZendeskConnector(lambda tenant: settings)
+        yield Synced42(lambda: database.session(url), history.tenant.id, zendesk)
+    database.dispose()
+
+
+def test_when_one_ticket_fails_then_the_others_are_synced_and_it_is_read_first_next_time(
+    zendesk_history: Synced42, caplog: pytest.LogCaptureFixture
+) -> None:
+    h = zendesk_history
+
+    synced = sync_escalated(h.sessions, h.tenant, h.zendesk, WINDOW)
+
+    assert synced == Synced(tickets=2, recorded=6, failed=("43",))
+    assert "ticket 43 not read (ticket '43' was not found in Zendesk acme)" in caplog.text
+    with h.sessions() as session:
+        keys = session.scalars(select(TeamChange.ticket_id + "/" + TeamChange.key)).all()
+        assert sorted(keys) == [
+            "42/8802:88023", "42/8803:88032", "42/8804:88041",
+            "44/208802:288023", "44/208803:288032", "44/208804:288041",
+        ]  # fmt: skip
+        assert tickets_to_sync(session, h.tenant, WINDOW, 3) == ["43", "42", "44"]
+
+
+def test_when_synced_again_then_nothing_new_is_recorded(zendesk_history: Synced42) -> None:
+    h = zendesk_history
+    sync_escalated(h.sessions, h.tenant, h.zendesk, WINDOW)
+
+    again = sync_escalated(h.sessions, h.tenant, h.zendesk, WINDOW)
+
+    assert again == Synced(tickets=2, recorded=0, failed=("43",))
+    assert (h.count(TeamChange), h.count(TeamHistorySync)) == (6, 2)
+
+
+def test_when_capped_then_a_run_reads_at_most_the_limit(zendesk_history: Synced42) -> None:
+    h = zendesk_history
+
+    synced = sync_escalated(h.sessions, h.tenant, h.zendesk, WINDOW, limit=1)
+
+    assert synced == Synced(tickets=1, recorded=3, failed=())  # 42: none read yet, first by id
+    assert h.count(TeamHistorySync) == 1
+
+
+OURS = ("team_changes", "team_history_syncs")
+
+
+def ours_only(item: Any, name: str | None, kind: str, reflected: bool, other: Any) -> bool:
+    return (name if kind == "table" else item.table.name) in OURS
+
+
+def test_the_model_matches_migration_0021(url: str) -> None:
+    tables = MetaData()
+    for table in (Tenant.__table__, TeamChange.__table__, TeamHistorySync.__table__):
+        table.to_metadata(tables)
+    database = Database()
+    with database.session(url) as session:
+        options = {"include_object": ours_only, "compare_type": True}
+        context = MigrationContext.configure(session.connection(), opts=options)
+        differences = compare_metadata(context, tables)
+    database.dispose()
+    assert differences == []
