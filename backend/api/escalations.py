@@ -8,6 +8,8 @@ the first attempt failed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, jsonify, url_for
 from sqlalchemy.orm import Session
 
@@ -23,7 +25,6 @@ from backend.db import db
 from backend.errors import Conflict, NotFound
 from backend.learning import outcomes
 from backend.models import Escalation
-from backend.redaction.at_rest import TicketTexts
 from backend.tasks import escalate as escalate_task
 
 bp = Blueprint("escalations", __name__, url_prefix="/api/v1/drafts")
@@ -46,7 +47,7 @@ def escalate(draft_id: str) -> tuple[Response, int]:
         if first:  # the verdict, once: a retry after a failure is the same escalation
             report = outcomes.Report(source="sidebar", action="escalated", agent=agent)
             outcomes.record(session, draft, report, current_actor(), texts)
-        body = escalation_json(found, texts)
+        body = escalation_json(found, texts.restore)
     if queue:  # committed: the task reads what this request wrote
         escalate_task.delay(found.id)
     return jsonify(body), 202 if queue else 200
@@ -57,8 +58,12 @@ def read_escalation(draft_id: str) -> Response:
     with db.session() as session:
         draft = tenant_draft(session, draft_id)
         found = _escalation_of(session, draft.id)
-        texts = services.ticket_texts(current_tenant(), draft.ticket_id, session)
-        return jsonify(escalation_json(found, texts))
+        # the sidebar polls this while the escalation is queued: open the ticket's vault
+        # (a decryption) only when there is a note to restore
+        restore: Callable[[str], str] = str
+        if found.note:
+            restore = services.ticket_texts(current_tenant(), draft.ticket_id, session).restore
+        return jsonify(escalation_json(found, restore))
 
 
 def _escalation_of(session: Session, draft_id: str) -> Escalation:
@@ -68,13 +73,13 @@ def _escalation_of(session: Session, draft_id: str) -> Escalation:
     return found
 
 
-def escalation_json(found: Escalation, texts: TicketTexts) -> dict[str, object]:
+def escalation_json(found: Escalation, restore: Callable[[str], str]) -> dict[str, object]:
     fields = {
         "id": found.id,
         "draft_id": found.draft_id,
         "ticket_id": found.ticket_id,
         "status": found.status,
-        "note": texts.restore(found.note),
+        "note": restore(found.note),
         "group": found.group,
         "tags": list(found.tags or []),
         "told": list(found.told or []),

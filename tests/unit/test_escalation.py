@@ -215,6 +215,27 @@ def test_when_retries_run_out_then_the_agent_reads_that_it_failed(
     )
 
 
+def test_when_the_sidebar_polls_an_escalation_without_a_note_then_no_vault_is_opened(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiet_id, noted_id = draft_of(gated("N-3")), draft_of(gated("N-4"))
+    client.post(f"/api/v1/drafts/{quiet_id}/escalate", json={})
+    client.post(f"/api/v1/drafts/{noted_id}/escalate", json={"note": "Call Jane Roe back"})
+    opened: list[str] = []
+    real = services.ticket_texts
+
+    def counted(tenant: str, ticket_id: str, session: Any = None) -> Any:
+        opened.append(ticket_id)
+        return real(tenant, ticket_id, session)
+
+    monkeypatch.setattr(services, "ticket_texts", counted)
+    quiet = client.get(f"/api/v1/drafts/{quiet_id}/escalation").get_json()
+    noted = client.get(f"/api/v1/drafts/{noted_id}/escalation").get_json()
+
+    assert (quiet["note"], noted["note"]) == ("", "Call Jane Roe back")
+    assert opened == ["N-4"]
+
+
 def test_when_a_draft_was_not_escalated_then_reading_its_escalation_is_404(
     client: FlaskClient,
 ) -> None:
