@@ -36,6 +36,7 @@ export const ROUTES = [
   ["POST", /^\/drafts$/, "requestDraft"],
   ["GET", /^\/drafts\/([^/]+)$/, "readDraft"],
   ["POST", /^\/drafts\/([^/]+)\/insert$/, "insertDraft"],
+  ["POST", /^\/drafts\/([^/]+)\/shown$/, "markDraftShown"],
   ["POST", /^\/drafts\/([^/]+)\/outcome$/, "reportOutcome"],
   ["POST", /^\/drafts\/([^/]+)\/escalate$/, "escalateDraft"],
   ["GET", /^\/drafts\/([^/]+)\/escalation$/, "readEscalation"],

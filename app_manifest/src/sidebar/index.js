@@ -39,6 +39,9 @@
  * (Freshdesk request templates) pass `stream: false` and a slower pace (freshdesk/templates.js
  * PACING: the platform allows 50 template requests a minute per app and account).
  *
+ * Shown: once a ready draft's text is on screen the core posts /drafts/<id>/shown, once per
+ * draft (shown.js; `reportShown: false` turns it off): review speed counts from there.
+ *
  * Insert is off while its request is in flight and once the composer has the draft, and the
  * server records one insert per draft however often it is asked; a thumbs-down asks why.
  *

@@ -15,6 +15,7 @@ import { feedbackRow } from "./feedback.js";
 import { follow as followDraft } from "./follow.js";
 import { progressView } from "./progress.js";
 import { lockRefused, readyView, showInserted } from "./ready.js";
+import { shownReporter } from "./shown.js";
 import { createOperations, gateChangeMessage, isFinal, readyMessage, refusalKind } from "./state.js";
 import { SUPERSEDED_COPY, supersededBy, supersededNotice } from "./superseded.js";
 import { errorView, fillFooter, flashButton, idleView, swapIcon, ticketView } from "./views.js";
@@ -34,7 +35,10 @@ import { watchDecision } from "./watch.js";
  *   feedback: boolean, pollInterval: number, stream: boolean, gatePollInterval: number,
  *   pollBackoff: number, pollMaxInterval: number, gatePollBackoff: number, gatePollMaxInterval: number,
  *   timeout: number, keepMarkers: boolean, draftButton: boolean, title: string,
+ *   reportShown: boolean,
  * }} Options
+ *   `reportShown`: tell Precedent when a ready draft was first shown (shown.js), where
+ *   review speed starts.
  */
 
 /** @type {Options} */
@@ -56,6 +60,7 @@ export const DEFAULTS = {
   keepMarkers: false,
   draftButton: true,
   title: "Precedent",
+  reportShown: true,
 };
 
 /** @param {any} draft */
@@ -115,6 +120,11 @@ export function mount(element, options) {
   let verdict = null;
   /** @type {import("./watch.js").Watch | null} */
   let watch = null;
+  const shown = shownReporter({
+    post: client.post,
+    visible: () => typeof document === "undefined" || document.visibilityState !== "hidden",
+    warn: (message) => { if (globalThis.console) console.warn(message); },
+  });
 
   element.classList.add("pcd-root");
   clear(element);
@@ -237,6 +247,7 @@ export function mount(element, options) {
     if (newer) body.prepend(supersededNotice(newer, (id) => { loadDraft(id); }));
     ui = refs;
     fillFooter(foot, draft);
+    if (opts.reportShown) shown.report(draft);
   }
 
   /* ---- insert: ask the server (it records it, or refuses a gated draft), then hand over */
@@ -384,7 +395,9 @@ export function mount(element, options) {
   }
 
   function onVisible() {
-    if (document.visibilityState === "visible" && watch) watch.now();
+    if (document.visibilityState !== "visible") return;
+    if (watch) watch.now();
+    if (opts.reportShown && state.name === "ready") shown.report(state.draft);
   }
   if (typeof document !== "undefined" && document.addEventListener) document.addEventListener("visibilitychange", onVisible);
 
