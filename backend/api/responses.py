@@ -291,7 +291,7 @@ class Outcome(Shape):
 class WebhookResult(Shape):
     """What a webhook did, or why not; ``draft_id`` / ``outcome_id`` when it made one."""
 
-    event: Literal["ticket_created", "comment_added", "unknown"]
+    event: Literal["ticket_created", "comment_added", "group_changed", "unknown"]
     ticket_id: str
     result: str
     draft_id: str | None = None

@@ -176,6 +176,14 @@ class WebhookBody(Body):
     """
 
     EXAMPLE = '{"event": "ticket_created", "ticket_id": "1"}'
-    event: Literal["ticket_created", "comment_added", "ticket_updated"] | None = None
+    event: Literal["ticket_created", "comment_added", "ticket_updated", "group_changed"] | None = (
+        None
+    )
     ticket_id: str | int
     comment: WebhookComment | None = None
+    group: str | None = Field(
+        default=None, description="group_changed: the ticket's new team (group) name"
+    )
+    changed_at: str | None = Field(
+        default=None, description="group_changed: when, ISO 8601 (UTC without an offset)"
+    )

@@ -8,7 +8,14 @@ placeholders; docs/helpdesk-http.md gives the bodies to paste. Our shape:
      "comment": {"id": "456", "body": "…", "public": true, "author_id": "9001",
                  "author_is_agent": true}}
 
-``ticket_updated`` is read like ``comment_added`` when it carries a comment. Zendesk's
+    {"event": "group_changed", "ticket_id": "123", "group": "Billing",
+     "changed_at": "2026-03-20T10:05:00Z"}
+
+``ticket_updated`` is read like ``comment_added`` when it carries a comment. ``group_changed``
+(a Freshdesk automation or Zendesk trigger on "group is changed") records a move of the ticket
+to the team named ``group`` ("" for none) at ``changed_at`` (ISO 8601; UTC when it has no
+offset), from the ticket's last known team: Freshdesk's API has no ticket history to read it
+from. The same ticket, time and group delivered again is recorded once. Zendesk's
 event-subscription webhooks (``"type": "zen:event-type:ticket.created"`` /
 ``ticket.comment_added``, ticket id in ``detail.id``, comment in ``event.comment``) are read
 too; their comment field names follow Zendesk's published examples and are not verified
@@ -17,8 +24,9 @@ against a live account.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from backend.errors import InputError
@@ -30,18 +38,32 @@ KINDS = {
     "comment_added": "comment_added",
     "ticket_updated": "comment_added",
     "zen:event-type:ticket.comment_added": "comment_added",
+    "group_changed": "group_changed",
 }
 MAX_AUTHOR = 200  # the outcome's agent column
+MAX_TEAM = 200  # a team change's team columns
 EXAMPLE = '{"event": "ticket_created", "ticket_id": "1"}'
 CUSTOMER_ROLES = ("end-user", "end_user", "customer", "requester", "contact")
 
 
 @dataclass(frozen=True)
+class GroupChange:
+    group: str  # the team's name, "" for none
+    at: datetime  # aware
+
+    def key(self, ticket_id: str) -> str:
+        """The same for a repeated delivery of this change, and for no other."""
+        said = f"{ticket_id}\n{self.at.isoformat()}\n{self.group}"
+        return hashlib.sha256(said.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
 class WebhookEvent:
     name: str  # as sent
-    kind: str  # ticket_created | comment_added | unknown
+    kind: str  # ticket_created | comment_added | group_changed | unknown
     ticket_id: str
     comment: HelpdeskComment | None = None
+    group_change: GroupChange | None = None
 
 
 def parse_event(body: Any) -> WebhookEvent:
@@ -60,7 +82,22 @@ def parse_event(body: Any) -> WebhookEvent:
     comment = _comment(raw, ticket_id) if kind == "comment_added" and raw is not None else None
     if kind == "comment_added" and comment is None:
         kind = "unknown"  # an update without a comment tells us nothing
-    return WebhookEvent(name, kind, ticket_id, comment)
+    change = _group_change(body) if kind == "group_changed" else None
+    return WebhookEvent(name, kind, ticket_id, comment, change)
+
+
+def _group_change(body: dict[str, Any]) -> GroupChange:
+    group = body.get("group")
+    if not isinstance(group, str) or len(group) > MAX_TEAM:
+        error = InputError(f"group is required: the team's name, at most {MAX_TEAM} characters")
+        error.fields["field"] = "group"
+        raise error
+    at = _moment(body.get("changed_at"))
+    if at is None:
+        error = InputError("changed_at is required: when the group changed, ISO 8601")
+        error.fields["field"] = "changed_at"
+        raise error
+    return GroupChange(group.strip(), at if at.tzinfo else at.replace(tzinfo=UTC))
 
 
 def is_from_customer(comment: dict[str, Any]) -> bool:

@@ -1,4 +1,5 @@
-"""Helpdesk webhooks: a new ticket starts its draft; an agent's reply records the outcome.
+"""Helpdesk webhooks: a new ticket starts its draft; an agent's reply records the outcome; a
+change of the ticket's group records a team change (backend/learning/team_changes.py).
 
 ``POST /api/v1/webhooks/zendesk/<tenant>``: ``X-Zendesk-Webhook-Signature`` over the
 timestamp and the raw body, within the replay window. ``POST /api/v1/webhooks/freshdesk/
@@ -22,10 +23,12 @@ from backend.api.errors import error_response
 from backend.api.webhook_events import EXAMPLE, WebhookEvent, parse_event
 from backend.auth.identity import audit_rejection, settings_store
 from backend.auth.webhooks import verify_freshdesk_webhook, verify_zendesk_webhook
+from backend.connectors import TeamMove
 from backend.connectors.settings import HelpdeskSettings
 from backend.db import db
 from backend.drafts.predraft import request_predraft
 from backend.errors import ConfigError, Unauthorized
+from backend.learning import team_changes
 from backend.learning.helpdesk import record_comment
 from backend.tasks import draft as draft_task
 from backend.tenants import ensure_tenant
@@ -65,6 +68,8 @@ def _receive(tenant: str, platform: str, verify: Verify) -> tuple[Response, int]
     event = parse_event(read_json(raw, EXAMPLE))
     if event.kind == "ticket_created":
         return _predraft(tenant, actor, event)
+    if event.group_change is not None:
+        return _accepted(tenant, actor, event, _team_change(tenant, platform, event))
     return _accepted(tenant, actor, event, _outcome(tenant, actor, event))
 
 
@@ -97,6 +102,17 @@ def _predraft(tenant: str, actor: str, event: WebhookEvent) -> tuple[Response, i
         )
     result = "draft_queued" if created else "draft_exists"
     return _accepted(tenant, actor, event, {"result": result, "draft_id": draft.id})
+
+
+def _team_change(tenant: str, platform: str, event: WebhookEvent) -> dict[str, object]:
+    change = event.group_change
+    assert change is not None
+    key = change.key(event.ticket_id)
+    move = TeamMove(change.at, "", change.group, f"{platform}_webhook", key)
+    with db.session() as session:
+        row = ensure_tenant(session, tenant)
+        new = team_changes.record_webhook_move(session, row.id, event.ticket_id, move)
+    return {"result": "team change recorded" if new else "team change already recorded"}
 
 
 def _outcome(tenant: str, actor: str, event: WebhookEvent) -> dict[str, object]:

@@ -80,7 +80,9 @@ class Synced:
 
 def record(session: Session, tenant_id: int, ticket_id: str, moves: Iterable[TeamMove]) -> int:
     """Store the moves not stored yet; how many were new."""
-    rows = [{"tenant_id": tenant_id, "ticket_id": ticket_id, **asdict(m)} for m in moves]
+    # in UTC: SQLite keeps the text as given, and compares times as text
+    utc = [replace(m, at=m.at.astimezone(UTC)) for m in moves]
+    rows = [{"tenant_id": tenant_id, "ticket_id": ticket_id, **asdict(m)} for m in utc]
     if not rows:
         return 0
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
