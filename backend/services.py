@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -152,6 +152,19 @@ def ticket_texts(tenant: str, ticket_id: str, session: Session | None = None) ->
     vaults = current.vaults
     vault = vaults.load(tenant, ticket_id, session) if vaults else Vault()
     return TicketTexts(tenant, ticket_id, vault, current.redactor, vaults)
+
+
+def many_ticket_texts(
+    tenant: str, ticket_ids: Iterable[str], session: Session | None = None
+) -> dict[str, TicketTexts]:
+    """``ticket_texts`` of each ticket, their vaults read in one query."""
+    wanted = set(ticket_ids)
+    current = get()
+    vaults = current.vaults
+    found = vaults.load_many(tenant, wanted, session) if vaults else {}
+    return {
+        t: TicketTexts(tenant, t, found.get(t, Vault()), current.redactor, vaults) for t in wanted
+    }
 
 
 def draft_version(tenant: str, ticket: Ticket) -> str:

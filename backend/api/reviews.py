@@ -45,9 +45,12 @@ def current_reviewer(session: Session) -> Reviewer:
 def list_reviews() -> Response:
     with db.session() as session:
         reviewer = current_reviewer(session)
-        items = [item_json(i) for i in review.queue(session, reviewer)]
+        pending = review.queue(session, reviewer)
         since = datetime.now(UTC) - SUPERSEDED_SHOWN
-        replaced = [item_json(i) for i in review.superseded(session, reviewer, since)]
+        superseded = review.superseded(session, reviewer, since)
+        texts = listed_texts(session, pending + superseded)
+        items = [item_json(i, texts=texts.get(i.draft.ticket_id)) for i in pending]
+        replaced = [item_json(i, texts=texts.get(i.draft.ticket_id)) for i in superseded]
         shape = queue.ReviewQueue.model_validate(
             {"reviewer": reviewer_json(reviewer), "reviews": items, "superseded": replaced}
         )
@@ -118,14 +121,28 @@ def item_texts(session: Session, item: ReviewItem) -> TicketTexts:
     return services.ticket_texts(item.draft.tenant.slug, item.draft.ticket_id, session)
 
 
-def item_json(item: ReviewItem, detail: bool = False) -> dict[str, Any]:
+def listed_texts(session: Session, items: list[ReviewItem]) -> dict[str, TicketTexts]:
+    """The placeholders of every listed ticket with a subject or note to restore (one
+    tenant's), in one query: a queue page would otherwise open one vault per item on every
+    refresh."""
+    wanted = [i.draft.ticket_id for i in items if i.note or i.draft.subject]
+    if not wanted:
+        return {}
+    return services.many_ticket_texts(items[0].draft.tenant.slug, wanted, session)
+
+
+def item_json(
+    item: ReviewItem, detail: bool = False, texts: TicketTexts | None = None
+) -> dict[str, Any]:
+    """``texts``: the ticket's placeholders when the caller has them already."""
     created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
     session = object_session(item)
     assert session is not None  # read inside the request's session
     # The vault is opened only when there is something to restore: the subject, a note, the
     # draft. Subject and note are stored with the ticket's placeholders.
     subject = item.draft.subject
-    texts = item_texts(session, item) if item.note or detail or subject else None
+    if texts is None and (item.note or detail or subject):
+        texts = item_texts(session, item)
     note = texts.restore(item.note) if texts is not None and item.note else item.note
     body: dict[str, Any] = {
         "id": item.id,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 
@@ -42,14 +42,31 @@ class VaultStore:
         ``session``: inside the caller's transaction (SQLite allows one writer at a time).
         """
         with self._session(session) as session:
-            row = self._row(session, tenant, ticket_id)
-            # SQLite hands datetimes back without a zone; compare both as naive UTC.
-            if row is None or row.expires_at.replace(tzinfo=None) < utcnow().replace(tzinfo=None):
-                return Vault()
-            try:
-                entries = json.loads(self._cipher.decrypt(row.ciphertext))
-            except Undecryptable:  # its key is no longer configured: start a fresh mapping
-                return Vault()
+            return self._open(self._row(session, tenant, ticket_id))
+
+    def load_many(
+        self, tenant: str, ticket_ids: Iterable[str], session: Session | None = None
+    ) -> dict[str, Vault]:
+        """``load`` of each ticket, in one query (a list page restores many tickets' texts)."""
+        wanted = sorted(set(ticket_ids))
+        with self._session(session) as session:
+            rows = session.scalars(
+                select(RedactionVault)
+                .join(Tenant)
+                .where(Tenant.slug == tenant, RedactionVault.ticket_id.in_(wanted))
+            ).all()
+            found = {row.ticket_id: self._open(row) for row in rows}
+        return {t: found.get(t) or Vault() for t in wanted}
+
+    def _open(self, row: RedactionVault | None) -> Vault:
+        """The row's vault; a new one when there is none, it expired or won't decrypt."""
+        # SQLite hands datetimes back without a zone; compare both as naive UTC.
+        if row is None or row.expires_at.replace(tzinfo=None) < utcnow().replace(tzinfo=None):
+            return Vault()
+        try:
+            entries = json.loads(self._cipher.decrypt(row.ciphertext))
+        except Undecryptable:  # its key is no longer configured: start a fresh mapping
+            return Vault()
         return rebuild(entries)
 
     def save(

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from backend import audit
 from backend.crypto.tokens import new_token
@@ -29,6 +29,8 @@ DOMAINS = ("legal", "medical", "financial", "insurance", "safety")
 ACTIONS = ("approve", "edit_and_approve", "reject")
 GATED = ("review_required", "rejected")
 INSERTABLE = ("clear", "approved")
+# a queue page reads each item's draft and its tenant: one query each, not one per item
+LISTED = selectinload(ReviewItem.draft).selectinload(Draft.tenant)
 
 
 def jurisdiction_covers(pattern: str, jurisdiction: str) -> bool:
@@ -130,6 +132,7 @@ def queue(session: Session, reviewer: Reviewer) -> list[ReviewItem]:
         select(ReviewItem)
         .where(ReviewItem.tenant_id == reviewer.tenant_id, ReviewItem.status == "pending")
         .order_by(ReviewItem.created_at)
+        .options(LISTED)
     ).all()
     mine = [i for i in items if not eligibility(reviewer, i, date.today())]
     return sorted(mine, key=lambda i: not i.urgent)  # stable: oldest first within each
@@ -146,6 +149,7 @@ def superseded(session: Session, reviewer: Reviewer, since: datetime) -> list[Re
             ReviewItem.decided_at >= since,
         )
         .order_by(ReviewItem.decided_at.desc())
+        .options(LISTED)
     ).all()
     return [i for i in items if not eligibility(reviewer, i, date.today())]
 

@@ -414,3 +414,38 @@ def test_when_a_rejection_lands_after_the_agent_opened_the_draft_then_the_insert
     with db.session() as session:
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert event is not None and event.details["gate_status"] == "rejected"
+
+
+def test_the_queue_restores_every_subject_from_one_read_of_the_vaults(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ana = reviewer(client, "Ana", "insurance", ["US-*"])
+    names = {"N-3": "Jane Roe", "N-4": "Bob Lee", "N-5": "Ada Park"}
+    for ticket, name in names.items():
+        draft_id = gated_draft(ticket=ticket)
+        texts = services.ticket_texts("demo", ticket)
+        subject = texts.redact(f"Refund for {name}")
+        assert name not in subject  # stored redacted, as the pipeline does
+        texts.save()
+        with db.session() as session:
+            session.execute(update(Draft).where(Draft.id == draft_id).values(subject=subject))
+    one_by_one: list[str] = []
+    at_once: list[set[str]] = []
+    real_one, real_many = services.ticket_texts, services.many_ticket_texts
+    monkeypatch.setattr(
+        services,
+        "ticket_texts",
+        lambda t, ticket, s=None: one_by_one.append(ticket) or real_one(t, ticket, s),
+    )
+    monkeypatch.setattr(
+        services,
+        "many_ticket_texts",
+        lambda t, tickets, s=None: at_once.append(set(tickets)) or real_many(t, tickets, s),
+    )
+
+    queue = client.get("/api/v1/reviews", headers=bearer(ana)).get_json()["reviews"]
+
+    assert {r["ticket_id"]: r["subject"] for r in queue} == {
+        t: f"Refund for {name}" for t, name in names.items()
+    }
+    assert (one_by_one, at_once) == ([], [set(names)])

@@ -57,3 +57,18 @@ def test_tenants_never_share_a_mapping(app: Flask) -> None:
     redactor.redact("jane@example.org", vault)
     store().save("acme", "T-1", vault)
     assert len(store().load("globex", "T-1")) == 0
+
+
+def test_many_vaults_are_read_at_once_and_a_missing_or_expired_one_is_fresh(app: Flask) -> None:
+    jane, bob = Vault(), Vault()
+    redactor.redact("jane@example.org", jane)
+    redactor.redact("bob@example.org, cc bo@example.net", bob)
+    store().save("demo", "T-1", jane)
+    store().save("demo", "T-2", bob)
+    store(ttl=timedelta(seconds=-1)).save("demo", "T-3", bob)
+
+    found = store().load_many("demo", ["T-1", "T-2", "T-3", "T-4", "T-1"])
+
+    assert {t: len(v) for t, v in found.items()} == {"T-1": 1, "T-2": 2, "T-3": 0, "T-4": 0}
+    assert found["T-2"].restore("<EMAIL_ADDRESS_1>") == "bob@example.org"
+    assert store().load_many("globex", ["T-1"])["T-1"].entries() == {}
