@@ -31,7 +31,9 @@ class QualityRow(Shape):
     actions: dict[str, int] = Field(description="accepted, edited, rejected, escalated")
     rates: dict[str, float]
     similarity: Spread | None = Field(description="of the sent reply to the draft")
-    review_seconds: Spread | None = Field(description="draft ready -> inserted or sent")
+    review_seconds: Spread | None = Field(
+        description="draft shown (or, never shown, ready) -> inserted or sent, at least 0"
+    )
 
 
 class Period(Shape):
