@@ -18,7 +18,8 @@ from backend.db import db
 from backend.errors import Conflict, RetryableError
 from backend.escalation import app as escalation_app
 from backend.learning import items as insights_items
-from backend.learning import thresholds
+from backend.learning import team_changes, thresholds
+from backend.learning.window import last
 from backend.models import ReviewItem
 from backend.notify import app as notify_app
 from backend.redaction import Vault
@@ -84,7 +85,10 @@ def escalate(self: Any, escalation_id: int) -> str:
 @shared_task(acks_late=True, ignore_result=True)
 def refresh_insights(tenant_id: int) -> int:
     """Recompute a tenant's insights lists, queued by the lists endpoint when they are stale;
-    the number of current entries (-1: refreshed moments ago, nothing done)."""
+    the number of current entries (-1: refreshed moments ago, nothing done). First, where
+    the helpdesk moved the tickets escalated lately (escalation correctness reads it)."""
+    span = last(insights_items.SPAN)
+    team_changes.sync_escalated(db.session, tenant_id, services.get().connector, span)
     with db.session() as session:
         limits = thresholds.from_config(current_app.config)
         found = insights_items.refresh_stale(session, tenant_id, limits=limits)

@@ -6,9 +6,10 @@ back to the teams later drafts saw. They arrive three ways:
 - **sync** (``sync_escalated``, run by the insights refresh task): for the tickets escalated
   in the window, the connector's ``team_history`` (Zendesk ticket audits; the files
   connector's escalations file). At most ``SYNC_LIMIT`` tickets a run, never-read ones first,
-  then the least recently read; a connector error on one ticket is logged and the run goes
-  on, each ticket's moves committed as it is read (a unit of work per ticket, none held
-  open while the helpdesk answers).
+  then the least recently read, none read in the last ``READ_AGAIN_AFTER`` (so the refreshes
+  queued while the lists were stale cost one read of each ticket); a connector error on one
+  ticket is logged and the run goes on, each ticket's moves committed as it is read (a unit
+  of work per ticket, none held open while the helpdesk answers).
 - **webhook** (``record_webhook_move``): a ``group_changed`` body from a Zendesk trigger or a
   Freshdesk automation, whose API has no ticket history; the move starts from the ticket's
   last known team (its newest recorded move, else its newest draft's team).
@@ -24,9 +25,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, case, select
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, case, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -40,6 +41,7 @@ from backend.models import Base, Draft, Tenant
 
 log = logging.getLogger(__name__)
 SYNC_LIMIT = 200  # tickets whose history one run reads
+READ_AGAIN_AFTER = timedelta(minutes=15)  # a ticket read more recently is left for later
 
 
 class TeamChange(Base):
@@ -117,8 +119,15 @@ def record_webhook_move(session: Session, tenant_id: int, ticket_id: str, move: 
     return record(session, tenant_id, ticket_id, [known]) == 1
 
 
-def tickets_to_sync(session: Session, tenant_id: int, window: Window, limit: int) -> list[str]:
-    """Tickets escalated in the window: never read first, then the least recently read."""
+def tickets_to_sync(
+    session: Session,
+    tenant_id: int,
+    window: Window,
+    limit: int,
+    again_after: timedelta = READ_AGAIN_AFTER,
+) -> list[str]:
+    """Tickets escalated in the window and not read lately: never read first, then the least
+    recently read."""
     escalated = (
         select(DraftFacts.ticket_id)
         .where(*in_window(tenant_id, window, None), DraftFacts.action == "escalated")
@@ -126,9 +135,11 @@ def tickets_to_sync(session: Session, tenant_id: int, window: Window, limit: int
         .subquery()
     )
     read = TeamHistorySync
+    lately = datetime.now(UTC) - again_after
     query = (
         select(escalated.c.ticket_id)
         .outerjoin(read, (read.tenant_id == tenant_id) & (read.ticket_id == escalated.c.ticket_id))
+        .where(or_(read.synced_at.is_(None), read.synced_at <= lately))
         .order_by(case((read.synced_at.is_(None), 0), else_=1), read.synced_at)
         .order_by(escalated.c.ticket_id)
         .limit(limit)
@@ -142,12 +153,13 @@ def sync_escalated(
     connector: Connector,
     window: Window,
     limit: int = SYNC_LIMIT,
+    again_after: timedelta = READ_AGAIN_AFTER,
 ) -> Synced:
     """Read and record the team history of the tickets escalated in the window; each
     ticket's moves in their own unit of work, so a later failure keeps them."""
     with sessions() as session:
         slug = session.get_one(Tenant, tenant_id).slug
-        tickets = tickets_to_sync(session, tenant_id, window, limit)
+        tickets = tickets_to_sync(session, tenant_id, window, limit, again_after)
     recorded, failed = 0, []
     for i, ticket_id in enumerate(tickets):
         try:

@@ -3,6 +3,8 @@ figures, moves recorded once (ON CONFLICT), and a sync with the real Zendesk con
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -64,7 +66,7 @@ def test_on_postgres_a_sync_records_once_and_passes_over_a_missing_ticket(
         zendesk = ZendeskConnector(lambda tenant: settings)
         sessions = lambda: database.session(postgres_url)  # noqa: E731
         first = sync_escalated(sessions, history.tenant.id, zendesk, WINDOW)
-        again = sync_escalated(sessions, history.tenant.id, zendesk, WINDOW)
+        again = sync_escalated(sessions, history.tenant.id, zendesk, WINDOW, 200, timedelta(0))
     with database.session(postgres_url) as session:
         stored = session.scalar(select(func.count()).select_from(TeamChange))
     database.dispose()

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 from sqlalchemy import MetaData, func, select
 
-from backend import migrate
+from backend import create_app, migrate, services, tasks
 from backend.connectors import TeamMove
 from backend.connectors.settings import HelpdeskSettings
 from backend.connectors.zendesk import ZendeskConnector
-from backend.db import Database, SessionFactory
-from backend.learning.signals import escalation_correctness
+from backend.db import Database, SessionFactory, db
+from backend.learning.signals import escalation_correctness, last
 from backend.learning.team_changes import (
     Synced,
     TeamChange,
@@ -30,6 +32,7 @@ from backend.learning.team_changes import (
     tickets_to_sync,
 )
 from backend.models import Base, Tenant
+from tests.conftest import FIXTURES, app_config
 from tests.learning_data import DAY, NOW, WINDOW, History
 from tests.servers import zendesk_api
 from tests.team_change_data import (
@@ -173,15 +176,18 @@ def test_when_one_ticket_fails_then_the_others_are_synced_and_it_is_read_first_n
             "42/8802:88023", "42/8803:88032", "42/8804:88041",
             "44/208802:288023", "44/208803:288032", "44/208804:288041",
         ]  # fmt: skip
-        assert tickets_to_sync(session, h.tenant, WINDOW, 3) == ["43", "42", "44"]
+        assert tickets_to_sync(session, h.tenant, WINDOW, 3, timedelta(0)) == ["43", "42", "44"]
+        assert tickets_to_sync(session, h.tenant, WINDOW, 3) == ["43"]  # the rest read lately
 
 
 def test_when_synced_again_then_nothing_new_is_recorded(zendesk_history: Synced42) -> None:
     h = zendesk_history
     sync_escalated(h.sessions, h.tenant, h.zendesk, WINDOW)
 
-    again = sync_escalated(h.sessions, h.tenant, h.zendesk, WINDOW)
+    soon = sync_escalated(h.sessions, h.tenant, h.zendesk, WINDOW)
+    again = sync_escalated(h.sessions, h.tenant, h.zendesk, WINDOW, again_after=timedelta(0))
 
+    assert soon == Synced(tickets=0, recorded=0, failed=("43",))  # only 43 was due
     assert again == Synced(tickets=2, recorded=0, failed=("43",))
     assert (h.count(TeamChange), h.count(TeamHistorySync)) == (6, 2)
 
@@ -213,3 +219,31 @@ def test_the_model_matches_migration_0021(url: str) -> None:
         differences = compare_metadata(context, tables)
     database.dispose()
     assert differences == []
+
+
+@pytest.fixture
+def files_app(tmp_path: Path) -> Iterator[Flask]:
+    """The files connector on a copy of the inbox, so its escalations file is the test's."""
+    inbox = tmp_path / "inbox.jsonl"
+    inbox.write_text((FIXTURES / "inbox.jsonl").read_text())
+    flask_app = create_app(app_config(tmp_path, FILES_INBOX=str(inbox)))
+    migrate.upgrade(flask_app.config["DATABASE_URL"])
+    with flask_app.app_context():
+        yield flask_app
+
+
+def test_the_insights_refresh_reads_where_escalated_tickets_went_first(files_app: Flask) -> None:
+    with db.session() as session:
+        history = History(session, "demo")
+        ago = NOW - datetime.now(UTC)  # History counts back from NOW: these drafts are recent
+        draft = history.draft("N-3", ago + DAY, team="Billing", ticket_type="refund")
+        history.outcome(draft, "escalated", agent="ann")
+    connector = services.get().connector
+    connector.escalate("demo", "N-3", "refund after renewal", "Finance", ())
+    connector.escalate("demo", "N-3", "not ours", "Billing", ())
+
+    tasks.refresh_insights.run(history.tenant.id)  # what the worker does
+
+    with db.session() as session:
+        [refund] = escalation_correctness(session, history.tenant.id, last("30d"))
+    assert figures([refund]) == [("refund", 1, 1, 0, 0, 0, 1, 0, 1.0)]
