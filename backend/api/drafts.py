@@ -25,7 +25,7 @@ from backend.drafts.shown import mark_shown
 from backend.errors import DraftNotFound
 from backend.gate.decision import GateDecision
 from backend.models import Citation, Draft, Tenant
-from backend.redaction.at_rest import restored
+from backend.redaction.at_rest import TicketTexts, restored
 from backend.retrieval.demotion import EditedAway
 from backend.review import safety, supersede
 from backend.tasks import draft as draft_task
@@ -90,12 +90,30 @@ def follow_draft(draft_id: str) -> Response:
         lambda: store.get(tenant, draft_id),
         lambda row: draft_json(row, tenant),
         pace,
-        restore=lambda text: services.ticket_texts(tenant, ticket_id).restore(text),
+        restore=VaultOnce(tenant, ticket_id),
     )
     response = Response(stream_with_context(events), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response
+
+
+class VaultOnce:
+    """Restores a streaming draft's text with the ticket's vault, read once: the text grows
+    many times a second. Read again only while placeholders stay unfilled (the vault may
+    be saved after the stream started)."""
+
+    def __init__(self, tenant: str, ticket_id: str) -> None:
+        self.tenant, self.ticket_id = tenant, ticket_id
+        self._texts: TicketTexts | None = None
+
+    def __call__(self, text: str) -> str:
+        if self._texts is not None:
+            found = self._texts.restore(text)
+            if restored(found):
+                return found
+        self._texts = services.ticket_texts(self.tenant, self.ticket_id)
+        return self._texts.restore(text)
 
 
 @bp.post("/<draft_id>/insert")

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.exc import OperationalError
 
 from backend import pipeline, services
+from backend.api import drafts as drafts_api
 from backend.api.draft_events import Pace, draft_events
 from backend.auth import app_tokens
 from backend.drafting import TextSink
@@ -392,6 +393,30 @@ def test_when_a_draft_streams_then_events_carry_deltas_a_reset_and_the_ready_dra
         ("delta", {"text": "Hello Jane Roe"}),
         ("ready", client.get(f"/api/v1/drafts/{row.id}").get_json()),
     ]
+
+
+def test_a_stream_reads_the_vault_once_unless_placeholders_stay_unfilled(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    real = services.ticket_texts
+
+    def counted(tenant: str, ticket_id: str, session: Any = None) -> Any:
+        opened.append(ticket_id)
+        return real(tenant, ticket_id, session)
+
+    monkeypatch.setattr(services, "ticket_texts", counted)
+    restore = drafts_api.VaultOnce("demo", "N-1")
+
+    early = restore("Hi <PERSON_1>")  # the stream began before the vault was saved
+    services.vault_store().save("demo", "N-1", jane())
+    texts = [
+        restore(t) for t in ("Hi <PERSON_1>", "Hi <PERSON_1>, E-104", "Hi <PERSON_1>, E-104 is")
+    ]
+
+    assert early == "Hi <PERSON_1>"
+    assert texts[-1] == "Hi Jane Roe, E-104 is"
+    assert len(opened) == 2  # once at the start, once when the placeholder was still unfilled
 
 
 def test_when_a_client_polls_a_streaming_draft_then_it_gets_the_text_so_far_until_ready(
