@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from backend import production
+from backend import escalation, production
 from backend.crypto import keys as crypto_keys
 from backend.errors import ConfigError
 from backend.gate.status import required_policies
@@ -263,6 +263,7 @@ def validate(config: dict[str, Any]) -> None:
     thresholds.check(config)
     _check_vendors(config)
     notify_settings.check(config)
+    escalation.check_settings(config)
     crypto_keys.check_settings(config)
     safety.tenant_instructions(config["SAFETY_INSTRUCTIONS"])
     required_policies(config)

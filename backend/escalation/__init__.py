@@ -28,7 +28,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend import audit, review
-from backend.connectors.settings import HelpdeskSettings
+from backend.connectors.settings import EMAIL, HelpdeskSettings
+from backend.errors import ConfigError
 from backend.models import Draft, Escalation, Reviewer, ReviewItem
 
 STATUSES = ("queued", "done", "failed")
@@ -56,6 +57,17 @@ def target(config: Mapping[str, Any], settings: HelpdeskSettings | None) -> Targ
         tags=tuple(dict.fromkeys(t.strip() for t in tags.split(",") if t.strip())),
         address=address or str(config["ESCALATION_EMAIL"]),
     )
+
+
+def check_settings(config: Mapping[str, Any]) -> None:
+    """Refuse at start-up what every escalation would fail on later, naming the setting."""
+    group, address = str(config["ESCALATION_GROUP"]), str(config["ESCALATION_EMAIL"])
+    if group and not group.isdigit():
+        raise ConfigError(
+            f"PRECEDENT_ESCALATION_GROUP must be the helpdesk's numeric group id, got '{group}'"
+        )
+    if address and not EMAIL.fullmatch(address):
+        raise ConfigError(f"PRECEDENT_ESCALATION_EMAIL must be an address, got '{address}'")
 
 
 def request(
