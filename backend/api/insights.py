@@ -7,6 +7,7 @@ backend/learning/leads.py). Filters are query parameters: ``since`` (12h, 30d, 4
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from backend.db import db
 from backend.errors import InputError, NotFound, Unauthorized
 from backend.learning import export, items, leads, thresholds
 from backend.learning.dimensions import DIMENSIONS, Dimension
+from backend.learning.escalations import Escalation, escalation_correctness
 from backend.learning.sql import Filters, decided
 from backend.learning.thresholds import Thresholds
 from backend.learning.window import Window, last
@@ -31,6 +33,7 @@ from backend.tasks import refresh_insights
 bp = Blueprint("insights", __name__)  # the page; the API is nested under /api/v1/insights
 api = Blueprint("api", __name__, url_prefix="/api/v1/insights")
 DRILL_LIMIT = 50
+ESCALATION_KEYS: tuple[Escalation, ...] = ("ticket_type", "agent", "team")
 
 
 def current_lead(session: Session) -> Lead:
@@ -270,3 +273,28 @@ def page() -> str:
 
 
 bp.register_blueprint(api)
+
+
+@api.get("/escalations")
+def escalations() -> Response:
+    """Escalation correctness; ``by`` is ticket_type (the intent, default), agent or team."""
+    span, chosen, by = window(), filters(), escalation_key()
+    with db.session() as session:
+        lead = current_lead(session)
+        found = escalation_correctness(session, lead.tenant_id, span, by, chosen)
+    body = {
+        "window": export.window_json(span, chosen),
+        "by": by,
+        "rows": [{**asdict(r), "wrong_rate": r.wrong_rate, "from_drafts": r.from_drafts}
+                 for r in found],
+    }  # fmt: skip
+    return out.respond(shapes.InsightsEscalations.model_validate(body))
+
+
+def escalation_key() -> Escalation:
+    by = request.args.get("by") or "ticket_type"
+    for known in ESCALATION_KEYS:
+        if by == known:
+            return known
+    valid = ", ".join(ESCALATION_KEYS)
+    raise InputError(f"unknown grouping '{by}' for escalations. Valid values are: {valid}")

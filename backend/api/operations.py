@@ -509,6 +509,15 @@ INSIGHTS = (
         insights.InsightsExport,
         (*FILTERS, "by"),
     ),
+    _insight(
+        "/insights/escalations",
+        "insightsEscalations",
+        "Escalations sent back or re-routed by the receiving team, by ticket type (the "
+        "intent; the default), agent or team: from the helpdesk's group changes, else from "
+        "later drafts",
+        insights.InsightsEscalations,
+        (*FILTERS, "by"),
+    ),
     _insight_export(
         "/insights/export.csv", "exportInsightsCsv", "Quality by a dimension", "text/csv"
     ),

@@ -146,6 +146,28 @@ class InsightsLead(Shape):
     expires_at: str
 
 
+class EscalationRow(Shape):
+    key: str = Field(description="the ticket type (the intent), agent or team; '' when unknown")
+    escalations: int
+    sent_back: int = Field(description="came back to the escalating team")
+    rerouted: int = Field(description="went on from the receiving team to a further one")
+    held: int = Field(description="one receiving team kept it")
+    unseen: int = Field(description="not seen to leave the escalating team")
+    wrong_rate: float = Field(description="sent back or re-routed, of the escalations seen")
+    from_history: int = Field(
+        description="judged from the helpdesk's own group changes (Zendesk audits, webhooks)"
+    )
+    from_drafts: int = Field(description="judged from the teams later drafts recorded")
+
+
+class InsightsEscalations(Shape):
+    """Escalations the receiving team sent back or routed on, by ticket type, agent or team."""
+
+    window: InsightsWindow
+    by: Literal["ticket_type", "agent", "team"]
+    rows: list[EscalationRow]
+
+
 class InsightsExport(Shape):
     """Everything on the page, as one JSON document (the export is audited)."""
 
