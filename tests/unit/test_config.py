@@ -54,12 +54,15 @@ def test_when_a_lease_is_zero_then_start_up_fails() -> None:
         create_app({"DRAFT_LEASE_SECONDS": 0})
 
 
-def test_when_the_escalation_group_or_address_is_wrong_then_start_up_fails_naming_it() -> None:
+def test_when_the_escalation_group_or_address_is_wrong_then_start_up_fails_naming_it(
+    tmp_path: Path,
+) -> None:
     with pytest.raises(ConfigError, match="PRECEDENT_ESCALATION_GROUP must be the helpdesk's"):
         create_app({"ESCALATION_GROUP": "Tier 2"})
     with pytest.raises(ConfigError, match="PRECEDENT_ESCALATION_EMAIL must be an address"):
         create_app({"ESCALATION_EMAIL": "tier2 team"})
-    assert create_app({"ESCALATION_GROUP": "360001", "ESCALATION_EMAIL": "t2@example.com"})
+    right = {"ESCALATION_GROUP": "360001", "ESCALATION_EMAIL": "t2@example.com"}
+    assert create_app({"DATA_DIR": str(tmp_path), **right}).config["ESCALATION_GROUP"] == "360001"
 
 
 def test_when_an_implementation_is_unknown_then_the_valid_ones_are_listed() -> None:
