@@ -178,14 +178,16 @@ def sources(
 @SINCE
 @click.option("--by", type=click.Choice(["ticket_type", "agent", "team"]), default="ticket_type")
 def escalations(tenant: str | None, since: str, by: str = "ticket_type") -> None:
-    """Escalations sent back or re-routed, as later drafts see the ticket's team."""
+    """Escalations sent back or re-routed by the receiving team, per ticket type (the intent),
+    agent or team: from the helpdesk's group changes, else from later drafts' teams."""
     session, tenant_id, window = _open(tenant, since)
     key: Escalation = "agent" if by == "agent" else "team" if by == "team" else "ticket_type"
     click.echo("escalations:")
     for e in signals.escalation_correctness(session, tenant_id, window, key):
         click.echo(
             f"  {e.key or '(unknown)'}: {e.escalations}, sent back {e.sent_back}, "
-            f"re-routed {e.rerouted}, unseen {e.unseen}"
+            f"re-routed {e.rerouted}, held {e.held}, unseen {e.unseen} (judged from helpdesk "
+            f"changes {e.from_history}, from later drafts {e.from_drafts})"
         )
 
 

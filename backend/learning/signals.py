@@ -3,7 +3,8 @@ id and a time window, returning dataclasses. No Flask; the insights page, its AP
 ``precedent insights`` command call these.
 
     draft_quality(session, tenant_id, window, by=None)            -> list[Quality]
-    escalation_correctness(session, tenant_id, window, by=...)     -> list[EscalationRate]
+    escalation_correctness(session, tenant_id, window, by="ticket_type", filters=None)
+                                                                   -> list[EscalationRate]
     edited_away_sources(session, tenant_id, window, threshold=0.3, min_cited=5)
                                                                    -> list[SourceEdits]
     rejecting_cohorts(session, tenant_id, window, by="agent", min_count=20)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import MetaData, func, select
 
@@ -20,6 +21,7 @@ from backend.connectors import TeamMove
 from backend.connectors.settings import HelpdeskSettings
 from backend.connectors.zendesk import ZendeskConnector
 from backend.db import Database, SessionFactory, db
+from backend.learning.cli import insights
 from backend.learning.signals import escalation_correctness, last
 from backend.learning.team_changes import (
     Synced,
@@ -247,3 +249,24 @@ def test_the_insights_refresh_reads_where_escalated_tickets_went_first(files_app
     with db.session() as session:
         [refund] = escalation_correctness(session, history.tenant.id, last("30d"))
     assert figures([refund]) == [("refund", 1, 1, 0, 0, 0, 1, 0, 1.0)]
+
+
+def test_the_cli_prints_each_intent_with_where_its_fate_was_judged_from(
+    url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    database = Database()
+    with database.session(url) as session:
+        team_change_history(History(session, "acme"))
+    database.dispose()
+    monkeypatch.setenv("PRECEDENT_DATABASE_URL", url)
+    monkeypatch.setenv("PRECEDENT_DATA_DIR", str(tmp_path))
+
+    result = CliRunner().invoke(insights, ["escalations", "--tenant", "acme", "--since", "3650d"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [
+        "  refund: 4, sent back 0, re-routed 1, held 2, unseen 1 (judged from helpdesk changes 2,"
+        " from later drafts 1)",
+        "  incident: 2, sent back 2, re-routed 0, held 0, unseen 0 (judged from helpdesk changes"
+        " 1, from later drafts 1)",
+    ]
