@@ -7,7 +7,11 @@ help-centre sections cited), nothing is a stored transcript:
 - one agent rejects far more drafts than the rest (the coaching list);
 - one cited section is edited away by most agents (the revision list);
 - some insurance drafts held for review are sent anyway (the policy review list);
-- three topics the help centre does not cover recur, one of them rising (knowledge gaps).
+- three topics the help centre does not cover recur, one of them rising (knowledge gaps);
+- escalated tickets move to a receiving team in the helpdesk (``team_changes``): most stay
+  there, a few come back, and device-protection claims sent to Hardware are often re-routed
+  on to Claims (escalation correctness). These moves come from an RNG of their own, seeded
+  by the draft, so they leave every other figure as it was.
 
 Texts carry placeholders (``<PERSON_1>``) where a customer's details would be, as stored
 texts do. ``generate`` yields plain rows; ``write`` bulk-inserts them, so the same code seeds
@@ -30,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from backend.learning import items
 from backend.learning.outcomes import measure
+from backend.learning.team_changes import TeamChange
 from backend.learning.thresholds import Thresholds
 from backend.models import Citation, Draft, Outcome, ReviewItem
 
@@ -65,6 +70,15 @@ TYPES = {  # ticket type -> (team, help-centre folder)
     "device": ("Devices", "devices"),
     "claim": ("Devices", "protect"),
 }
+RECEIVING = {  # ticket type -> (the team its escalations go to, re-routed, sent back)
+    "billing": ("Finance", 0.04, 0.10),
+    "order": ("Logistics", 0.04, 0.08),
+    "account": ("Security", 0.05, 0.12),
+    "device": ("Hardware", 0.05, 0.10),
+    "claim": ("Hardware", 0.45, 0.10),  # the story: claims belong with Claims
+}
+REROUTED_TO = {"Finance": "Billing Ops", "Logistics": "Finance", "Security": "Hardware",
+               "Hardware": "Claims"}  # fmt: skip
 GAPS = (  # (topic words, share of weeks' gaps, rising)
     ("gift card balance transfer between accounts", 1.0, True),
     ("solar battery integration with the purifier schedule", 0.6, False),
@@ -100,6 +114,7 @@ class Rows:
     citations: list[dict[str, Any]] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
+    team_changes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def has_outcomes(session: Session, tenant_id: int) -> bool:
@@ -136,6 +151,7 @@ def write(session: Session, rows: Rows) -> None:
         (Citation, rows.citations),
         (ReviewItem, rows.reviews),
         (Outcome, rows.outcomes),
+        (TeamChange, rows.team_changes),
     ):
         if values:
             session.execute(insert(model), values)
@@ -259,6 +275,8 @@ def _ticket(
         gated,
         gap,
     )
+    if rows.outcomes[-1]["action"] == "escalated":
+        rows.team_changes += _escalation_moves(rows.outcomes[-1], team, ticket_type)
 
 
 def _gap(rng: random.Random, progress: float) -> str:
@@ -350,6 +368,28 @@ def _outcome(
             "created_at": at,
         }
     )
+
+
+def _escalation_moves(outcome: dict[str, Any], team: str, ticket_type: str) -> list[dict[str, Any]]:
+    """The helpdesk's group changes after an escalation: to the receiving team a few minutes
+    later, then perhaps back to ``team`` or on to another team within two days."""
+    said = f"{outcome['ticket_id']} {outcome['created_at'].isoformat()}"
+    rng = random.Random(zlib.crc32(said.encode()))  # not the history's: its figures stay
+    receiving, rerouted, sent_back = RECEIVING[ticket_type]
+    at = outcome["created_at"] + timedelta(minutes=rng.uniform(1, 10))
+    moves = [(at, team, receiving)]
+    roll = rng.random()
+    later = at + timedelta(hours=rng.uniform(2, 48))
+    if roll < rerouted:
+        moves.append((later, receiving, REROUTED_TO[receiving]))
+    elif roll < rerouted + sent_back:
+        moves.append((later, receiving, team))
+    return [
+        {"tenant_id": outcome["tenant_id"], "ticket_id": outcome["ticket_id"], "at": when,
+         "from_team": old, "to_team": new, "source": "demo",
+         "key": f"{outcome['draft_id']}:{n}"}
+        for n, (when, old, new) in enumerate(moves)
+    ]  # fmt: skip
 
 
 def _action(rng: random.Random, agent: Agent, progress: float, gap: bool) -> str:

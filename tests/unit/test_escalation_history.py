@@ -21,6 +21,7 @@ from backend.connectors import TeamMove
 from backend.connectors.settings import HelpdeskSettings
 from backend.connectors.zendesk import ZendeskConnector
 from backend.db import Database, SessionFactory, db
+from backend.learning import demo
 from backend.learning.cli import insights
 from backend.learning.signals import escalation_correctness, last
 from backend.learning.team_changes import (
@@ -203,6 +204,14 @@ def test_when_capped_then_a_run_reads_at_most_the_limit(zendesk_history: Synced4
     assert h.count(TeamHistorySync) == 1
 
 
+# per ticket type: escalations, sent back, re-routed, held, unseen (backend/learning/demo.py)
+DEMO_STORY = {
+    "order": (8, 0, 0, 8, 0),
+    "billing": (6, 0, 0, 6, 0),
+    "claim": (6, 0, 6, 0, 0),  # sent to Hardware, re-routed to Claims
+    "account": (4, 1, 1, 2, 0),
+    "device": (4, 1, 0, 3, 0),
+}
 OURS = ("team_changes", "team_history_syncs")
 
 
@@ -270,3 +279,18 @@ def test_the_cli_prints_each_intent_with_where_its_fate_was_judged_from(
         "  incident: 2, sent back 2, re-routed 0, held 0, unseen 0 (judged from helpdesk changes"
         " 1, from later drafts 1)",
     ]
+
+
+def test_the_demo_tells_the_escalation_story_from_the_helpdesk_s_changes(
+    history: History,
+) -> None:
+    now = datetime(2026, 3, 31, tzinfo=UTC)
+    demo.seed(history.session, history.tenant.id, [], now, weeks=8, per_week=70, lists=False)
+
+    rates = escalation_correctness(history.session, history.tenant.id, last("56d", now))
+    found = {r.key: (r.escalations, r.sent_back, r.rerouted, r.held, r.unseen) for r in rates}
+
+    assert all(r.from_history == r.escalations for r in rates)  # every one moved in the demo
+    assert found == DEMO_STORY
+    claim = next(r for r in rates if r.key == "claim")
+    assert claim.wrong_rate == max(r.wrong_rate for r in rates)  # claims go to the wrong team
