@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -116,3 +117,22 @@ def test_a_brand_filter_narrows_the_lists_and_says_so(served: tuple[str, str], p
     expect(revision).not_to_have_text(whole)  # recounted over one brand's drafts
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/insights-1280-brand.png", full_page=True)
+
+
+def test_the_escalations_table_shows_where_escalated_tickets_went(
+    served: tuple[str, str], page: Page
+) -> None:
+    url, token = served
+    page.goto(url + "/insights")
+    page.fill("#in-token", token)
+    page.click("#in-signin-form button[type=submit]")
+    keys = page.locator("#in-esc-body tr td:first-child")
+    expect(keys.first).to_have_text(re.compile("^(billing|order|account|device|claim)$"))
+
+    page.select_option("#in-esc-by", "team")
+
+    expect(keys.first).to_have_text(re.compile("^(Billing|Devices)$"))  # the escalating teams
+    judged = page.locator("#in-esc-body tr td:last-child").all_inner_texts()
+    assert all(re.fullmatch(r"\d+ of \d+", j) for j in judged)
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/insights-1280-escalations.png", full_page=True)

@@ -101,6 +101,21 @@ async function refresh() {
   draw("similarity", similarityConfig(overview.similarity_bins));
   draw("mix", mixConfig(quality.rows));
   table(quality.rows);
+  await escalations();
+}
+
+async function escalations() {
+  const by = /** @type {HTMLSelectElement} */ ($("in-esc-by")).value;
+  const found = await get("/insights/escalations" + query({ ...filters, by }));
+  const body = $("in-esc-body");
+  clear(body);
+  if (!found.rows.length) add(body, h("tr", null, h("td", { colspan: "8", class: "in-empty" }, "No escalations in this period.")));
+  for (const r of found.rows) {
+    add(body, h("tr", null, h("td", null, r.key || "(unknown)"), h("td", { class: "in-num" }, String(r.escalations)),
+      h("td", { class: "in-num" }, String(r.held)), h("td", { class: "in-num" }, String(r.sent_back)),
+      h("td", { class: "in-num" }, String(r.rerouted)), h("td", { class: "in-num" }, String(r.unseen)),
+      h("td", { class: "in-num" }, percent(r.wrong_rate)), h("td", { class: "in-num" }, `${r.from_history} of ${r.escalations}`)));
+  }
 }
 
 /** @param {any[]} rows */
@@ -206,6 +221,7 @@ $("in-filters").addEventListener("change", (e) => {
   refresh().catch(() => {});
   lists().catch(() => {});
 });
+$("in-esc-by").addEventListener("change", () => { escalations().catch(() => {}); });
 $("in-signout").addEventListener("click", () => {
   token = "";
   clearTimeout(pollTimer);
