@@ -8,6 +8,8 @@ help-centre sections cited), nothing is a stored transcript:
 - one cited section is edited away by most agents (the revision list);
 - some insurance drafts held for review are sent anyway (the policy review list);
 - three topics the help centre does not cover recur, one of them rising (knowledge gaps);
+- a third of the drafts are made ahead, from a helpdesk webhook, hours before an agent opens
+  the ticket and sees them: review time counts from then (``shown_at``);
 - escalated tickets move to a receiving team in the helpdesk (``team_changes``): most stay
   there, a few come back, and device-protection claims sent to Hardware are often re-routed
   on to Claims (escalation correctness). These moves come from an RNG of their own, seeded
@@ -63,6 +65,7 @@ AGENTS = (
 )
 BRANDS = ("Tidewater", "Tidewater Pro")
 JURISDICTIONS = ("US-CA", "US-TX", "IE", "GB", "DE")
+PREDRAFTED = 0.3  # drafts made ahead from a helpdesk webhook, before an agent opened the ticket
 TYPES = {  # ticket type -> (team, help-centre folder)
     "billing": ("Billing", "billing"),
     "order": ("Billing", "orders"),
@@ -245,6 +248,7 @@ def _ticket(
             "jurisdiction": rng.choice(JURISDICTIONS),
         }
     )
+    _shown(rows.drafts[-1])
     rows.citations += [
         {
             "draft_id": draft_id,
@@ -277,6 +281,19 @@ def _ticket(
     )
     if rows.outcomes[-1]["action"] == "escalated":
         rows.team_changes += _escalation_moves(rows.outcomes[-1], team, ticket_type)
+
+
+def _shown(draft: dict[str, Any]) -> None:
+    """When the agent first saw the draft: a moment after it was ready when they asked for
+    it; for a share made ahead from a webhook, the draft was ready hours before (its making
+    is moved back, so the review time and every other figure stay as they were)."""
+    said = f"{draft['ticket_id']} {draft['created_at'].isoformat()}"
+    rng = random.Random(zlib.crc32(said.encode()))  # not the history's: its figures stay
+    draft["shown_at"] = draft["completed_at"] + timedelta(seconds=rng.uniform(0.5, 2))
+    if rng.random() < PREDRAFTED:
+        ahead = timedelta(minutes=rng.uniform(10, 360))
+        for key in ("created_at", "updated_at", "completed_at"):
+            draft[key] -= ahead
 
 
 def _gap(rng: random.Random, progress: float) -> str:

@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from backend.db import db
 from backend.learning import demo, export, items, leads, report
+from backend.learning.facts import DraftFacts
 from backend.learning.quality import draft_quality
 from backend.learning.topics import DraftTopics
 from backend.learning.window import Window, last
-from backend.models import AuditEvent, Outcome
+from backend.models import AuditEvent, Draft, Outcome
 from backend.tenants import ensure_tenant
 
 SECTIONS = [
@@ -168,6 +169,29 @@ def test_when_the_demo_is_seeded_twice_with_one_seed_then_the_figures_are_equal(
             found = report.overview(session, tenant_id, window)
             figures.append((found.overall, found.similarity_bins, found.bypasses))
     assert figures[0] == figures[1]
+
+
+def test_when_the_demo_drafts_ahead_then_review_time_counts_from_when_the_agent_saw_it(
+    app: Flask,
+) -> None:
+    with db.session() as session:
+        tenant_id = ensure_tenant(session, "demo-shown").id
+        demo.seed(session, tenant_id, SECTIONS, datetime.now(UTC), weeks=2, per_week=60)
+        drafts = session.scalars(select(Draft).where(Draft.tenant_id == tenant_id)).all()
+        ahead = {d.id: d for d in drafts if d.shown_at - d.completed_at > timedelta(minutes=5)}
+        review = dict(
+            session.execute(
+                select(DraftFacts.draft_id, DraftFacts.review_seconds).where(
+                    DraftFacts.draft_id.in_(ahead)
+                )
+            ).all()
+        )
+    assert 0.2 < len(ahead) / len(drafts) < 0.4  # PREDRAFTED of them, made from a webhook
+    assert review and review.keys() <= ahead.keys()
+    for draft_id, seconds in review.items():
+        d = ahead[draft_id]
+        expected = max((d.inserted_at - d.shown_at).total_seconds(), 0)
+        assert seconds == pytest.approx(expected, abs=0.01)  # SQLite: julianday arithmetic
 
 
 def test_when_the_demo_writes_texts_then_customers_appear_only_as_placeholders(
