@@ -6,6 +6,10 @@ ticket's redacted question and its vector, from ``Topics``) are clustered greedi
 ticket joins the closest cluster at ``similarity`` cosine or more, else starts one. Each
 cluster has its size, trend (second half of the window against the first), redacted example
 tickets and its top terms as a suggested article title.
+
+The clustering itself, ``topic_clusters``, takes any tickets with a time, not only gaps:
+escalation correctness groups escalated tickets by it (``cluster_titles``), so an intent
+there is named the way a knowledge gap is.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from backend.learning.window import Window
 from backend.models import Draft, Outcome
 
 GAP_FLAGS = ("weak_evidence", "knowledge_gap", "uncovered_terms")
+SIMILARITY = 0.6  # cosine at or above which a ticket joins a cluster
 HEAVY_EDIT = 0.5  # similarity of the sent reply to the draft below this: heavily edited
 PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
 WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
@@ -111,17 +116,53 @@ def knowledge_gaps(
     tenant_id: int,
     window: Window,
     topics: Topics,
-    similarity: float = 0.6,
+    similarity: float = SIMILARITY,
     examples: int = 3,
 ) -> list[GapCluster]:
     """Clusters of gap tickets, largest first."""
-    tickets = gap_tickets(session, tenant_id, window)
-    known = topics([t.ticket_id for t in tickets])
-    tickets = [t for t in tickets if t.ticket_id in known]
-    groups = _cluster([np.asarray(known[t.ticket_id].vector) for t in tickets], similarity)
-    texts = {t: _words(known[t].text) for t in known}
-    clusters = [_describe(window, [tickets[i] for i in g], known, texts, examples) for g in groups]
+    tickets = {t.ticket_id: t for t in gap_tickets(session, tenant_id, window)}
+    found = topic_clusters([(t.ticket_id, t.at) for t in tickets.values()], topics, similarity)
+    clusters = [_gap_cluster(window, c, tickets, examples) for c in found]
     return sorted(clusters, key=lambda c: (-c.size, c.title))
+
+
+@dataclass(frozen=True)
+class TopicCluster:
+    title: str  # its top terms, in the order its first ticket's question uses them
+    terms: tuple[str, ...]
+    tickets: tuple[str, ...]  # oldest first
+    questions: tuple[str, ...]  # each ticket's redacted question, in the same order
+
+
+def topic_clusters(
+    tickets: Sequence[tuple[str, datetime]], topics: Topics, similarity: float = SIMILARITY
+) -> list[TopicCluster]:
+    """The tickets (id, time) whose topic can be read, clustered oldest first.
+
+    A ticket given more than once counts at its newest time. Clusters come in the order of
+    their first ticket.
+    """
+    ordered = _oldest_first(tickets)
+    known = topics(ordered)
+    ordered = [t for t in ordered if t in known]
+    groups = _cluster([np.asarray(known[t].vector) for t in ordered], similarity)
+    texts = {t: _words(known[t].text) for t in known}
+    everywhere = Counter(w for words in texts.values() for w in words)
+    return [_named([ordered[i] for i in g], known, texts, everywhere) for g in groups]
+
+
+def cluster_titles(
+    tickets: Sequence[tuple[str, datetime]], topics: Topics, similarity: float = SIMILARITY
+) -> dict[str, str]:
+    """Each ticket's cluster title; a ticket whose topic cannot be read is left out."""
+    return {t: c.title for c in topic_clusters(tickets, topics, similarity) for t in c.tickets}
+
+
+def _oldest_first(tickets: Sequence[tuple[str, datetime]]) -> list[str]:
+    newest: dict[str, datetime] = {}
+    for ticket_id, at in tickets:
+        newest[ticket_id] = max(at, newest.get(ticket_id, at))
+    return sorted(newest, key=lambda t: (newest[t], t))
 
 
 def _cluster(vectors: list[np.ndarray], threshold: float) -> list[list[int]]:
@@ -140,22 +181,31 @@ def _cluster(vectors: list[np.ndarray], threshold: float) -> list[list[int]]:
     return groups
 
 
-def _describe(
-    window: Window,
-    members: list[GapTicket],
+def _named(
+    members: list[str],
     topics: Mapping[str, Topic],
     texts: Mapping[str, set[str]],
-    examples: int,
-) -> GapCluster:
-    inside = Counter(w for t in members for w in texts[t.ticket_id])
-    everywhere = Counter(w for words in texts.values() for w in words)
+    everywhere: Counter[str],
+) -> TopicCluster:
+    inside = Counter(w for t in members for w in texts[t])
     ranked = sorted(inside, key=lambda w: (-(inside[w] ** 2) / everywhere[w], w))
     terms = tuple(ranked[:4])
+    questions = tuple(topics[t].text for t in members)
+    return TopicCluster(_title(terms, questions[0]), terms, tuple(members), questions)
+
+
+def _gap_cluster(
+    window: Window, cluster: TopicCluster, tickets: Mapping[str, GapTicket], examples: int
+) -> GapCluster:
+    members = [tickets[t] for t in cluster.tickets]
     earlier = sum(1 for t in members if t.at < window.middle)
-    shown = tuple((t.ticket_id, _opening(topics[t.ticket_id].text)) for t in members[:examples])
-    title = _title(terms, topics[members[0].ticket_id].text)
+    openings = map(_opening, cluster.questions[:examples])
+    shown = tuple(zip(cluster.tickets[:examples], openings, strict=True))
     later = len(members) - earlier
-    return GapCluster(title, terms, len(members), earlier, later, shown, tuple(members))
+    return GapCluster(
+        cluster.title, cluster.terms, len(members), earlier, later, shown,
+        tuple(members),
+    )  # fmt: skip
 
 
 def _title(terms: tuple[str, ...], text: str) -> str:
