@@ -66,6 +66,18 @@ def _secret(name: str, envvar: str, what: str) -> Callable[[F], F]:
     help="Address told of each escalation, with the reviewers eligible for the ticket.",
 )
 @click.option(
+    "--location-field",
+    default="",
+    help="Ticket custom field holding the customer's location, for the insights: a Zendesk "
+    "field id (360012345) or a Freshdesk field name (cf_store).",
+)
+@click.option(
+    "--jurisdiction-field",
+    default="",
+    help="Ticket custom field holding the customer's jurisdiction (US-CA, DE), for the gate's "
+    "reviewer routing and the insights: a Zendesk field id or a Freshdesk field name.",
+)
+@click.option(
     "--api-url",
     default="",
     help="Zendesk, for tests and self-hosted API proxies only: send API calls to this base "

@@ -78,3 +78,17 @@ def test_while_the_secret_key_is_the_development_value_no_helpdesk_is_connected(
     monkeypatch.setenv("PRECEDENT_SECRET_KEY", "cli-test-secret-key")
     missing = run("helpdesk", "show", "--tenant", "acme")
     assert "no helpdesk is connected for tenant 'acme'" in missing.output
+
+
+def test_when_the_location_and_jurisdiction_fields_are_named_then_they_are_kept(
+    run: Run,
+) -> None:
+    connected = run(
+        "helpdesk", "connect", "freshdesk", "--tenant", "acme", "--host", "acme.freshdesk.com",
+        "--location-field", "cf_store", "--jurisdiction-field", "cf_state",
+        env={"HELPDESK_API_TOKEN": TOKEN},
+    )  # fmt: skip
+    assert connected.exit_code == 0, connected.output
+
+    shown = run("helpdesk", "show", "--tenant", "acme").output
+    assert "location_field: cf_store" in shown and "jurisdiction_field: cf_state" in shown
