@@ -23,7 +23,7 @@ from backend.db import db
 from backend.errors import InputError, NotFound, Unauthorized
 from backend.learning import export, items, leads, thresholds
 from backend.learning.dimensions import DIMENSIONS, Dimension
-from backend.learning.escalations import Escalation, escalation_correctness
+from backend.learning.escalations import ESCALATION_KEYS, Escalation, escalation_correctness
 from backend.learning.sql import Filters, decided
 from backend.learning.thresholds import Thresholds
 from backend.learning.window import Window, last
@@ -33,7 +33,6 @@ from backend.tasks import refresh_insights
 bp = Blueprint("insights", __name__)  # the page; the API is nested under /api/v1/insights
 api = Blueprint("api", __name__, url_prefix="/api/v1/insights")
 DRILL_LIMIT = 50
-ESCALATION_KEYS: tuple[Escalation, ...] = ("ticket_type", "agent", "team")
 
 
 def current_lead(session: Session) -> Lead:
@@ -277,7 +276,8 @@ bp.register_blueprint(api)
 
 @api.get("/escalations")
 def escalations() -> Response:
-    """Escalation correctness; ``by`` is ticket_type (the intent, default), agent or team."""
+    """Escalation correctness; ``by`` is an intent, ticket_type (the default) or topic (the
+    escalated tickets' topic clusters, from their stored query vectors), or agent or team."""
     span, chosen, by = window(), filters(), escalation_key()
     with db.session() as session:
         lead = current_lead(session)

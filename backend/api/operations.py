@@ -512,9 +512,10 @@ INSIGHTS = (
     _insight(
         "/insights/escalations",
         "insightsEscalations",
-        "Escalations sent back or re-routed by the receiving team, by ticket type (the "
-        "intent; the default), agent or team: from the helpdesk's group changes, else from "
-        "later drafts",
+        "Escalations sent back or re-routed by the receiving team, by intent (ticket_type, "
+        "the default; or topic: what the escalated tickets ask, clustered as the knowledge "
+        "gaps are and named by their top terms), agent or team: from the helpdesk's group "
+        "changes, else from later drafts",
         insights.InsightsEscalations,
         (*FILTERS, "by"),
     ),

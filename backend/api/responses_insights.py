@@ -147,7 +147,10 @@ class InsightsLead(Shape):
 
 
 class EscalationRow(Shape):
-    key: str = Field(description="the ticket type (the intent), agent or team; '' when unknown")
+    key: str = Field(
+        description="the intent (the ticket type, or the topic cluster's title: its top "
+        "terms), agent or team; '' when unknown"
+    )
     escalations: int
     sent_back: int = Field(description="came back to the escalating team")
     rerouted: int = Field(description="went on from the receiving team to a further one")
@@ -161,10 +164,11 @@ class EscalationRow(Shape):
 
 
 class InsightsEscalations(Shape):
-    """Escalations the receiving team sent back or routed on, by ticket type, agent or team."""
+    """Escalations the receiving team sent back or routed on, by ticket type, topic, agent or
+    team."""
 
     window: InsightsWindow
-    by: Literal["ticket_type", "agent", "team"]
+    by: Literal["ticket_type", "topic", "agent", "team"]
     rows: list[EscalationRow]
 
 

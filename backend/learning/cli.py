@@ -26,7 +26,7 @@ from backend.connectors.files import read_doc_folder
 from backend.db import db
 from backend.errors import InputError, PrecedentError
 from backend.learning import demo, export, items, leads, signals, thresholds
-from backend.learning.escalations import Escalation
+from backend.learning.escalations import ESCALATION_KEYS, Escalation
 from backend.learning.thresholds import Thresholds
 from backend.learning.topics import DraftTopics
 from backend.models import Lead, Tenant
@@ -176,14 +176,14 @@ def sources(
 @insights.command()
 @TENANT
 @SINCE
-@click.option("--by", type=click.Choice(["ticket_type", "agent", "team"]), default="ticket_type")
-def escalations(tenant: str | None, since: str, by: str = "ticket_type") -> None:
-    """Escalations sent back or re-routed by the receiving team, per ticket type (the intent),
-    agent or team: from the helpdesk's group changes, else from later drafts' teams."""
+@click.option("--by", type=click.Choice(ESCALATION_KEYS), default="ticket_type")
+def escalations(tenant: str | None, since: str, by: Escalation = "ticket_type") -> None:
+    """Escalations sent back or re-routed by the receiving team, per intent (ticket type, or
+    topic: what the ticket asks, clustered as the knowledge gaps are), agent or team: from the
+    helpdesk's group changes, else from later drafts' teams."""
     session, tenant_id, window = _open(tenant, since)
-    key: Escalation = "agent" if by == "agent" else "team" if by == "team" else "ticket_type"
     click.echo("escalations:")
-    for e in signals.escalation_correctness(session, tenant_id, window, key):
+    for e in signals.escalation_correctness(session, tenant_id, window, by):
         click.echo(
             f"  {e.key or '(unknown)'}: {e.escalations}, sent back {e.sent_back}, "
             f"re-routed {e.rerouted}, held {e.held}, unseen {e.unseen} (judged from helpdesk "

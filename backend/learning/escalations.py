@@ -1,8 +1,20 @@
 """Escalation correctness: escalations the receiving team sends back or routes on.
 
-Per intent (the ticket type: the nearest the helpdesk records to what the customer wants),
-agent or team, each escalated draft in the window gets a fate from where the ticket went
-next. The ticket's moves between teams after the escalating draft was made are read first:
+Per intent, agent or team, each escalated draft in the window gets a fate from where the
+ticket went next. The intent is read one of two ways:
+
+- ``ticket_type``: the helpdesk's type field, as the agent or a form set it; often empty or
+  coarse ("question", "incident");
+- ``topic``: what the ticket asks, as its knowledge-gap topic cluster would name it. Each
+  escalated ticket's topic (``Topics``: its stored query vector and redacted question, else
+  the hashed words of its draft; backend/learning/topics.py) is clustered with the other
+  escalated tickets' (``cluster_titles``, backend/learning/gaps.py) and the cluster's title
+  is the key. A ticket whose topic cannot be read is keyed "" (unknown): ``DraftTopics``
+  reads only the newest ``NEWEST`` tickets, enough for the few hundred escalations of a
+  month. Two clusters that come out with one title are one row.
+
+Where the ticket went next: its moves between teams after the escalating draft was made are
+read first:
 
 - from the helpdesk's own group changes (``team_changes``: Zendesk audits, Freshdesk and
   Zendesk webhooks; backend/learning/team_changes.py), when any moved it off the escalating
@@ -20,18 +32,34 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import Subquery, and_, select
 from sqlalchemy.orm import Session
 
+from backend.learning.gaps import Topics, cluster_titles
 from backend.learning.sql import Filters, decided
 from backend.learning.team_changes import TeamChange
+from backend.learning.topics import DraftTopics
 from backend.learning.window import Window
 from backend.models import Draft
 
-Escalation = Literal["ticket_type", "agent", "team"]  # ticket_type stands for the intent
-Trails = dict[int, tuple[str, str, list[str]]]  # outcome -> (key, escalating team, teams after)
+Escalation = Literal["ticket_type", "topic", "agent", "team"]  # the first two: the intent
+ESCALATION_KEYS: tuple[Escalation, ...] = ("ticket_type", "topic", "agent", "team")
+
+
+class Trail(NamedTuple):
+    """One escalation and the teams its ticket was seen in afterwards, in order."""
+
+    key: str
+    team: str  # the escalating team
+    later: list[str]
+    ticket_id: str
+    at: datetime  # when the escalation was recorded
+
+
+Trails = dict[int, Trail]  # by outcome
 
 
 @dataclass(frozen=True)
@@ -61,10 +89,13 @@ def escalation_correctness(
     window: Window,
     by: Escalation = "ticket_type",
     filters: Filters | None = None,
+    topics: Topics | None = None,  # by topic; None: the stored ones (DraftTopics)
 ) -> list[EscalationRate]:
     rows = decided(tenant_id, window, filters)
     history = _trails(session, _moves(rows, tenant_id), by)
     drafts = _trails(session, _later_drafts(rows, tenant_id), by)
+    if by == "topic":
+        drafts = _by_topic(drafts, topics or DraftTopics(session, tenant_id))
     return _rates(history, drafts)
 
 
@@ -96,7 +127,15 @@ def _later_drafts(rows: Subquery, tenant_id: int) -> Any:
 
 def _with_teams(rows: Subquery, table: Any, after: Any, team: Any, order: tuple[Any, ...]) -> Any:
     return (
-        select(rows.c.outcome_id, rows.c.ticket_type, rows.c.agent, rows.c.team, team)
+        select(
+            rows.c.outcome_id,
+            rows.c.ticket_type,
+            rows.c.agent,
+            rows.c.team,
+            rows.c.ticket_id,
+            rows.c.created_at,
+            team,
+        )
         .outerjoin(table, after)
         .where(rows.c.action == "escalated")
         .order_by(rows.c.outcome_id, *order)
@@ -105,12 +144,19 @@ def _with_teams(rows: Subquery, table: Any, after: Any, team: Any, order: tuple[
 
 def _trails(session: Session, query: Any, by: Escalation) -> Trails:
     trails: Trails = {}
-    for outcome_id, ticket_type, agent, team, moved_to in session.execute(query):
-        key = {"ticket_type": ticket_type, "agent": agent, "team": team}[by]
-        entry = trails.setdefault(outcome_id, (str(key), str(team), []))
+    for outcome_id, ticket_type, agent, team, ticket_id, at, moved_to in session.execute(query):
+        # by topic the key is known only once all the escalated tickets are clustered
+        key = {"ticket_type": ticket_type, "topic": "", "agent": agent, "team": team}[by]
+        entry = trails.setdefault(outcome_id, Trail(str(key), str(team), [], ticket_id, at))
         if moved_to is not None:
-            entry[2].append(str(moved_to))
+            entry.later.append(str(moved_to))
     return trails
+
+
+def _by_topic(trails: Trails, topics: Topics) -> Trails:
+    """Each escalation keyed by its ticket's topic cluster title; "" when unreadable."""
+    titles = cluster_titles([(t.ticket_id, t.at) for t in trails.values()], topics)
+    return {o: t._replace(key=titles.get(t.ticket_id, "")) for o, t in trails.items()}
 
 
 def _fate(team: str, later: list[str]) -> str:
@@ -124,12 +170,12 @@ def _fate(team: str, later: list[str]) -> str:
 
 def _judged(history: Trails, drafts: Trails) -> Iterable[tuple[str, str, bool]]:
     """(key, fate, from the helpdesk's changes) per escalation."""
-    for outcome_id, (key, team, later) in drafts.items():
-        fate = _fate(team, history[outcome_id][2])
+    for outcome_id, trail in drafts.items():
+        fate = _fate(trail.team, history[outcome_id].later)
         if fate != "unseen":
-            yield key, fate, True
+            yield trail.key, fate, True
         else:
-            yield key, _fate(team, later), False
+            yield trail.key, _fate(trail.team, trail.later), False
 
 
 def _rates(history: Trails, drafts: Trails) -> list[EscalationRate]:

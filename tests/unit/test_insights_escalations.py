@@ -1,5 +1,6 @@
-"""GET /api/v1/insights/escalations: escalation correctness for the team lead, by ticket type
-(the intent), agent or team, with the window and dimension filters of the other figures."""
+"""GET /api/v1/insights/escalations: escalation correctness for the team lead, by intent (ticket
+type, or topic cluster), agent or team, with the window and dimension filters of the other
+figures."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 
 from backend.db import db
 from backend.learning import leads
+from tests.escalation_topic_data import BY_STORED_TOPIC, stored_topic_history
 from tests.learning_data import History
 from tests.team_change_data import BY_AGENT, BY_INTENT, team_change_history
 
@@ -25,6 +27,15 @@ def lead(app: Flask) -> tuple[FlaskClient, dict[str, str]]:
     with db.session() as session:
         history = History(session, "acme")
         team_change_history(history)
+        _, token = leads.add(session, history.tenant.id, "Ada Lee", "ada@example.com")
+    return app.test_client(), {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def topic_lead(app: Flask) -> tuple[FlaskClient, dict[str, str]]:
+    with db.session() as session:
+        history = History(session, "acme")
+        stored_topic_history(history)
         _, token = leads.add(session, history.tenant.id, "Ada Lee", "ada@example.com")
     return app.test_client(), {"Authorization": f"Bearer {token}"}
 
@@ -59,6 +70,22 @@ def test_by_agent_and_filtered_by_team(lead: Any) -> None:
     assert billing["window"]["filters"] == {"team": "Billing"}
 
 
+def test_by_topic_each_escalated_tickets_topic_cluster_is_the_intent(topic_lead: Any) -> None:
+    client, auth = topic_lead
+
+    response = client.get(URL, query_string={**MARCH, "by": "topic"}, headers=auth)
+    devices = client.get(URL, query_string={**MARCH, "by": "topic", "team": "Devices"},
+                         headers=auth).get_json()  # fmt: skip
+
+    assert response.status_code == 200
+    assert response.get_json()["by"] == "topic"
+    assert rows(response.get_json()) == BY_STORED_TOPIC
+    assert rows(devices) == [
+        ("", 1, 0, 0, 0, 1, 0, 0, 0.0),
+        ("Reset purifier filter light", 1, 0, 1, 0, 0, 1, 0, 1.0),
+    ]
+
+
 def test_an_unknown_grouping_is_400_with_the_valid_ones(lead: Any) -> None:
     client, auth = lead
 
@@ -66,7 +93,8 @@ def test_an_unknown_grouping_is_400_with_the_valid_ones(lead: Any) -> None:
 
     assert response.status_code == 400
     assert response.get_json()["error"]["message"] == (
-        "unknown grouping 'brand' for escalations. Valid values are: ticket_type, agent, team"
+        "unknown grouping 'brand' for escalations. Valid values are: ticket_type, topic, agent, "
+        "team"
     )
 
 
