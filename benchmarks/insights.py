@@ -40,6 +40,8 @@ PATHS = (
     "/api/v1/insights/lists",
     "/api/v1/insights/lists?brand=Tidewater&team=Billing",
     "/api/v1/insights/drafts?action=rejected",
+    "/api/v1/insights/escalations?by=ticket_type",
+    "/api/v1/insights/escalations?by=topic",
 )
 
 
