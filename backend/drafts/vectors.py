@@ -106,7 +106,7 @@ def newest_by_ticket(
     """Each ticket's newest stored question and vector of ``space`` (model, dimensions)."""
     model, dimensions = space
     query = (
-        select(Draft.ticket_id, DraftVector)
+        select(Draft.ticket_id, DraftVector, Draft.completed_at, Draft.id)
         .join(Draft, Draft.id == DraftVector.draft_id)
         .where(
             Draft.tenant_id == tenant_id,  # ticket numbers repeat across tenants
@@ -114,10 +114,11 @@ def newest_by_ticket(
             DraftVector.model == model,
             DraftVector.dimensions == dimensions,
         )
-        .order_by(Draft.completed_at, Draft.id)
     )
-    # oldest first, so each ticket's newest row is the one kept
+    # oldest first, so each ticket's newest row is the one kept; sorted here: an ORDER BY
+    # made SQLite walk all the tenant's drafts by time, not these tickets' (a vector is
+    # written as its draft completes, so completed_at is set)
+    rows = sorted(session.execute(query), key=lambda r: (r.completed_at, r.id))
     return {
-        str(ticket_id): StoredQuery(row.question, as_array(row))
-        for ticket_id, row in session.execute(query)
+        str(ticket_id): StoredQuery(row.question, as_array(row)) for ticket_id, row, _, _ in rows
     }

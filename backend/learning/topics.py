@@ -87,7 +87,9 @@ class DraftTopics:
                 newest,
                 (newest.c.ticket_id == Draft.ticket_id) & (newest.c.at == Draft.completed_at),
             )
-            .where(Draft.tenant_id == self._tenant_id)  # ticket numbers repeat across tenants
+            # the tenant's (ticket numbers repeat across tenants), and these tickets again:
+            # so SQLite reads their rows by ticket, not every draft of the tenant
+            .where(Draft.tenant_id == self._tenant_id, Draft.ticket_id.in_(ticket_ids))
         )
         rows = self._session.execute(query)
         return {str(t): MARKER.sub("", text) for t, text in rows if text}
@@ -115,5 +117,5 @@ def hashed(texts: list[str]) -> list[Sequence[float]]:
                 bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest())
                 vector[bucket % HASHED_DIMENSIONS] += 1.0
         norm = float(np.linalg.norm(vector)) or 1.0
-        found.append([float(v) for v in vector / norm])
+        found.append((vector / norm).tolist())
     return found
