@@ -1,4 +1,5 @@
-"""Offline draft quality on the demo inbox: dangling references, fragments, repeated asks.
+"""Offline draft quality on the demo inbox: dangling references, fragments, repeated asks,
+recounts of another case.
 
 Loads the demo help centre and resolved tickets into a fresh data folder on the embedded
 defaults (SQLite, LanceDB, Presidio, the offline drafter, the gate), drafts every open demo
@@ -22,6 +23,18 @@ The rules below judge the draft's own text, independently of the drafter's filte
 - **repeated ask**: a sentence asking the customer for a kind of detail (order number, serial,
   card digits, e-mail, phone, address, error code, version) that the customer's own messages
   already contain.
+- **recounts another case**: a sentence that tells the customer what they did, said, sent or
+  tried — a clause whose subject is "you" with its verb in the past tense or perfect aspect
+  (spaCy's parse and morphology: "You've given the account email", "as you described"), or
+  whose subject is "your X" with a verb of showing or saying ("your photo shows") — when the
+  customer's own messages do not bear it out. It was true of the precedent's customer, not
+  necessarily of this one. Not counted: questions ("Have you tried …?"), clauses inside a
+  condition or governing one ("If you've already reset it, …" is advice), relative clauses
+  ("anything you've overpaid"), and a perfect after "once", "after", "before", "until" or
+  "when" (it speaks of the future: "once you've reset it"). Borne out: each kind of detail the
+  sentence names (as for repeated asks) is in the customer's messages, or, if it names none,
+  every number of it is and two thirds of its content words (by lemma) are. Borne-out recounts
+  are reported apart (``recounts_borne_out``), not as findings.
 
 The greeting line ("Hi …,") is a salutation, not a sentence, and is not judged.
 """
@@ -156,6 +169,8 @@ class Score:
     dangling: list[str] = field(default_factory=list)
     fragments: list[str] = field(default_factory=list)
     repeated_asks: list[str] = field(default_factory=list)
+    recounts_another_case: list[str] = field(default_factory=list)
+    recounts_borne_out: list[str] = field(default_factory=list)  # not a finding
 
 
 def flat(text: str) -> str:
@@ -264,10 +279,85 @@ def repeated_asks(sentence: str, customer_text: str) -> list[str]:
     return [d.name for d in DETAILS if d.asked.search(asked) and d.given.search(customer_text)]
 
 
+SUBJECTS = ("nsubj", "nsubjpass")
+SHOWING = frozenset("show say mention suggest indicate confirm describe state".split())
+CONDITION = frozenset("if unless whether".split())
+AHEAD = frozenset("once after before until when".split())  # a perfect after these is future
+EMBEDDED = ("relcl", "acl")
+
+
+def recounts(sentence: str, nlp: Any) -> bool:
+    """Whether a clause of ``sentence`` tells the customer what they did, said, sent or tried."""
+    if sentence.rstrip().endswith("?"):
+        return False
+    for token in nlp(sentence):
+        if token.dep_ not in SUBJECTS or not recounting(token, token.head):
+            continue
+        if not conditional_or_embedded(token.head):
+            return True
+    return False
+
+
+def recounting(subject: Any, verb: Any) -> bool:
+    """Subject "you" with a past or perfect verb, or "your X" with a verb of showing or saying."""
+    if any(c.dep_ == "poss" and c.lower_ == "your" for c in subject.children):
+        return verb.lemma_ in SHOWING
+    return subject.lower_ == "you" and (past(verb) or perfect(verb))
+
+
+def past(verb: Any) -> bool:
+    """A finite past-tense verb or auxiliary in the clause ("paid", "were charged", "didn't")."""
+    group = [verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))]
+    return any(
+        t.morph.get("Tense") == ["Past"] and t.morph.get("VerbForm") == ["Fin"] for t in group
+    )
+
+
+def perfect(verb: Any) -> bool:
+    """A perfect: "have" as the verb's auxiliary ("you've given"). The participle's own
+    morphology is not required: the tagger reads a participle such as "reset" or "put" as a
+    base form, and "have" is an auxiliary only in a perfect ("have to" is a verb)."""
+    return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+
+
+def conditional_or_embedded(verb: Any) -> bool:
+    """Whether the clause is a condition, its consequent, a relative clause, or a perfect that
+    speaks of the future ("once you've reset it")."""
+    for node in (verb, *verb.ancestors):
+        if node.dep_ in EMBEDDED:
+            return True
+        opener = {c.lower_ for c in node.children if c.dep_ in ("mark", "advmod")}
+        if node.dep_ == "advcl" and (opener & CONDITION or opener & AHEAD and perfect(node)):
+            return True
+        if any(c.dep_ == "advcl" and opens_condition(c) for c in node.children):
+            return True
+    return False
+
+
+def opens_condition(clause: Any) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in CONDITION for c in clause.children)
+
+
+CONTENT = ("NOUN", "PROPN", "NUM", "VERB", "ADJ")
+
+
+def borne_out(sentence: str, customer_text: str, customer_doc: Any, nlp: Any) -> bool:
+    """Whether the customer's messages give what the sentence says they gave or did."""
+    named = [d for d in DETAILS if d.asked.search(sentence)]
+    if named:
+        return all(d.given.search(customer_text) for d in named)
+    content = [t for t in nlp(sentence) if t.pos_ in CONTENT and t.lower_ != "you"]
+    said = {t.lemma_.lower() for t in customer_doc}
+    numbers_said = all(t.text in customer_text for t in content if t.pos_ == "NUM")
+    found = sum(t.lemma_.lower() in said for t in content)
+    return bool(content) and numbers_said and found * 3 >= len(content) * 2
+
+
 def score(draft: VerifiedDraft, ticket: Ticket, nlp: Any) -> Score:
     found = Score()
     sources = {c.marker: c.source for c in draft.citations}
     customer = ticket.customer_text()
+    customer_doc = nlp(customer)
     said = customer
     for paragraph in draft.text.split("\n\n"):
         markers = [int(n) for n in re.findall(r"\[(\d+)\]", paragraph)]
@@ -282,6 +372,11 @@ def score(draft: VerifiedDraft, ticket: Ticket, nlp: Any) -> Score:
                 found.fragments.append(sentence)
             if asked := repeated_asks(sentence, customer):
                 found.repeated_asks.append(f"{', '.join(asked)}: {sentence}")
+            if recounts(sentence, nlp):
+                borne = borne_out(sentence, customer, customer_doc, nlp)
+                (found.recounts_borne_out if borne else found.recounts_another_case).append(
+                    sentence
+                )
             before, said = sentence, said + " " + sentence
     return found
 
@@ -293,11 +388,13 @@ def load_demo(tenant: str) -> None:
     help_url = "https://help.tidewater.example/articles"
     tickets = read_ticket_export(DEMO / "tickets.jsonl")
     ticket_url = "https://tidewater.example/agent/tickets/{id}"
-    for kind, records in (
-        ("doc", doc_records(docs, service.redactor, help_url, tenant)),
-        ("ticket", ticket_records(tickets, service.redactor, ticket_url, tenant)),
-    ):
-        ingest(tenant, kind, records, service.embedder, service.index)
+    doc_rows = doc_records(docs, service.redactor, help_url, tenant)
+    ingest(tenant, "doc", doc_rows, service.embedder, service.index)
+    ticket_rows = ticket_records(tickets, service.redactor, ticket_url, tenant)
+    ingest(tenant, "ticket", ticket_rows, service.embedder, service.index)
+
+
+FINDINGS = ("dangling", "fragments", "repeated_asks", "recounts_another_case")
 
 
 def measure(data_dir: Path, show: bool) -> dict[str, Any]:
@@ -322,7 +419,7 @@ def measure(data_dir: Path, show: bool) -> dict[str, Any]:
             per_ticket[ticket_id] = {"text": draft.text, **found.__dict__}
     totals = {
         kind: sum(len(t[kind]) for t in per_ticket.values())
-        for kind in ("dangling", "fragments", "repeated_asks")
+        for kind in (*FINDINGS, "recounts_borne_out")
     }
     result: dict[str, Any] = {
         "benchmark": "draft_quality",
@@ -331,7 +428,7 @@ def measure(data_dir: Path, show: bool) -> dict[str, Any]:
         "sentences": sum(len(sentences(t["text"])) for t in per_ticket.values()),
         **totals,
         "drafts_with_findings": sum(
-            1 for t in per_ticket.values() if t["dangling"] or t["fragments"] or t["repeated_asks"]
+            1 for t in per_ticket.values() if any(t[kind] for kind in FINDINGS)
         ),
     }
     if show:
