@@ -11,7 +11,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from backend.drafting import TextSink, drafters
-from backend.drafting.standalone import asks_for_given, fragment, leans_back, points_away
+from backend.drafting.standalone import (
+    asks_for_given,
+    fragment,
+    leans_back,
+    points_away,
+    recounts_another_case,
+    without_worked_examples,
+)
 from backend.drafting.text import PLACEHOLDER, Unit, overlap, parts, similar, uncovered, words
 from backend.redaction import RedactedText
 from backend.types import DraftText, Source
@@ -76,7 +83,8 @@ def _paragraphs(question: str, sources: Sequence[Source], evidence: list[Source]
     paragraphs = []
     best_ticket = next((s for s in evidence if s.kind == "ticket"), None)
     if best_ticket:
-        chosen = _pick(query, parts(best_ticket.answer), TICKET_SENTENCES, said)
+        answer = parts(without_worked_examples(best_ticket.answer))
+        chosen = _pick(query, answer, TICKET_SENTENCES, said)
         said.draft.extend(chosen)
         if chosen:
             paragraphs.append(_cite(chosen, sources.index(best_ticket) + 1))
@@ -106,7 +114,7 @@ def _best_doc_sentences(
     query: set[str], docs: list[Source], said: Said
 ) -> list[tuple[Source, str]]:
     """The ``DOC_SENTENCES`` best sentences over all sections, each kept in its section."""
-    sections = {id(doc): parts(doc.answer) for doc in docs}
+    sections = {id(doc): parts(without_worked_examples(doc.answer)) for doc in docs}
     scored = [
         (overlap(query, unit.text) + doc.score, doc, i)
         for doc in docs
@@ -143,7 +151,8 @@ def _choose(
         unit = found[i]
         before = [found[j].text for j in range(i) if (source, j) in chosen]
         context = " ".join([said.message, *said.draft, *before])
-        if not _usable(unit, context) or any(similar(unit.text, s) for s in said.draft):
+        usable = _usable(unit, context, said.message)
+        if not usable or any(similar(unit.text, s) for s in said.draft):
             continue
         if leans_back(unit, context) and (source, i - 1) not in chosen:
             continue
@@ -151,7 +160,8 @@ def _choose(
     return chosen
 
 
-def _usable(unit: Unit, context: str) -> bool:
+def _usable(unit: Unit, context: str, message: str) -> bool:
+    """``context``: what the reader has (message, draft so far); ``message``: theirs alone."""
     sentence = unit.text
     # Placeholders from another customer's ticket must never land in this reply.
     return (
@@ -164,6 +174,8 @@ def _usable(unit: Unit, context: str) -> bool:
         and not points_away(sentence)
         and not fragment(unit)
         and not asks_for_given(sentence, context)  # the message is in the context
+        # only the customer's own words bear out what they did, not the draft's
+        and not recounts_another_case(sentence, message)
     )
 
 

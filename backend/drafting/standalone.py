@@ -3,15 +3,19 @@
 A reply stitched from sources must not point at text the customer does not have ("the steps
 above", "see this article"), lean on a sentence left behind ("Both work; the first is
 quicker", "after that date", step 3 without steps 1 and 2), be a fragment of a list or a
-sentence ("Monthly payments to Keel Credit."), nor ask for a detail the customer already gave.
-Rules only, no model: the offline drafter runs in milliseconds.
+sentence ("Monthly payments to Keel Credit."), nor ask for a detail the customer already gave,
+nor recount what the precedent's customer did or said ("You've sent us the serial number,
+thanks."): that was true of them, and this customer may not have. A worked example ("Example:
+You pay $6.99 on 1 March. On 16 March you switch …") is left out whole for the same reason: its
+figures are a made-up customer's. Rules only, no model: the offline drafter runs in
+milliseconds.
 """
 
 from __future__ import annotations
 
 import re
 
-from backend.drafting.text import STOPWORDS, Unit
+from backend.drafting.text import STOPWORDS, Unit, words
 
 # Pointers at a document's layout, which a reply does not have.
 POINTS_AWAY = re.compile(
@@ -151,3 +155,88 @@ def asks_for_given(sentence: str, message: str) -> list[str]:
         for name, (asking, given) in DETAILS.items()
         if re.search(asking, asked, re.IGNORECASE) and re.search(given, message, re.IGNORECASE)
     ]
+
+
+# A recount is a clause with "you" as its subject and its verb in the past or the perfect
+# ("you sent", "you were charged", "you've tried"), or "your X" with a verb of showing or
+# saying ("your photo shows"). Only a "you" that opens a clause is a subject: at the start,
+# after punctuation or after a conjunction ("as you described", "so you paid"); after a noun it
+# opens a relative clause ("anything you've overpaid"), after a verb it is an object.
+CLAUSE_OPENER = (
+    r"(?:^|[,;:(—–]\s*|\b(?P<opener>and|but|so|then|yet|as soon as|as|since|because|now|"
+    r"when|after|before|once|until|while|though|although|if|unless|whether)\s+)"
+    r"(?:(?:so|then|now|also|overall|already|\w+ly),?\s+)*"
+)
+ADVERBS = r"(?:\s+(?:already|also|just|then|never|not|even|only|first|all|both|\w+ly))*"
+# Regular past forms end in -ed (not the -eed of "need", "proceed"); irregular ones are a
+# closed class. Forms spelled like the present ("put", "reset") count only after "have".
+REGULAR_PAST = r"(?!(?:n|f|proc|succ|exc|sp|bl|br|h)eed\b|(?:emb|sh)ed\b)[a-z]+ed"
+IRREGULAR_PAST = (
+    "said told sent gave bought paid made did had got took wrote showed saw found brought ran "
+    "left kept lost heard spent came went chose forgot meant thought began broke were weren't "
+    "didn't"
+).split()
+IRREGULAR_PARTICIPLE = (
+    "said told sent given bought paid made done had been gotten taken written shown seen found "
+    "brought run left kept lost heard spent come gone chosen forgotten meant thought begun broken "
+    "put set reset cut"
+).split()
+PAST = "|".join([REGULAR_PAST, *IRREGULAR_PAST])
+PARTICIPLE = "|".join([REGULAR_PAST, *IRREGULAR_PARTICIPLE])
+PERFECT = rf"(?:'ve|'d| have| had)(?:n't| not)?{ADVERBS}\s+(?:{PARTICIPLE})"
+SHOWING = r"(?:show|say|mention|suggest|indicate|confirm|describe|state)(?:s|ed|n)?|said"
+RECOUNT = re.compile(
+    rf"{CLAUSE_OPENER}(?:you(?:{PERFECT}|{ADVERBS}\s+(?:{PAST}))"
+    rf"|your(?:\s+[\w-]+){{1,3}}?\s+(?:{SHOWING}))\b",
+    re.IGNORECASE,
+)
+# Clauses that are not a recount even with "you" and a past verb: a condition is advice ("if
+# you've already tried a reset"); a time clause either speaks of the future ("once you've reset
+# it") or sets a scene that any customer shares ("the policy sent when you bought the plan").
+NOT_RECOUNTING = frozenset(
+    "if unless whether once after before until when while".split() + ["as soon as"]
+)
+CONDITIONAL_OPENING = re.compile(r"^(?:if|unless|in case|provided|should)\b", re.IGNORECASE)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def recounts_another_case(sentence: str, message: str) -> bool:
+    """Whether ``sentence`` tells the customer what they did, said, sent or tried, and
+    ``message`` (the new customer's) does not bear it out. A condition ("If you've already
+    tried a reset, …") is advice, not a recount; so is a question."""
+    if sentence.rstrip().endswith("?") or CONDITIONAL_OPENING.match(sentence):
+        return False
+    return any(_recount(found) for found in RECOUNT.finditer(sentence)) and not borne_out(
+        sentence, message
+    )
+
+
+def _recount(found: re.Match[str]) -> bool:
+    return (found.group("opener") or "").lower() not in NOT_RECOUNTING
+
+
+def borne_out(sentence: str, message: str) -> bool:
+    """Whether ``message`` gives what the sentence says the customer gave or did: every kind
+    of detail the sentence names, or, when it names none, all its numbers and two thirds of
+    its words (compared on a 5-letter stem)."""
+    named = [given for asking, given in DETAILS.values() if re.search(asking, sentence, re.I)]
+    if named:
+        return all(re.search(given, message, re.IGNORECASE) for given in named)
+    if any(number not in message for number in NUMBER.findall(sentence)):
+        return False
+    told = [w for w in words(sentence) if not w.startswith("you")]
+    stems = {w[:5] for w in words(message)}
+    return bool(told) and sum(w[:5] in stems for w in told) * 3 >= len(told) * 2
+
+
+# A line that opens a worked example: "**Example:** You pay …", "- For example: …".
+WORKED_EXAMPLE = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__|\*|_)?(?:worked example|example|for example|e\.g\.)"
+    r"(?:\*\*|__|\*|_)?[ \t]*:.*$\n?",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def without_worked_examples(text: str) -> str:
+    """``text`` without its worked-example lines, whose figures belong to a made-up case."""
+    return WORKED_EXAMPLE.sub("", text)

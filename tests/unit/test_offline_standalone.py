@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from backend.drafting.offline import OfflineDrafter
-from backend.drafting.standalone import asks_for_given, fragment, leans_back, points_away
+from backend.drafting.standalone import (
+    asks_for_given,
+    fragment,
+    leans_back,
+    points_away,
+    recounts_another_case,
+    without_worked_examples,
+)
 from backend.drafting.text import Unit, clip, parts
 from backend.redaction import seal
 from backend.types import Source
@@ -120,6 +127,78 @@ def test_when_a_reply_asks_for_a_detail_then_it_is_caught_only_if_the_message_gi
     sentence: str, message: str, asked: list[str]
 ) -> None:
     assert asks_for_given(sentence, message) == asked
+
+
+@pytest.mark.parametrize(
+    ("sentence", "message", "recounted"),
+    [
+        ("You sent us a photo of the cracked lid, which helps.", "My kettle leaks.", True),
+        ("As you described, the fan rattles at full speed.", "My heater won't start.", True),
+        ("The plan renewed, so you paid twice for May.", "Why is my bill higher?", True),
+        ("You were billed after you cancelled.", "How do I cancel?", True),
+        ("You've given the account email, thanks.", "I cannot log in.", True),
+        ("Your screenshot shows an expired certificate.", "The app says error.", True),
+        ("Since you've already reinstalled the app, try a full reset.", "App crashes.", True),
+        ("You paid 12.50 on 3 May for the upgrade.", "I paid 14.00 on 9 June for it.", True),
+        # conditions and time clauses are advice for anyone
+        ("If you've already restarted the modem, hold reset for ten seconds.", "", False),
+        ("Unless you changed the password, the old one still works.", "", False),
+        ("Cancel within 14 days for a refund if you haven't used the voucher.", "", False),
+        ("If you bought it abroad, you paid the VAT of that country.", "", False),
+        ("Once you've updated the firmware, pair the speaker again.", "", False),
+        ("The voucher sent when you ordered is valid for a year.", "", False),
+        # not a recount: a relative clause, "you" as object, a question, the present
+        ("We refund anything you've overpaid within a week.", "", False),
+        ("We've emailed you a return label.", "", False),
+        ("Have you tried another charging cable?", "", False),
+        ("You can change the delivery day in the app.", "", False),
+        ("You need to reset the router first.", "", False),
+        ("Your kettle descales itself every month.", "", False),
+        # borne out by the new customer's own message
+        ("You've sent the order number, thanks.", "Order ORD-55120 never came.", False),
+        (
+            "You mentioned the speaker crackles at high volume.",
+            "My speaker crackles at high volume since Monday.",
+            False,
+        ),
+    ],
+)
+def test_when_a_sentence_recounts_what_a_customer_did_then_it_is_caught_unless_borne_out(
+    sentence: str, message: str, recounted: bool
+) -> None:
+    assert recounts_another_case(sentence, message) is recounted
+
+
+RECOUNTING_PRECEDENT = source(
+    1,
+    "You mentioned the kettle clicks off before it boils. Descale the kettle with citric acid "
+    "and run two full boils with fresh water.",
+    kind="ticket",
+)
+
+
+def test_when_a_precedent_recounts_its_own_customer_then_the_draft_leaves_it_out() -> None:
+    text = body("Kettle tastes of limescale, how do I descale it?", RECOUNTING_PRECEDENT)
+    assert text == (
+        "Descale the kettle with citric acid and run two full boils with fresh water. [1]"
+    )
+
+
+def test_when_the_new_message_bears_the_recount_out_then_the_draft_keeps_it() -> None:
+    text = body("My kettle clicks off before it boils. Descale?", RECOUNTING_PRECEDENT)
+    assert "You mentioned the kettle clicks off before it boils." in text
+
+
+def test_when_a_source_has_a_worked_example_then_its_made_up_figures_are_left_out() -> None:
+    article = (
+        "Upgrades are charged the difference for the days left.\n\n"
+        "**Example:** You pay 10 on 1 June. On 11 June you upgrade to the yearly plan.\n"
+    )
+    assert without_worked_examples(article) == (
+        "Upgrades are charged the difference for the days left.\n\n"
+    )
+    text = body("upgrade yearly plan June charged days", source(2, article))
+    assert text == "Upgrades are charged the difference for the days left. [1]"
 
 
 PRECEDENT = source(
