@@ -87,6 +87,12 @@ def as_array(row: DraftVector) -> Vectors:
 def newest_space(session: Session, tenant_id: int, model: str | None = None) -> tuple[str, int]:
     """(model, dimensions) of the tenant's newest stored vector (of ``model`` if named);
     ("", 0) when there is none."""
+    # Walking the tenant's drafts newest first stops at the first with a vector: at once
+    # when recent drafts have them, but through every draft when none has (a history made
+    # before vectors were kept). Ask the vectors' own tenant index first.
+    any_vector = select(DraftVector.draft_id).where(DraftVector.tenant_id == tenant_id).limit(1)
+    if session.scalar(any_vector) is None:
+        return ("", 0)
     query = (
         select(DraftVector.model, DraftVector.dimensions)
         .join(Draft, Draft.id == DraftVector.draft_id)

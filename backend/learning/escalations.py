@@ -32,14 +32,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import Subquery, and_, select
 from sqlalchemy.orm import Session
 
 from backend.learning.gaps import Topics, cluster_titles
-from backend.learning.sql import Filters, decided
+from backend.learning.sql import Filters, decided, plain_rows
 from backend.learning.team_changes import TeamChange
 from backend.learning.topics import DraftTopics
 from backend.learning.window import Window
@@ -56,7 +56,7 @@ class Trail(NamedTuple):
     team: str  # the escalating team
     later: list[str]
     ticket_id: str
-    at: datetime  # when the escalation was recorded
+    at: float  # when the escalation was recorded, seconds since 1970
 
 
 Trails = dict[int, Trail]  # by outcome
@@ -93,9 +93,11 @@ def escalation_correctness(
 ) -> list[EscalationRate]:
     rows = decided(tenant_id, window, filters)
     history = _trails(session, _moves(rows, tenant_id), by)
-    drafts = _trails(session, _later_drafts(rows, tenant_id), by)
     if by == "topic":
-        drafts = _by_topic(drafts, topics or DraftTopics(session, tenant_id))
+        history = _by_topic(history, topics or DraftTopics(session, tenant_id))
+    # later drafts are read only for the escalations the helpdesk's changes did not settle
+    unsettled = [o for o, t in history.items() if _fate(t.team, t.later) == "unseen"]
+    drafts = _trails(session, _later_drafts(rows, tenant_id, unsettled), by) if unsettled else {}
     return _rates(history, drafts)
 
 
@@ -114,15 +116,16 @@ def _moves(rows: Subquery, tenant_id: int) -> Any:
     return _with_teams(rows, move, after, move.c.to_team, (move.c.at, move.c.id))
 
 
-def _later_drafts(rows: Subquery, tenant_id: int) -> Any:
-    """Each escalation with the teams its ticket's later drafts recorded."""
+def _later_drafts(rows: Subquery, tenant_id: int, outcome_ids: list[int]) -> Any:
+    """These escalations with the teams their tickets' later drafts recorded."""
     later = Draft.__table__.alias("later")
     after = and_(
         later.c.tenant_id == tenant_id,
         later.c.ticket_id == rows.c.ticket_id,
         later.c.created_at > _escalating_draft_made(rows),
     )
-    return _with_teams(rows, later, after, later.c.team, (later.c.created_at,))
+    query = _with_teams(rows, later, after, later.c.team, (later.c.created_at,))
+    return query.where(rows.c.outcome_id.in_(outcome_ids))
 
 
 def _with_teams(rows: Subquery, table: Any, after: Any, team: Any, order: tuple[Any, ...]) -> Any:
@@ -133,7 +136,7 @@ def _with_teams(rows: Subquery, table: Any, after: Any, team: Any, order: tuple[
             rows.c.agent,
             rows.c.team,
             rows.c.ticket_id,
-            rows.c.created_at,
+            rows.c.at_seconds,
             team,
         )
         .outerjoin(table, after)
@@ -144,10 +147,13 @@ def _with_teams(rows: Subquery, table: Any, after: Any, team: Any, order: tuple[
 
 def _trails(session: Session, query: Any, by: Escalation) -> Trails:
     trails: Trails = {}
-    for outcome_id, ticket_type, agent, team, ticket_id, at, moved_to in session.execute(query):
-        # by topic the key is known only once all the escalated tickets are clustered
-        key = {"ticket_type": ticket_type, "topic": "", "agent": agent, "team": team}[by]
-        entry = trails.setdefault(outcome_id, Trail(str(key), str(team), [], ticket_id, at))
+    # the driver's rows (strings and numbers): thousands of escalations over half a year
+    for outcome_id, ticket_type, agent, team, ticket_id, at, moved_to in plain_rows(session, query):
+        entry = trails.get(outcome_id)
+        if entry is None:
+            # by topic the key is known only once all the escalated tickets are clustered
+            key = {"ticket_type": ticket_type, "topic": "", "agent": agent, "team": team}[by]
+            entry = trails[outcome_id] = Trail(str(key), str(team), [], ticket_id, float(at))
         if moved_to is not None:
             entry.later.append(str(moved_to))
     return trails
@@ -155,7 +161,8 @@ def _trails(session: Session, query: Any, by: Escalation) -> Trails:
 
 def _by_topic(trails: Trails, topics: Topics) -> Trails:
     """Each escalation keyed by its ticket's topic cluster title; "" when unreadable."""
-    titles = cluster_titles([(t.ticket_id, t.at) for t in trails.values()], topics)
+    when = [(t.ticket_id, datetime.fromtimestamp(t.at, UTC)) for t in trails.values()]
+    titles = cluster_titles(when, topics)
     return {o: t._replace(key=titles.get(t.ticket_id, "")) for o, t in trails.items()}
 
 
@@ -170,12 +177,13 @@ def _fate(team: str, later: list[str]) -> str:
 
 def _judged(history: Trails, drafts: Trails) -> Iterable[tuple[str, str, bool]]:
     """(key, fate, from the helpdesk's changes) per escalation."""
-    for outcome_id, trail in drafts.items():
-        fate = _fate(trail.team, history[outcome_id].later)
+    for outcome_id, trail in history.items():
+        fate = _fate(trail.team, trail.later)
         if fate != "unseen":
             yield trail.key, fate, True
         else:
-            yield trail.key, _fate(trail.team, trail.later), False
+            later = drafts[outcome_id].later if outcome_id in drafts else []
+            yield trail.key, _fate(trail.team, later), False
 
 
 def _rates(history: Trails, drafts: Trails) -> list[EscalationRate]:

@@ -166,18 +166,25 @@ def _oldest_first(tickets: Sequence[tuple[str, datetime]]) -> list[str]:
 
 
 def _cluster(vectors: list[np.ndarray], threshold: float) -> list[list[int]]:
+    """Each vector joins the cluster whose centre (its members' mean direction) is closest,
+    at ``threshold`` cosine or more, else starts one. The centres are rows of one matrix and
+    each cluster keeps its members' sum, so a vector costs one product, however big the
+    clusters grow."""
     groups: list[list[int]] = []
-    centres: list[np.ndarray] = []
+    if not vectors:
+        return groups
+    centres = np.zeros((len(vectors), len(vectors[0])))  # row k: cluster k's unit centre
+    sums = np.zeros_like(centres)
     for i, vector in enumerate(vectors):
-        scores = [float(vector @ c) for c in centres]
-        best = int(np.argmax(scores)) if scores else -1
+        scores = centres[: len(groups)] @ vector
+        best = int(np.argmax(scores)) if len(groups) else -1
         if best >= 0 and scores[best] >= threshold:
             groups[best].append(i)
-            centre = np.mean([vectors[j] for j in groups[best]], axis=0)
-            centres[best] = centre / (np.linalg.norm(centre) or 1.0)
+            sums[best] += vector
+            centres[best] = sums[best] / (np.linalg.norm(sums[best]) or 1.0)
         else:
+            centres[len(groups)], sums[len(groups)] = vector, vector
             groups.append([i])
-            centres.append(vector)
     return groups
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 from sqlalchemy import func, select
@@ -114,8 +115,16 @@ def hashed(texts: list[str]) -> list[Sequence[float]]:
         vector = np.zeros(HASHED_DIMENSIONS)
         for word in WORD.findall(PLACEHOLDER.sub(" ", text).lower()):
             if word not in STOP:
-                bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest())
-                vector[bucket % HASHED_DIMENSIONS] += 1.0
+                vector[_bucket(word)] += 1.0
         norm = float(np.linalg.norm(vector)) or 1.0
         found.append((vector / norm).tolist())
     return found
+
+
+@lru_cache(maxsize=65536)
+def _bucket(word: str) -> int:
+    """The word's bucket: the same on every machine (no salted ``hash``); a ticket's words
+    repeat across hundreds of tickets, so each is hashed once."""
+    return (
+        int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest()) % HASHED_DIMENSIONS
+    )
