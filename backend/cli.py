@@ -15,7 +15,7 @@ import click
 from celery.signals import worker_ready
 from werkzeug.serving import run_simple
 
-from backend import pipeline, services
+from backend import pipeline, services, settle_after_start
 from backend.api.drafts import draft_json
 from backend.apps.cli import app as helpdesk_apps
 from backend.audit.cli import audit
@@ -86,12 +86,14 @@ def serve(host: str, port: int, worker: bool, verbose: bool) -> None:
         start_worker_process(verbose)
     stops = "both" if worker else "it"
     click.echo(f"web     http://{host}:{port}/preview  (development server; Ctrl+C stops {stops})")
+    web = app()
+    settle_after_start()
     if verbose:
-        app().run(host=host, port=port, use_reloader=False, threaded=True)
+        web.run(host=host, port=port, use_reloader=False, threaded=True)
         return
     quiet_output("web")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no banner, no line per request
-    run_simple(host, port, app(), use_reloader=False, threaded=True)
+    run_simple(host, port, web, use_reloader=False, threaded=True)
 
 
 def start_worker_process(verbose: bool) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from backend import create_app, production
+from backend import create_app, production, settle_after_start
 
 
 def web_app() -> Flask:
     app = create_app()
     production.check_services(app.config)
+    settle_after_start()
     return app

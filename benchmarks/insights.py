@@ -5,7 +5,9 @@ network) on SQLite, over the page's default 30-day window and over all 26 weeks 
 narrowed to that window, and to a brand and team); prints JSON with p50 / p95 / max
 milliseconds per call. The lists are refreshed once first, as the
 worker task does when the lists endpoint finds them over 15 minutes old (no request waits
-for it), and that refresh is timed on its own. The load average is printed before and after.
+for it), and that refresh is timed on its own. Start-up objects are then left out of garbage
+collection, as the web entry points do (``settle_after_start``). The load average is
+printed before and after.
 
     python benchmarks/insights.py [--outcomes 100000] [--calls 40]
 """
@@ -25,7 +27,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend import create_app, migrate  # noqa: E402
+from backend import create_app, migrate, settle_after_start  # noqa: E402
 from backend.db import db  # noqa: E402
 from backend.learning import demo, items, leads  # noqa: E402
 from backend.tenants import ensure_tenant  # noqa: E402
@@ -62,6 +64,7 @@ def _run(folder: str, outcomes: int, calls: int) -> None:
     migrate.upgrade(app.config["DATABASE_URL"])
     with app.app_context():
         token, seeded, refresh_ms = _seed(app.config["DEFAULT_TENANT"], outcomes)
+        settle_after_start()  # what the web entry points do once the app is made
         load_before = os.getloadavg()
         client = app.test_client()
         auth = {"Authorization": f"Bearer {token}"}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from backend import create_app, production
+from backend import create_app, production, wsgi
 from backend.cli import cli
 from backend.errors import ConfigError
 
@@ -110,3 +111,17 @@ def test_when_a_driver_message_holds_a_url_then_its_password_is_masked(
     message: str, masked: str
 ) -> None:
     assert production._mask_passwords(message) == masked
+
+
+def test_the_web_entry_point_leaves_its_start_up_objects_out_of_collections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRECEDENT_DATA_DIR", str(tmp_path))
+    gc.unfreeze()
+    try:
+        app = wsgi.web_app()
+        frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()  # the rest of the suite collects as usual
+    assert app.config["DATA_DIR"] == str(tmp_path)
+    assert frozen > 10_000  # the modules and the app, no longer walked by each collection
