@@ -10,14 +10,17 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from backend import migrate
 from backend.db import Database, db
-from backend.learning import demo, items, leads
+from backend.learning import demo, items, leads, members
 from backend.learning.gaps import Topic
+from backend.learning.members import InsightMember, Share
 from backend.learning.sql import Filters
 from backend.learning.thresholds import Thresholds
 from backend.learning.window import Window
+from backend.models import InsightItem
 from backend.tenants import ensure_tenant
 from tests.learning_data import NOW, WINDOW, History, lists_history
 
@@ -163,3 +166,17 @@ def test_the_lists_api_says_what_it_narrowed_to_and_refuses_a_bad_window(lead: A
     assert (whole["narrowed"], until - since) == (None, timedelta(days=30))
     assert bad.status_code == 400
     assert "'from' must be a date such as 2026-03-31" in bad.get_json()["error"]["message"]
+
+
+def test_a_draft_of_another_tenant_never_becomes_a_member(history: History) -> None:
+    other = History(history.session, "globex")
+    theirs = other.draft("T1", brand="Acme")
+    mine = history.draft("T1", brand="Acme")
+    item = InsightItem(tenant_id=history.tenant.id, list="policy", key="k", title="t")
+    history.session.add(item)
+    history.session.flush()
+
+    members.store(history.session, history.tenant.id, {item.id: [Share(theirs.id), Share(mine.id)]})
+
+    stored = history.session.scalars(select(InsightMember.draft_id)).all()
+    assert stored == [mine.id]
