@@ -247,12 +247,19 @@ def seed_demo(tenant: str | None, helpcenter: Path, base_url: str) -> None:
         tenant_id = ensure_tenant(session, tenant_slug(tenant)).id
         if demo.has_outcomes(session, tenant_id):
             click.echo("insights demo: the tenant has outcomes already; nothing seeded")
+            click.echo(OPEN_INSIGHTS)
             return
         sections = help_sections(helpcenter, base_url)
         now = datetime.now(UTC)
         written = demo.seed(session, tenant_id, sections, now, limits=_limits())  # and lists
         session.commit()
     click.echo(f"insights demo: {written} outcomes over 8 weeks (labelled, generated)")
+    click.echo(OPEN_INSIGHTS)
+
+
+OPEN_INSIGHTS = (
+    "insights demo: for /insights, 'precedent leads add NAME EMAIL' prints a team lead's token"
+)
 
 
 def help_sections(folder: Path, base_url: str) -> list[demo.Section]:

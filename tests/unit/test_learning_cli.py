@@ -41,3 +41,19 @@ def test_when_the_span_is_not_understood_then_the_message_names_the_valid_forms(
     result = CliRunner().invoke(insights, ["quality", "--since", "a month"])
     assert result.exit_code == 1
     assert "unknown time span 'a month'" in result.output
+
+
+def test_the_demo_history_is_seeded_once_and_says_how_to_open_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRECEDENT_DATA_DIR", str(tmp_path))
+    helpcenter = str(Path(__file__).resolve().parents[2] / "demo" / "helpcenter")
+
+    first = CliRunner().invoke(insights, ["seed-demo", "--helpcenter", helpcenter])
+    again = CliRunner().invoke(insights, ["seed-demo", "--helpcenter", helpcenter])
+
+    assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
+    assert "outcomes over 8 weeks (labelled, generated)" in first.output
+    assert "the tenant has outcomes already; nothing seeded" in again.output
+    for output in (first.output, again.output):
+        assert "'precedent leads add NAME EMAIL' prints a team lead's token" in output
