@@ -1,7 +1,7 @@
 // @ts-check
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ago, listsStatus, scopeNote } from "../src/insights/freshness.js";
+import { ago, cohortNote, listsStatus, scopeNote } from "../src/insights/freshness.js";
 
 test("an age reads in the largest whole unit", () => {
   assert.deepEqual([0, 59, 60, 125, 3599, 3600, 7300, 47 * 3600, 49 * 3600].map(ago), [
@@ -31,14 +31,21 @@ const covers = { since: "2026-11-07T10:00:00Z", until: "2026-12-07T10:00:00Z" };
 
 test("lists narrowed by filters name them and the period they were counted over", () => {
   const narrowed = { since: "2026-11-30T00:00:00Z", until: "2026-12-07T10:00:00Z", filters: { brand: "Acme", ticket_type: "" } };
-  assert.equal(scopeNote(covers, narrowed), "Counted for brand “Acme”, ticket type “(unknown)”, 2026-11-30 to 2026-12-07.");
+  assert.equal(scopeNote(covers, narrowed), "Counted for brand “Acme”, ticket type “(unknown)”, from 2026-11-30 to 2026-12-07.");
 });
 
 test("a period reaching past the lists' 30 days says where the lists begin", () => {
   const narrowed = { since: "2026-06-08T00:00:00Z", until: "2026-12-07T10:00:00Z", filters: {} };
-  assert.equal(scopeNote(covers, narrowed), "Counted, 2026-06-08 to 2026-12-07. The lists look back to 2026-11-07 only.");
+  assert.equal(scopeNote(covers, narrowed), "Counted from 2026-06-08 to 2026-12-07. The lists look back to 2026-11-07 only.");
 });
 
 test("lists as found carry no note", () => {
   assert.equal(scopeNote(covers, null), "");
+});
+
+test("a coaching entry says why it does not count within the filters", () => {
+  assert.equal(cohortNote({ flagged: false, drafts: 19, min_count: 20 }), " · too few drafts within these filters to judge (20 needed)");
+  assert.equal(cohortNote({ flagged: false, drafts: 40, min_count: 20 }), " · not above the rate within these filters");
+  assert.equal(cohortNote({ flagged: true, drafts: 40, min_count: 20 }), "");
+  assert.equal(cohortNote({ drafts: 40 }), "");  // the lists as found carry no flag
 });

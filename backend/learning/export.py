@@ -263,12 +263,21 @@ def _entry_line(item: dict[str, Any]) -> str:
         "revision": lambda: f"{d['rate']:.0%} of {d['cited']} cited sentences edited away",
         "coaching": lambda: (
             f"{d['rejected']}/{d['drafts']} rejected against {d['tenant_rate']:.0%}"
-            + ("" if d.get("flagged", True) else " (not above the rate in this period)")
+            + _narrowed_cohort(d)
         ),
         "policy": lambda: f"{d['review_status'] or 'no review'}; {d['at'][:10]}",
-        "gap": lambda: f"{d['size']} tickets, {d['trend']}",
+        "gap": lambda: f"{d['size']} ticket{'' if d['size'] == 1 else 's'}, {d['trend']}",
     }[item["list"]]()
     return f"- {box} {_cell(item['title'])}: {figures}"
+
+
+def _narrowed_cohort(d: dict[str, Any]) -> str:
+    """Why a coaching entry no longer counts in the report's period, if it does not."""
+    if d.get("flagged", True):
+        return ""
+    if d["drafts"] < d["min_count"]:
+        return f" (too few drafts in this period to judge: {d['min_count']} needed)"
+    return " (not above the rate in this period)"
 
 
 def _cell(text: str) -> str:

@@ -179,7 +179,7 @@ def _recount(
         low, high = cohorts.wilson(tally.hits, tally.drafts)
         details.update(drafts=tally.drafts, rejected=tally.hits, low=low, high=high)
         details.update(rate=round(tally.hits / tally.drafts, 4), tenant_rate=rate)
-        details["flagged"] = tally.drafts >= min_count and low > rate
+        details.update(flagged=tally.drafts >= min_count and low > rate, min_count=min_count)
     elif which == "gap":
         details.update(size=tally.drafts, earlier=tally.earlier, later=tally.later)
         details["trend"] = gaps.trend(tally.earlier, tally.later)

@@ -109,7 +109,7 @@ def test_a_brand_filter_narrows_the_lists_and_says_so(served: tuple[str, str], p
     revision = page.locator(".in-list").nth(0).locator(".in-figure").first
     expect(revision).to_contain_text("cited sentences edited away")
     whole = revision.inner_text()
-    expect(page.locator("#in-scope")).to_contain_text("Counted, ")
+    expect(page.locator("#in-scope")).to_contain_text("Counted from ")
 
     page.select_option("#in-f-brand", "Tidewater Pro")
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from backend import migrate
 from backend.db import Database, db
-from backend.learning import demo, items, leads, members
+from backend.learning import demo, export, items, leads, members
 from backend.learning.gaps import Topic
 from backend.learning.members import InsightMember, Share
 from backend.learning.sql import Filters
@@ -180,3 +180,25 @@ def test_a_draft_of_another_tenant_never_becomes_a_member(history: History) -> N
 
     stored = history.session.scalars(select(InsightMember.draft_id)).all()
     assert stored == [mine.id]
+
+
+def test_the_report_of_one_brand_says_why_a_cohort_does_not_count_there(
+    history: History,
+) -> None:
+    narrowing(history)
+    session, tenant_id = history.session, history.tenant.id
+    week = Window(NOW - timedelta(days=7), NOW)
+
+    acme = export.as_markdown(
+        export.snapshot(session, tenant_id, WINDOW, "agent", {"brand": "Acme"}, limits=LIMITS)
+    )
+    tighter = Thresholds(edited_away=0.3, edited_away_min_cited=5, cohort_min_count=25)
+    few = export.as_markdown(export.snapshot(session, tenant_id, week, "agent", {}, limits=tighter))
+
+    assert "carl: 12/20 rejected against 52% (not above the rate in this period)" in acme
+    assert (
+        "carl: 12/20 rejected against 28% (too few drafts in this period to judge: 25 needed)"
+        in few
+    )
+    bolt = export.snapshot(session, tenant_id, WINDOW, "agent", {"brand": "Bolt"}, limits=LIMITS)
+    assert ": 1 ticket, rising" in export.as_markdown(bolt)

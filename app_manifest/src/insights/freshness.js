@@ -50,10 +50,23 @@ export function listsStatus(ageSeconds, refreshing) {
 export function scopeNote(covers, narrowed) {
   if (!narrowed) return "";
   const chosen = Object.entries(narrowed.filters).map(([k, v]) => `${k.replace("_", " ")} “${v || "(unknown)"}”`);
-  const counted = chosen.length ? `Counted for ${chosen.join(", ")}` : "Counted";
-  let note = `${counted}, ${day(narrowed.since)} to ${day(narrowed.until)}.`;
+  const counted = chosen.length ? `Counted for ${chosen.join(", ")},` : "Counted";
+  let note = `${counted} from ${day(narrowed.since)} to ${day(narrowed.until)}.`;
   if (covers && narrowed.since < covers.since) note += ` The lists look back to ${day(covers.since)} only.`;
   return note;
+}
+
+/**
+ * Why a coaching entry found over the 30 days does not count within the filters, if so:
+ * too few of its drafts match to judge, or its rate is not above the filtered rate.
+ * @param {{ flagged?: boolean, drafts: number, min_count?: number }} d
+ * @returns {string}
+ */
+export function cohortNote(d) {
+  if (d.flagged !== false) return "";
+  return d.min_count != null && d.drafts < d.min_count
+    ? ` · too few drafts within these filters to judge (${d.min_count} needed)`
+    : " · not above the rate within these filters";
 }
 
 /** @param {string} iso */

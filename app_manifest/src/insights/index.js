@@ -11,7 +11,7 @@ import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, L
 import { createClient } from "../shared/api.js";
 import { add, clear, h } from "../shared/dom.js";
 import { mixConfig, percent, query, similarityConfig, trendConfig } from "./charts.js";
-import { listsStatus, POLL_MS, POLLS, scopeNote } from "./freshness.js";
+import { cohortNote, listsStatus, POLL_MS, POLLS, scopeNote } from "./freshness.js";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
@@ -191,9 +191,9 @@ function entry(item) {
   const d = item.details;
   const figure = {
     revision: () => `${percent(d.rate)} of ${d.cited} cited sentences edited away`,
-    coaching: () => `${d.rejected} of ${d.drafts} rejected (${percent(d.low)}–${percent(d.high)}) against ${percent(d.tenant_rate)}` + (d.flagged === false ? " · not above the rate within these filters" : ""),
+    coaching: () => `${d.rejected} of ${d.drafts} rejected (${percent(d.low)}–${percent(d.high)}) against ${percent(d.tenant_rate)}` + cohortNote(d),
     policy: () => `${d.agent || "unverified agent"} · review ${d.review_status || "none"} · ${String(d.at).slice(0, 10)}`,
-    gap: () => `${d.size} tickets, ${d.trend}`,
+    gap: () => `${d.size} ticket${d.size === 1 ? "" : "s"}, ${d.trend}`,
   }[/** @type {"revision" | "coaching" | "policy" | "gap"} */ (item.list)]();
   const box = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", checked: item.done, "aria-label": "Done: " + item.title }));
   box.addEventListener("change", async () => {
