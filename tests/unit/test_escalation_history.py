@@ -48,21 +48,6 @@ from tests.team_change_data import (
 from tests.zendesk_audits import audited_acme
 
 
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'learning.db'}"
-    migrate.upgrade(url)
-    return url
-
-
-@pytest.fixture
-def history(url: str) -> Iterator[History]:
-    database = Database()
-    with database.session(url) as session:
-        yield History(session, "acme")
-    database.dispose()
-
-
 def figures(rates: list) -> list[tuple[object, ...]]:  # type: ignore[type-arg]
     return [
         (r.key, r.escalations, r.sent_back, r.rerouted, r.held, r.unseen, r.from_history,
@@ -147,10 +132,10 @@ class Synced42:
 
 
 @pytest.fixture
-def zendesk_history(url: str) -> Iterator[Synced42]:
+def zendesk_history(learning_url: str) -> Iterator[Synced42]:
     """Tickets 42, 43 and 44 escalated (committed); the helpdesk has audits for 42 and 44."""
     database = Database()
-    with database.session(url) as session:
+    with database.session(learning_url) as session:
         history = History(session, "acme")
         for ticket in ("42", "43", "44"):
             escalated(history, ticket, "Devices", "refund", "ann")
@@ -160,7 +145,7 @@ def zendesk_history(url: str) -> Iterator[Synced42]:
             api_token="zd-api-token", api_url=api,
         )  # fmt: skip
         zendesk = ZendeskConnector(lambda tenant: settings)
-        yield Synced42(lambda: database.session(url), history.tenant.id, zendesk)
+        yield Synced42(lambda: database.session(learning_url), history.tenant.id, zendesk)
     database.dispose()
 
 
@@ -219,12 +204,12 @@ def ours_only(item: Any, name: str | None, kind: str, reflected: bool, other: An
     return (name if kind == "table" else item.table.name) in OURS
 
 
-def test_the_model_matches_migration_0021(url: str) -> None:
+def test_the_model_matches_migration_0021(learning_url: str) -> None:
     tables = MetaData()
     for table in (Tenant.__table__, TeamChange.__table__, TeamHistorySync.__table__):
         table.to_metadata(tables)
     database = Database()
-    with database.session(url) as session:
+    with database.session(learning_url) as session:
         options = {"include_object": ours_only, "compare_type": True}
         context = MigrationContext.configure(session.connection(), opts=options)
         differences = compare_metadata(context, tables)
@@ -261,13 +246,13 @@ def test_the_insights_refresh_reads_where_escalated_tickets_went_first(files_app
 
 
 def test_the_cli_prints_each_intent_with_where_its_fate_was_judged_from(
-    url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    learning_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     database = Database()
-    with database.session(url) as session:
+    with database.session(learning_url) as session:
         team_change_history(History(session, "acme"))
     database.dispose()
-    monkeypatch.setenv("PRECEDENT_DATABASE_URL", url)
+    monkeypatch.setenv("PRECEDENT_DATABASE_URL", learning_url)
     monkeypatch.setenv("PRECEDENT_DATA_DIR", str(tmp_path))
 
     result = CliRunner().invoke(insights, ["escalations", "--tenant", "acme", "--since", "3650d"])

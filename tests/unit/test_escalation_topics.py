@@ -3,14 +3,13 @@ topic cluster, clustered the way knowledge gaps are (backend/learning/gaps.py). 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from backend import migrate
 from backend.db import Database
 from backend.learning.cli import insights
 from backend.learning.gaps import Topic, TopicCluster, cluster_titles, topic_clusters
@@ -25,21 +24,6 @@ from tests.escalation_topic_data import (
 from tests.learning_data import WINDOW, History
 from tests.team_change_data import team_change_history
 from tests.unit.test_escalation_history import figures
-
-
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'learning.db'}"
-    migrate.upgrade(url)
-    return url
-
-
-@pytest.fixture
-def history(url: str) -> Iterator[History]:
-    database = Database()
-    with database.session(url) as session:
-        yield History(session, "acme")
-    database.dispose()
 
 
 class FourTickets:
@@ -138,13 +122,13 @@ def test_by_topic_an_explicit_draft_topics_gives_the_same_figures(history: Histo
 
 
 def test_the_cli_prints_the_escalations_per_topic(
-    url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    learning_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     database = Database()
-    with database.session(url) as session:
+    with database.session(learning_url) as session:
         stored_topic_history(History(session, "acme"))
     database.dispose()
-    monkeypatch.setenv("PRECEDENT_DATABASE_URL", url)
+    monkeypatch.setenv("PRECEDENT_DATABASE_URL", learning_url)
     monkeypatch.setenv("PRECEDENT_DATA_DIR", str(tmp_path))
 
     result = CliRunner().invoke(

@@ -3,29 +3,14 @@ words, the two kinds never in one cluster (backend/learning/topics.py). SQLite."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from backend import migrate
-from backend.db import Database
 from backend.learning.gaps import knowledge_gaps
 from backend.learning.topics import HASHED_DIMENSIONS, DraftTopics, hashed
 from tests.gap_vectors_data import GAP, PURIFIER, queried, vector_gap_history
 from tests.learning_data import DAY, WINDOW, History
 
 PADDING = [0.0] * HASHED_DIMENSIONS
-
-
-@pytest.fixture
-def history(tmp_path: Path) -> Iterator[History]:
-    url = f"sqlite:///{tmp_path / 'topics.db'}"
-    migrate.upgrade(url)
-    database = Database()
-    with database.session(url) as session:
-        yield History(session)
-    database.dispose()
 
 
 def topics(history: History, model: str | None = None) -> DraftTopics:

@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from backend import migrate
-from backend.db import Database, db
+from backend.db import db
 from backend.learning import demo, export, items, leads, members
 from backend.learning.gaps import Topic
 from backend.learning.members import InsightMember, Share
@@ -32,16 +30,6 @@ class OneTopic:
 
     def __call__(self, ticket_ids: Sequence[str]) -> dict[str, Topic]:
         return {t: Topic(f"Setting up the hub {t}", (1.0, 0.0)) for t in ticket_ids}
-
-
-@pytest.fixture
-def history(tmp_path: Path) -> Iterator[History]:
-    url = f"sqlite:///{tmp_path / 'lists.db'}"
-    migrate.upgrade(url)
-    database = Database()
-    with database.session(url) as session:
-        yield History(session)
-    database.dispose()
 
 
 def figures(history: History, window: Window, brand: str | None = None) -> dict[str, Any]:

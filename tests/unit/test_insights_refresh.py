@@ -3,32 +3,20 @@ every write (backend/learning/facts.py, migration 0018)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import update
 
-from backend import migrate, tasks
-from backend.db import Database, db
+from backend import tasks
+from backend.db import db
 from backend.learning import demo, items, leads
 from backend.learning.signals import Spread, draft_quality
 from backend.models import InsightItem
 from backend.tenants import ensure_tenant
 from tests.learning_data import WINDOW, History, seconds
-
-
-@pytest.fixture
-def history(tmp_path: Path) -> Iterator[History]:
-    url = f"sqlite:///{tmp_path / 'facts.db'}"
-    migrate.upgrade(url)
-    database = Database()
-    with database.session(url) as session:
-        yield History(session)
-    database.dispose()
 
 
 def test_when_a_draft_is_inserted_after_its_outcome_then_its_review_time_follows(

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy.orm import Session
 
-from backend import migrate
-from backend.db import Database
 from backend.errors import InputError
 from backend.learning.signals import (
     Spread,
@@ -32,16 +29,6 @@ from tests.learning_data import (
     escalation_history,
     quality_history,
 )
-
-
-@pytest.fixture
-def history(tmp_path: Path) -> Iterator[History]:
-    url = f"sqlite:///{tmp_path / 'learning.db'}"
-    migrate.upgrade(url)
-    database = Database()
-    with database.session(url) as session:
-        yield History(session)
-    database.dispose()
 
 
 def test_when_nothing_is_grouped_then_quality_counts_each_draft_by_its_newest_action(

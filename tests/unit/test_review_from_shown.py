@@ -5,10 +5,8 @@ up and down."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
@@ -25,16 +23,6 @@ from tests.shown_history import (
     review_by_ticket,
     shown_history,
 )
-
-
-@pytest.fixture
-def history(tmp_path: Path) -> Iterator[History]:
-    url = f"sqlite:///{tmp_path / 'shown.db'}"
-    migrate.upgrade(url)
-    database = Database()
-    with database.session(url) as session:
-        yield History(session)
-    database.dispose()
 
 
 def test_review_time_counts_from_shown_when_shown_and_from_ready_when_never_shown(
