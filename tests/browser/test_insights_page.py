@@ -60,13 +60,16 @@ def page() -> Iterator[Page]:
         browser.close()
 
 
-def test_the_page_signs_in_and_draws_plots_and_lists_from_the_demo(
-    served: tuple[str, str], page: Page
-) -> None:
-    url, token = served
+def sign_in(page: Page, url: str, token: str) -> None:
     page.goto(url + "/insights")
     page.fill("#in-token", token)
     page.click("#in-signin-form button[type=submit]")
+
+
+def test_the_page_signs_in_and_draws_plots_and_lists_from_the_demo(
+    served: tuple[str, str], page: Page
+) -> None:
+    sign_in(page, *served)
     expect(page.locator("#in-who")).to_have_text("Ada Lee · team lead")
     page.wait_for_function(
         "() => ['trend','similarity','mix'].every(n => {"
@@ -86,10 +89,7 @@ def test_the_page_signs_in_and_draws_plots_and_lists_from_the_demo(
 
 
 def test_a_row_drills_down_and_an_entry_is_marked_done(served: tuple[str, str], page: Page) -> None:
-    url, token = served
-    page.goto(url + "/insights")
-    page.fill("#in-token", token)
-    page.click("#in-signin-form button[type=submit]")
+    sign_in(page, *served)
     page.locator("#in-table-body tr").first.click()
     expect(page.locator("#in-drill")).to_contain_text("Drafts for team")
     page.locator("#in-drill .in-link").first.click()
@@ -102,10 +102,7 @@ def test_a_row_drills_down_and_an_entry_is_marked_done(served: tuple[str, str], 
 
 
 def test_a_brand_filter_narrows_the_lists_and_says_so(served: tuple[str, str], page: Page) -> None:
-    url, token = served
-    page.goto(url + "/insights")
-    page.fill("#in-token", token)
-    page.click("#in-signin-form button[type=submit]")
+    sign_in(page, *served)
     revision = page.locator(".in-list").nth(0).locator(".in-figure").first
     expect(revision).to_contain_text("cited sentences edited away")
     whole = revision.inner_text()
@@ -122,10 +119,7 @@ def test_a_brand_filter_narrows_the_lists_and_says_so(served: tuple[str, str], p
 def test_the_escalations_table_shows_where_escalated_tickets_went(
     served: tuple[str, str], page: Page
 ) -> None:
-    url, token = served
-    page.goto(url + "/insights")
-    page.fill("#in-token", token)
-    page.click("#in-signin-form button[type=submit]")
+    sign_in(page, *served)
     keys = page.locator("#in-esc-body tr td:first-child")
     expect(keys.first).to_have_text(re.compile("^(billing|order|account|device|claim)$"))
 
