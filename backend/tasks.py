@@ -85,10 +85,17 @@ def escalate(self: Any, escalation_id: int) -> str:
 @shared_task(acks_late=True, ignore_result=True)
 def refresh_insights(tenant_id: int) -> int:
     """Recompute a tenant's insights lists, queued by the lists endpoint when they are stale;
-    the number of current entries (-1: refreshed moments ago, nothing done). First, where
-    the helpdesk moved the tickets escalated lately (escalation correctness reads it)."""
+    the number of current entries (-1: refreshed moments ago, nothing done, not even the
+    sync). First, where the helpdesk moved the tickets escalated lately (escalation
+    correctness reads it; a failure there is logged and the lists refreshed all the same)."""
+    with db.session() as session:
+        if insights_items.fresh(session, tenant_id):  # another task did it moments ago
+            return -1
     span = last(insights_items.SPAN)
-    team_changes.sync_escalated(db.session, tenant_id, services.get().connector, span)
+    try:
+        team_changes.sync_escalated(db.session, tenant_id, services.get().connector, span)
+    except Exception:  # the lists must not wait on the helpdesk's history: later drafts remain
+        log.exception("team history of tenant %s not read; the lists are refreshed", tenant_id)
     with db.session() as session:
         limits = thresholds.from_config(current_app.config)
         found = insights_items.refresh_stale(session, tenant_id, limits=limits)

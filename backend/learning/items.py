@@ -95,10 +95,15 @@ def refresh_stale(
     """The refresh a worker runs: over the last ``SPAN``, with topics from the stored drafts;
     ``None`` (nothing done) when the lists are younger than ``fresh_for``, so the requests
     that each queued one while they were stale cost one refresh."""
-    age = age_seconds(refreshed_at(session, tenant_id))
-    if age is not None and age < fresh_for.total_seconds():
+    if fresh(session, tenant_id, fresh_for):
         return None
     return refresh(session, tenant_id, last(SPAN), DraftTopics(session, tenant_id), limits)
+
+
+def fresh(session: Session, tenant_id: int, fresh_for: timedelta = REQUEUED) -> bool:
+    """Whether the lists were refreshed less than ``fresh_for`` ago."""
+    age = age_seconds(refreshed_at(session, tenant_id))
+    return age is not None and age < fresh_for.total_seconds()
 
 
 def tenants_to_refresh(session: Session) -> list[int]:

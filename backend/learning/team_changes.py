@@ -8,8 +8,9 @@ back to the teams later drafts saw. They arrive three ways:
   connector's escalations file). At most ``SYNC_LIMIT`` tickets a run, never-read ones first,
   then the least recently read, none read in the last ``READ_AGAIN_AFTER`` (so the refreshes
   queued while the lists were stale cost one read of each ticket); a connector error on one
-  ticket is logged and the run goes on, each ticket's moves committed as it is read (a unit
-  of work per ticket, none held open while the helpdesk answers).
+  ticket is logged and the run goes on (a missing setting or a rate limit, the same for
+  every ticket, stops it), each ticket's moves committed as it is read (a unit of work per
+  ticket, none held open while the helpdesk answers).
 - **webhook** (``record_webhook_move``): a ``group_changed`` body from a Zendesk trigger or a
   Freshdesk automation, whose API has no ticket history; the move starts from the ticket's
   last known team (its newest recorded move, else its newest draft's team).
@@ -61,6 +62,9 @@ class TeamChange(Base):
     key: Mapped[str] = mapped_column(String(200))  # unique within the tenant and source
 
 
+SYNC_KEY = ["tenant_id", "ticket_id"]
+
+
 class TeamHistorySync(Base):
     """When a ticket's history was last read from the helpdesk."""
 
@@ -83,7 +87,7 @@ class Synced:
 def record(session: Session, tenant_id: int, ticket_id: str, moves: Iterable[TeamMove]) -> int:
     """Store the moves not stored yet; how many were new."""
     # in UTC: SQLite keeps the text as given, and compares times as text
-    utc = [replace(m, at=m.at.astimezone(UTC)) for m in moves]
+    utc = [replace(m, at=in_utc(m.at)) for m in moves]
     rows = [{"tenant_id": tenant_id, "ticket_id": ticket_id, **asdict(m)} for m in utc]
     if not rows:
         return 0
@@ -178,10 +182,16 @@ def sync_escalated(
 
 
 def _store(session: Session, tenant_id: int, ticket_id: str, moves: list[TeamMove]) -> int:
-    """The ticket's moves, and when its history was read."""
+    """The ticket's moves, and when its history was read (one statement: two workers that
+    read the same ticket both land)."""
     added = record(session, tenant_id, ticket_id, moves)
-    read = session.get(TeamHistorySync, (tenant_id, ticket_id))
-    read = read or TeamHistorySync(tenant_id=tenant_id, ticket_id=ticket_id)
-    read.synced_at = datetime.now(UTC)
-    session.add(read)
+    now = datetime.now(UTC)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    read = insert(TeamHistorySync).values(tenant_id=tenant_id, ticket_id=ticket_id, synced_at=now)
+    session.execute(read.on_conflict_do_update(index_elements=SYNC_KEY, set_={"synced_at": now}))
     return added
+
+
+def in_utc(at: datetime) -> datetime:
+    """``at`` in UTC; a time without a zone is taken as UTC already, not as local time."""
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)

@@ -3,6 +3,7 @@ figures, moves recorded once (ON CONFLICT), and a sync with the real Zendesk con
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,14 @@ from backend.connectors.settings import HelpdeskSettings
 from backend.connectors.zendesk import ZendeskConnector
 from backend.db import Database
 from backend.learning.signals import escalation_correctness
-from backend.learning.team_changes import Synced, TeamChange, record, sync_escalated
+from backend.learning.team_changes import (
+    Synced,
+    TeamChange,
+    TeamHistorySync,
+    _store,
+    record,
+    sync_escalated,
+)
 from tests.learning_data import NOW, WINDOW, History
 from tests.servers import zendesk_api
 from tests.team_change_data import (
@@ -74,3 +82,33 @@ def test_on_postgres_a_sync_records_once_and_passes_over_a_missing_ticket(
     assert first == Synced(tickets=2, recorded=6, failed=("43",))
     assert again == Synced(tickets=2, recorded=0, failed=("43",))
     assert stored == 6
+
+
+def test_on_postgres_two_workers_reading_one_ticket_both_land(postgres_url: str) -> None:
+    """The second worker's read time waits for the first's commit, then updates it: no
+    unique-key error loses its refresh."""
+    migrate.upgrade(postgres_url)
+    database = Database()
+    with database.session(postgres_url) as session:
+        tenant_id = History(session, "racing").tenant.id
+    move = TeamMove(NOW - timedelta(days=1), "Billing", "Finance", "zendesk_audit", "1:1")
+    done: list[int] = []
+    with database.session(postgres_url) as first:
+        _store(first, tenant_id, "42", [move])  # not committed yet
+        second = threading.Thread(
+            target=lambda: done.append(store_alone(database, postgres_url, tenant_id, move))
+        )
+        second.start()
+        second.join(timeout=1)
+        assert second.is_alive()  # waiting on the first worker's row
+    second.join(timeout=10)
+    with database.session(postgres_url) as session:
+        reads = session.scalar(select(func.count()).select_from(TeamHistorySync))
+    database.dispose()
+
+    assert (done, reads) == ([0], 1)
+
+
+def store_alone(database: Database, url: str, tenant_id: int, move: TeamMove) -> int:
+    with database.session(url) as session:
+        return _store(session, tenant_id, "42", [move])

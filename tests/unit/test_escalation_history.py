@@ -189,6 +189,15 @@ def test_when_capped_then_a_run_reads_at_most_the_limit(zendesk_history: Synced4
     assert h.count(TeamHistorySync) == 1
 
 
+def test_a_move_without_a_time_zone_is_taken_as_utc(history: History) -> None:
+    naive = TeamMove(datetime(2026, 3, 20, 9, 30), "Billing", "Finance", "files", "k1")
+
+    record(history.session, history.tenant.id, "T1", [naive])
+
+    stored = history.session.scalars(select(TeamChange.at)).one()
+    assert stored.replace(tzinfo=None) == datetime(2026, 3, 20, 9, 30)
+
+
 # per ticket type: escalations, sent back, re-routed, held, unseen (backend/learning/demo.py)
 DEMO_STORY = {
     "order": (8, 0, 0, 8, 0),
@@ -243,6 +252,23 @@ def test_the_insights_refresh_reads_where_escalated_tickets_went_first(files_app
     with db.session() as session:
         [refund] = escalation_correctness(session, history.tenant.id, last("30d"))
     assert figures([refund]) == [("refund", 1, 1, 0, 0, 0, 1, 0, 1.0)]
+
+
+def test_when_the_history_cannot_be_read_then_the_lists_are_refreshed_all_the_same(
+    files_app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with db.session() as session:
+        history = History(session, "demo")
+        ago = NOW - datetime.now(UTC)
+        history.outcome(history.draft("N-3", ago + DAY, team="Billing"), "escalated")
+
+    def broken(tenant: str, ticket_id: str) -> list[TeamMove]:
+        raise ValueError("a hand-edited escalations file")
+
+    monkeypatch.setattr(services.get().connector, "team_history", broken)
+
+    assert tasks.refresh_insights.run(history.tenant.id) >= 0  # computed, not -1
+    assert "team history of tenant" in caplog.text and "the lists are refreshed" in caplog.text
 
 
 def test_the_cli_prints_each_intent_with_where_its_fate_was_judged_from(
