@@ -1,7 +1,7 @@
 // @ts-check
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ago, cohortNote, listsStatus, scopeNote } from "../src/insights/freshness.js";
+import { ago, judgedNote, listsStatus, scopeNote } from "../src/insights/freshness.js";
 
 test("an age reads in the largest whole unit", () => {
   assert.deepEqual([0, 59, 60, 125, 3599, 3600, 7300, 47 * 3600, 49 * 3600].map(ago), [
@@ -43,9 +43,11 @@ test("lists as found carry no note", () => {
   assert.equal(scopeNote(covers, null), "");
 });
 
-test("a coaching entry says why it does not count within the filters", () => {
-  assert.equal(cohortNote({ flagged: false, drafts: 19, min_count: 20 }), " · too few drafts within these filters to judge (20 needed)");
-  assert.equal(cohortNote({ flagged: false, drafts: 40, min_count: 20 }), " · not above the rate within these filters");
-  assert.equal(cohortNote({ flagged: true, drafts: 40, min_count: 20 }), "");
-  assert.equal(cohortNote({ drafts: 40 }), "");  // the lists as found carry no flag
+test("a narrowed cohort or section says why it does not count within the filters", () => {
+  assert.equal(judgedNote("coaching", { flagged: false, drafts: 19, min_count: 20 }), " · too few drafts within these filters to judge (20 needed)");
+  assert.equal(judgedNote("coaching", { flagged: false, drafts: 40, min_count: 20 }), " · not above the rate within these filters");
+  assert.equal(judgedNote("revision", { flagged: false, cited: 3, min_count: 5 }), " · too few cited sentences within these filters to judge (5 needed)");
+  assert.equal(judgedNote("revision", { flagged: false, cited: 9, min_count: 5 }), " · under the revision threshold within these filters");
+  assert.equal(judgedNote("coaching", { flagged: true, drafts: 40, min_count: 20 }), "");
+  assert.equal(judgedNote("revision", { cited: 40 }), "");  // the lists as found carry no flag
 });

@@ -260,10 +260,12 @@ LIST_HEADINGS = {
 def _entry_line(item: dict[str, Any]) -> str:
     d, box = item["details"], "[x]" if item["done"] else "[ ]"
     figures = {
-        "revision": lambda: f"{d['rate']:.0%} of {d['cited']} cited sentences edited away",
+        "revision": lambda: (
+            f"{d['rate']:.0%} of {d['cited']} cited sentences edited away" + _judged("revision", d)
+        ),
         "coaching": lambda: (
             f"{d['rejected']}/{d['drafts']} rejected against {d['tenant_rate']:.0%}"
-            + _narrowed_cohort(d)
+            + _judged("coaching", d)
         ),
         "policy": lambda: f"{d['review_status'] or 'no review'}; {d['at'][:10]}",
         "gap": lambda: f"{d['size']} ticket{'' if d['size'] == 1 else 's'}, {d['trend']}",
@@ -271,13 +273,16 @@ def _entry_line(item: dict[str, Any]) -> str:
     return f"- {box} {_cell(item['title'])}: {figures}"
 
 
-def _narrowed_cohort(d: dict[str, Any]) -> str:
-    """Why a coaching entry no longer counts in the report's period, if it does not."""
+def _judged(which: str, d: dict[str, Any]) -> str:
+    """Why a section or cohort does not count in the report's period, if it does not."""
     if d.get("flagged", True):
         return ""
-    if d["drafts"] < d["min_count"]:
-        return f" (too few drafts in this period to judge: {d['min_count']} needed)"
-    return " (not above the rate in this period)"
+    revision = which == "revision"
+    counted, what = (d["cited"], "cited sentences") if revision else (d["drafts"], "drafts")
+    if counted < d["min_count"]:
+        return f" (too few {what} in this period to judge: {d['min_count']} needed)"
+    under = "under the threshold" if revision else "not above the rate"
+    return f" ({under} in this period)"
 
 
 def _cell(text: str) -> str:

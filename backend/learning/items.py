@@ -12,6 +12,7 @@ text in ``details`` comes from the stored (redacted) texts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
@@ -156,35 +157,55 @@ def narrowed(
 ) -> list[tuple[InsightItem, dict[str, Any]]]:
     """Current entries with a draft in ``window`` matching ``filters``, each with its
     figures recounted over those drafts (``details`` as stored otherwise), in ``items``'
-    order. A coaching entry is compared with the rejection rate inside the filters and says
-    whether it is still ``flagged`` there."""
+    order. Revision and coaching entries are judged again there (``flagged``, with the
+    minimum they need): a section against the threshold, a cohort against the rejection
+    rate of the drafts that match the filters other than its own dimension (filtered to
+    one agent, that agent is compared with everyone, not with themself)."""
     found = items(session, tenant_id)
     examples = [i.id for i in found if i.list in ("revision", "gap")]
     tallies = members.narrowed(session, tenant_id, window, filters, examples)
-    rows = decided(tenant_id, window, filters)
-    rejected = func.sum(case((rows.c.action == "rejected", 1), else_=0))
-    total, rejections = session.execute(select(func.count(), rejected)).one()
-    rate = round(int(rejections or 0) / total, 4) if total else 0.0
+    rates: dict[str, float] = {}
+
+    def rate_without(by: str) -> float:
+        if by not in rates:
+            others = {k: v for k, v in filters.items() if k != by}
+            rates[by] = _rejection_rate(session, tenant_id, window, others)
+        return rates[by]
+
     return [
-        (i, _recount(i.list, dict(i.details), tallies[i.id], rate, limits.cohort_min_count))
+        (i, _recount(i.list, dict(i.details), tallies[i.id], rate_without, limits))
         for i in found
         if i.id in tallies
     ]
 
 
+def _rejection_rate(session: Session, tenant_id: int, window: Window, filters: Filters) -> float:
+    rows = decided(tenant_id, window, filters)
+    rejected = func.sum(case((rows.c.action == "rejected", 1), else_=0))
+    total, rejections = session.execute(select(func.count(), rejected)).one()
+    return round(int(rejections or 0) / total, 4) if total else 0.0
+
+
 def _recount(
-    which: str, details: dict[str, Any], tally: members.Tally, rate: float, min_count: int
+    which: str,
+    details: dict[str, Any],
+    tally: members.Tally,
+    rate_without: Callable[[str], float],
+    limits: Thresholds,
 ) -> dict[str, Any]:
     if which == "revision":
         cited, edited = tally.count, tally.hits + tally.changes
-        details.update(cited=cited, removed=tally.hits, changed=tally.changes)
-        details["rate"] = round(edited / cited, 4) if cited else 0.0
+        rate = round(edited / cited, 4) if cited else 0.0
+        details.update(cited=cited, removed=tally.hits, changed=tally.changes, rate=rate)
         details["examples"] = [e for e in details["examples"] if e["draft_id"] in tally.draft_ids]
+        least = limits.edited_away_min_cited
+        details.update(flagged=cited >= least and rate >= limits.edited_away, min_count=least)
     elif which == "coaching":
         low, high = cohorts.wilson(tally.hits, tally.drafts)
+        baseline, least = rate_without(details["by"]), limits.cohort_min_count
         details.update(drafts=tally.drafts, rejected=tally.hits, low=low, high=high)
-        details.update(rate=round(tally.hits / tally.drafts, 4), tenant_rate=rate)
-        details.update(flagged=tally.drafts >= min_count and low > rate, min_count=min_count)
+        details.update(rate=round(tally.hits / tally.drafts, 4), tenant_rate=baseline)
+        details.update(flagged=tally.drafts >= least and low > baseline, min_count=least)
     elif which == "gap":
         details.update(size=tally.drafts, earlier=tally.earlier, later=tally.later)
         details["trend"] = gaps.trend(tally.earlier, tally.later)

@@ -84,6 +84,32 @@ def test_a_brand_filter_recounts_each_entry_over_that_brands_drafts(history: His
     assert figures(history, WINDOW, brand="Nowhere") == {}
 
 
+def test_filtered_to_one_agent_that_agent_is_compared_with_everyone(history: History) -> None:
+    narrowing(history)
+    carl: Filters = {"agent": "carl"}
+
+    [(item, d)] = items.narrowed(history.session, history.tenant.id, WINDOW, carl, LIMITS)
+
+    assert (item.list, d["drafts"], d["tenant_rate"], d["flagged"]) == (
+        "coaching",
+        20,
+        0.2826,
+        True,
+    )
+
+
+def test_narrowed_sections_are_judged_again_against_the_threshold(history: History) -> None:
+    narrowing(history)
+
+    def revision(brand: str) -> tuple[object, ...]:
+        found = items.narrowed(history.session, history.tenant.id, WINDOW, {"brand": brand}, LIMITS)
+        [d] = [d for i, d in found if i.list == "revision"]
+        return d["cited"], d["rate"], d["flagged"], d["min_count"]
+
+    assert revision("Acme") == (3, 1.0, False, 5)  # too few cited sentences there
+    assert revision("Bolt") == (2, 0.0, False, 5)
+
+
 def test_a_shorter_window_keeps_only_the_drafts_inside_it(history: History) -> None:
     narrowing(history)
     week = Window(NOW - timedelta(days=7), NOW)
@@ -184,6 +210,10 @@ def test_the_report_of_one_brand_says_why_a_cohort_does_not_count_there(
     few = export.as_markdown(export.snapshot(session, tenant_id, week, "agent", {}, limits=tighter))
 
     assert "carl: 12/20 rejected against 52% (not above the rate in this period)" in acme
+    assert (
+        "Wi-Fi › Restart: 100% of 3 cited sentences edited away (too few cited sentences in"
+        " this period to judge: 5 needed)" in acme
+    )
     assert (
         "carl: 12/20 rejected against 28% (too few drafts in this period to judge: 25 needed)"
         in few

@@ -57,15 +57,22 @@ export function scopeNote(covers, narrowed) {
 }
 
 /**
- * Why a coaching entry found over the 30 days does not count within the filters, if so:
- * too few of its drafts match to judge, or its rate is not above the filtered rate.
- * @param {{ flagged?: boolean, drafts: number, min_count?: number }} d
+ * Why a section or cohort found over the 30 days does not count within the filters, if so:
+ * too few of its cited sentences or drafts match to judge, or it is under the bar there
+ * (a section edited away less than the threshold, a cohort not above the rejection rate).
+ * @param {"revision" | "coaching"} list
+ * @param {{ flagged?: boolean, cited?: number, drafts?: number, min_count?: number }} d
  * @returns {string}
  */
-export function cohortNote(d) {
+export function judgedNote(list, d) {
   if (d.flagged !== false) return "";
-  return d.min_count != null && d.drafts < d.min_count
-    ? ` · too few drafts within these filters to judge (${d.min_count} needed)`
+  const counted = list === "revision" ? d.cited : d.drafts;
+  if (d.min_count != null && (counted ?? 0) < d.min_count) {
+    const what = list === "revision" ? "cited sentences" : "drafts";
+    return ` · too few ${what} within these filters to judge (${d.min_count} needed)`;
+  }
+  return list === "revision"
+    ? " · under the revision threshold within these filters"
     : " · not above the rate within these filters";
 }
 

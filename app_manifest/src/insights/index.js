@@ -11,7 +11,7 @@ import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, L
 import { createClient } from "../shared/api.js";
 import { add, clear, h } from "../shared/dom.js";
 import { mixConfig, percent, query, similarityConfig, trendConfig } from "./charts.js";
-import { cohortNote, listsStatus, POLL_MS, POLLS, scopeNote } from "./freshness.js";
+import { judgedNote, listsStatus, POLL_MS, POLLS, scopeNote } from "./freshness.js";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
@@ -190,8 +190,8 @@ async function lists() {
 function entry(item) {
   const d = item.details;
   const figure = {
-    revision: () => `${percent(d.rate)} of ${d.cited} cited sentences edited away`,
-    coaching: () => `${d.rejected} of ${d.drafts} rejected (${percent(d.low)}–${percent(d.high)}) against ${percent(d.tenant_rate)}` + cohortNote(d),
+    revision: () => `${percent(d.rate)} of ${d.cited} cited sentences edited away` + judgedNote("revision", d),
+    coaching: () => `${d.rejected} of ${d.drafts} rejected (${percent(d.low)}–${percent(d.high)}) against ${percent(d.tenant_rate)}` + judgedNote("coaching", d),
     policy: () => `${d.agent || "unverified agent"} · review ${d.review_status || "none"} · ${String(d.at).slice(0, 10)}`,
     gap: () => `${d.size} ticket${d.size === 1 ? "" : "s"}, ${d.trend}`,
   }[/** @type {"revision" | "coaching" | "policy" | "gap"} */ (item.list)]();
