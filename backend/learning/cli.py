@@ -183,9 +183,10 @@ def escalations(tenant: str | None, since: str, by: Escalation = "ticket_type") 
     helpdesk's group changes, else from later drafts' teams."""
     session, tenant_id, window = _open(tenant, since)
     click.echo("escalations:")
+    unknown = "(no shared topic)" if by == "topic" else "(unknown)"
     for e in signals.escalation_correctness(session, tenant_id, window, by):
         click.echo(
-            f"  {e.key or '(unknown)'}: {e.escalations}, sent back {e.sent_back}, "
+            f"  {e.key or unknown}: {e.escalations}, sent back {e.sent_back}, "
             f"re-routed {e.rerouted}, held {e.held}, unseen {e.unseen} (judged from helpdesk "
             f"changes {e.from_history}, from later drafts {e.from_drafts})"
         )

@@ -152,10 +152,16 @@ def topic_clusters(
 
 
 def cluster_titles(
-    tickets: Sequence[tuple[str, datetime]], topics: Topics, similarity: float = SIMILARITY
+    tickets: Sequence[tuple[str, datetime]],
+    topics: Topics,
+    similarity: float = SIMILARITY,
+    least: int = 2,
 ) -> dict[str, str]:
-    """Each ticket's cluster title; a ticket whose topic cannot be read is left out."""
-    return {t: c.title for c in topic_clusters(tickets, topics, similarity) for t in c.tickets}
+    """Each ticket's cluster title. A ticket whose topic cannot be read is left out, and so
+    is one whose cluster has fewer than ``least`` tickets: a lone ticket's own words would
+    name it, and a title is shown as an aggregate's label."""
+    found = topic_clusters(tickets, topics, similarity)
+    return {t: c.title for c in found if len(c.tickets) >= least for t in c.tickets}
 
 
 def _oldest_first(tickets: Sequence[tuple[str, datetime]]) -> list[str]:

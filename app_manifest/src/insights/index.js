@@ -111,7 +111,8 @@ async function escalations() {
   clear(body);
   if (!found.rows.length) add(body, h("tr", null, h("td", { colspan: "8", class: "in-empty" }, "No escalations in this period.")));
   for (const r of found.rows) {
-    add(body, h("tr", null, h("td", null, r.key || "(unknown)"), h("td", { class: "in-num" }, String(r.escalations)),
+    const key = r.key || (by === "topic" ? "(no shared topic)" : "(unknown)");
+    add(body, h("tr", null, h("td", null, key), h("td", { class: "in-num" }, String(r.escalations)),
       h("td", { class: "in-num" }, String(r.held)), h("td", { class: "in-num" }, String(r.sent_back)),
       h("td", { class: "in-num" }, String(r.rerouted)), h("td", { class: "in-num" }, String(r.unseen)),
       h("td", { class: "in-num" }, percent(r.wrong_rate)), h("td", { class: "in-num" }, `${r.from_history} of ${r.escalations}`)));
