@@ -123,7 +123,7 @@ def lists() -> Response:
     """The four lists as last stored, with their age; a refresh is queued when they are older
     than ``items.STALE`` (a worker recomputes them: no request waits for it). With a window
     or a dimension in the query, only the entries with drafts there, recounted over them."""
-    scoped = any(request.args.get(name) for name in ("since", "from", "to", *DIMENSIONS))
+    scoped = any(name in request.args for name in ("since", "from", "to", *DIMENSIONS))
     scope = (window(), filters()) if scoped else None
     with db.session() as session:
         lead = current_lead(session)

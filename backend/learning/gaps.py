@@ -56,7 +56,7 @@ class Topics(Protocol):
 @dataclass(frozen=True)
 class GapTicket:
     ticket_id: str
-    draft_id: str  # its newest draft in the window
+    draft_id: str  # its newest draft in the window that was a gap
     at: datetime
     reasons: tuple[str, ...]  # gap flags, and heavy_edit
 

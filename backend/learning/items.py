@@ -322,7 +322,7 @@ def _gaps(session: Session, tenant_id: int, window: Window, topics: gaps.Topics)
                 "trend": c.trend,
                 "examples": [{"ticket_id": t, "text": text} for t, text in c.examples],
             },
-            tuple(members.Share(t.draft_id) for t in c.members),
+            tuple(members.Share(t.draft_id, at=t.at) for t in c.members),
         )
         for rank, c in enumerate(gaps.knowledge_gaps(session, tenant_id, window, topics))
         if c.size >= 2  # one ticket is an anecdote, not a gap

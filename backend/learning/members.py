@@ -14,9 +14,10 @@ What a row's numbers mean depends on the list:
 - ``policy``: the bypassing draft;
 - ``gap``: the gap ticket's newest draft.
 
-``at`` is when the draft's newest outcome with an action was recorded (the time the other
-figures are windowed by), else when the draft was ready; ``agent`` is "" for a draft nobody
-acted on. Like the lists, nothing here holds a customer's personal data.
+``at`` is the time the entry's own figures used: a gap ticket's draft when it was ready
+(as the gaps are windowed), else when the draft's newest outcome with an action was
+recorded (the time the other figures are windowed by), else when it was ready. ``agent``
+is "" for a draft nobody acted on. Like the lists, nothing here holds a customer's personal data.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class Share:
     count: int = 1
     hits: int = 0
     changes: int = 0
+    at: datetime | None = field(default=None, kw_only=True)  # None: see the module's docstring
 
 
 @dataclass
@@ -106,6 +108,7 @@ def store(session: Session, tenant_id: int, shares: Mapping[int, Sequence[Share]
     facts = _draft_facts(session, tenant_id, wanted)
     rows = [
         {"item_id": item_id, "tenant_id": tenant_id, **facts[s.draft_id], **_numbers(s)}
+        | ({"at": s.at} if s.at else {})
         for item_id, found in shares.items()
         for s in found
         if s.draft_id in facts

@@ -20,7 +20,7 @@ from backend.learning.thresholds import Thresholds
 from backend.learning.window import Window
 from backend.models import InsightItem
 from backend.tenants import ensure_tenant
-from tests.learning_data import NOW, WINDOW, History, lists_history
+from tests.learning_data import DAY, NOW, WINDOW, History, lists_history
 
 LIMITS = Thresholds(edited_away=0.3, edited_away_min_cited=5, cohort_min_count=20)
 
@@ -175,7 +175,9 @@ def test_the_lists_api_says_what_it_narrowed_to_and_refuses_a_bad_window(lead: A
     whole = client.get("/api/v1/insights/lists", headers=auth).get_json()
     bad = client.get("/api/v1/insights/lists?from=2026-13-01", headers=auth)
 
+    unknown = client.get("/api/v1/insights/lists?location=", headers=auth).get_json()
     assert body["narrowed"]["filters"] == {"brand": "Tidewater"}
+    assert unknown["narrowed"]["filters"] == {"location": ""}  # drafts with no location
     since, until = (datetime.fromisoformat(whole["covers"][k]) for k in ("since", "until"))
     assert (whole["narrowed"], until - since) == (None, timedelta(days=30))
     assert bad.status_code == 400
@@ -220,3 +222,17 @@ def test_the_report_of_one_brand_says_why_a_cohort_does_not_count_there(
     )
     bolt = export.snapshot(session, tenant_id, WINDOW, "agent", {"brand": "Bolt"}, limits=LIMITS)
     assert ": 1 ticket, rising" in export.as_markdown(bolt)
+
+
+def test_a_gap_keeps_the_trend_it_was_found_with_when_its_ticket_was_answered_later(
+    history: History,
+) -> None:
+    late = history.draft("H1", ago=20 * DAY, text="Restart the hub.")
+    history.outcome(late, "edited", similarity=0.2, created_at=NOW - 8 * DAY)  # heavy edit
+    history.draft("H2", ago=3 * DAY, flags=["knowledge_gap"])
+    items.refresh(history.session, history.tenant.id, WINDOW, OneTopic(), LIMITS)
+
+    [(gap, d)] = items.narrowed(history.session, history.tenant.id, WINDOW, {}, LIMITS)
+
+    assert (gap.details["earlier"], gap.details["later"]) == (1, 1)  # by when it was ready
+    assert (d["earlier"], d["later"], d["trend"]) == (1, 1, "steady")
