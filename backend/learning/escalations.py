@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import Subquery, and_, select
+from sqlalchemy import Subquery, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from backend.learning.gaps import Topics, cluster_titles
@@ -96,8 +96,8 @@ def escalation_correctness(
     if by == "topic":
         history = _by_topic(history, topics or DraftTopics(session, tenant_id))
     # later drafts are read only for the escalations the helpdesk's changes did not settle
-    unsettled = [o for o, t in history.items() if _fate(t.team, t.later) == "unseen"]
-    drafts = _trails(session, _later_drafts(rows, tenant_id, unsettled), by) if unsettled else {}
+    unsettled = any(_fate(t.team, t.later) == "unseen" for t in history.values())
+    drafts = _trails(session, _later_drafts(rows, tenant_id), by) if unsettled else {}
     return _rates(history, drafts)
 
 
@@ -105,27 +105,41 @@ def _escalating_draft_made(rows: Subquery) -> Any:
     return select(Draft.created_at).where(Draft.id == rows.c.draft_id).scalar_subquery()
 
 
+def _escalating_draft_seen(rows: Subquery) -> Any:
+    """When the agent saw the escalating draft (else when it was made): a draft made ahead
+    from a webhook may wait hours, and a move in those hours came before the escalation."""
+    seen = func.coalesce(Draft.shown_at, Draft.created_at)
+    # named: inside NOT EXISTS the escalation's row is two levels up, past auto-correlation
+    return select(seen).where(Draft.id == rows.c.draft_id).correlate(rows).scalar_subquery()
+
+
+def _moves_after(rows: Subquery, tenant_id: int, move: Any) -> Any:
+    return and_(
+        move.c.tenant_id == tenant_id,
+        move.c.ticket_id == rows.c.ticket_id,
+        move.c.at >= _escalating_draft_seen(rows),
+    )
+
+
 def _moves(rows: Subquery, tenant_id: int) -> Any:
     """Each escalation with the teams the helpdesk moved its ticket to afterwards."""
     move = TeamChange.__table__.alias("move")
-    after = and_(
-        move.c.tenant_id == tenant_id,
-        move.c.ticket_id == rows.c.ticket_id,
-        move.c.at >= _escalating_draft_made(rows),
-    )
+    after = _moves_after(rows, tenant_id, move)
     return _with_teams(rows, move, after, move.c.to_team, (move.c.at, move.c.id))
 
 
-def _later_drafts(rows: Subquery, tenant_id: int, outcome_ids: list[int]) -> Any:
-    """These escalations with the teams their tickets' later drafts recorded."""
-    later = Draft.__table__.alias("later")
+def _later_drafts(rows: Subquery, tenant_id: int) -> Any:
+    """The escalations no move took off the escalating team, with the teams their tickets'
+    later drafts recorded."""
+    later, move = Draft.__table__.alias("later"), TeamChange.__table__.alias("move")
     after = and_(
         later.c.tenant_id == tenant_id,
         later.c.ticket_id == rows.c.ticket_id,
         later.c.created_at > _escalating_draft_made(rows),
     )
+    left = and_(_moves_after(rows, tenant_id, move), move.c.to_team != rows.c.team)
     query = _with_teams(rows, later, after, later.c.team, (later.c.created_at,))
-    return query.where(rows.c.outcome_id.in_(outcome_ids))
+    return query.where(~exists().where(left))
 
 
 def _with_teams(rows: Subquery, table: Any, after: Any, team: Any, order: tuple[Any, ...]) -> Any:

@@ -68,6 +68,23 @@ def test_when_the_helpdesk_moved_a_ticket_then_its_changes_decide_per_intent_and
     assert figures(by_agent) == BY_AGENT
 
 
+def test_a_move_before_the_agent_saw_a_draft_made_ahead_is_not_after_the_escalation(
+    history: History,
+) -> None:
+    ahead = history.draft("T30", 10 * DAY, team="Devices", ticket_type="incident")
+    ahead.shown_at = NOW - 5 * DAY  # made from a webhook, opened five days later
+    history.outcome(ahead, "escalated", created_at=NOW - 5 * DAY)
+    record(history.session, history.tenant.id, "T30", [
+        TeamMove(NOW - 7 * DAY, "Devices", "Triage", "zendesk_audit", "1:1"),  # before it
+        TeamMove(NOW - 7 * DAY + DAY / 2, "Triage", "Devices", "zendesk_audit", "2:1"),
+        TeamMove(NOW - 4 * DAY, "Devices", "Finance", "zendesk_audit", "3:1"),  # the escalation
+    ])  # fmt: skip
+
+    [incident] = escalation_correctness(history.session, history.tenant.id, WINDOW)
+
+    assert figures([incident]) == [("incident", 1, 0, 0, 1, 0, 1, 0, 0.0)]  # held by Finance
+
+
 def test_when_filtered_then_only_the_matching_escalations_count(history: History) -> None:
     team_change_history(history)
 
