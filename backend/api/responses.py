@@ -208,9 +208,10 @@ class Draft(Shape):
 
 class DraftShown(Shape):
     id: str
-    shown_at: str = Field(
+    shown_at: str | None = Field(
         description="when the sidebar first showed the ready draft (the first report wins); "
-        "review speed in the insights counts from here"
+        "review speed in the insights counts from here. null: the draft was inserted or "
+        "answered before it was first shown, so its review time counts from ready"
     )
 
 

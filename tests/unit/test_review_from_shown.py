@@ -57,18 +57,25 @@ def test_a_shown_time_set_after_the_outcome_recomputes_the_review_time(
     assert review_by_ticket(history) == {"T1": 180.0}
 
 
-def test_a_shown_report_that_lands_after_the_insert_counts_0_and_the_first_report_wins(
-    history: History,
-) -> None:
-    draft = history.draft("T1")  # ready and inserted weeks ago (NOW is in the past)
-    draft.inserted_at = ready_plus(draft, 300)
-    history.outcome(draft, "accepted", similarity=1.0)
+def test_a_shown_report_after_the_insert_or_the_reply_is_not_stamped(history: History) -> None:
+    inserted = history.draft("T1")  # ready and inserted weeks ago (NOW is in the past)
+    inserted.inserted_at = ready_plus(inserted, 300)
+    history.outcome(inserted, "accepted", similarity=1.0)
+    answered = history.draft("T2")  # answered in the helpdesk, the sidebar opened later
+    history.outcome(answered, "edited", similarity=0.8, sent_at=ready_plus(answered, 90))
 
-    first = mark_shown(history.session, draft)  # now: after the insert
+    assert mark_shown(history.session, inserted) is None
+    assert mark_shown(history.session, answered) is None
+    assert review_by_ticket(history) == {"T1": 300.0, "T2": 90.0}  # from ready, not 0
+
+
+def test_concurrent_reports_keep_the_first_moment(history: History) -> None:
+    draft = history.draft("T1")
+
+    first = mark_shown(history.session, draft)
     again = mark_shown(history.session, draft)
 
-    assert again == first
-    assert review_by_ticket(history) == {"T1": 0.0}
+    assert first is not None and again == first
 
 
 def test_a_draft_never_inserted_nor_sent_has_no_review_time(history: History) -> None:
