@@ -183,11 +183,15 @@ IRREGULAR_PARTICIPLE = (
 ).split()
 PAST = "|".join([REGULAR_PAST, *IRREGULAR_PAST])
 PARTICIPLE = "|".join([REGULAR_PAST, *IRREGULAR_PARTICIPLE])
-PERFECT = rf"(?:'ve|'d| have| had)(?:n't| not)?{ADVERBS}\s+(?:{PARTICIPLE})"
-SHOWING = r"(?:show|say|mention|suggest|indicate|confirm|describe|state)(?:s|ed|n)?|said"
+# "'d" is also "would" ("then you'd enter the code"): only the spelled-out "had" counts.
+PERFECT = rf"(?:'ve| have| had)(?:n't| not)?{ADVERBS}\s+(?:{PARTICIPLE})"
+# "your X shows" tells what the customer's own photo or receipt shows; "will show", "may
+# show" and the bare "show" are what any customer's statement does, so they do not count.
+SHOWING = r"(?:show|mention|suggest|indicate|confirm|describe|state)(?:s|ed)|shown|says|said"
+NOT_A_NOUN = r"(?!(?:will|would|may|might|can|could|should|shall|must|do|does|did)\b)"
 RECOUNT = re.compile(
     rf"{CLAUSE_OPENER}(?:you(?:{PERFECT}|{ADVERBS}\s+(?:{PAST}))"
-    rf"|your(?:\s+[\w-]+){{1,3}}?\s+(?:{SHOWING}))\b",
+    rf"|your(?:\s+{NOT_A_NOUN}[\w-]+){{1,3}}?\s+(?:{SHOWING}))\b",
     re.IGNORECASE,
 )
 # Clauses that are not a recount even with "you" and a past verb: a condition is advice ("if
@@ -229,14 +233,17 @@ def borne_out(sentence: str, message: str) -> bool:
     return bool(told) and sum(w[:5] in stems for w in told) * 3 >= len(told) * 2
 
 
-# A line that opens a worked example: "**Example:** You pay …", "- For example: …".
+# A worked example: the line that opens it ("**Example:** You pay …", "- For example: …",
+# "Example:" alone) and the lines that carry on its paragraph, up to a blank line, a list
+# item or a heading.
 WORKED_EXAMPLE = re.compile(
     r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__|\*|_)?(?:worked example|example|for example|e\.g\.)"
-    r"(?:\*\*|__|\*|_)?[ \t]*:.*$\n?",
+    r"(?:\*\*|__|\*|_)?[ \t]*:.*$\n?"
+    r"(?:^(?![ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|#))[ \t]*\S.*$\n?)*",
     re.IGNORECASE | re.MULTILINE,
 )
 
 
 def without_worked_examples(text: str) -> str:
-    """``text`` without its worked-example lines, whose figures belong to a made-up case."""
+    """``text`` without its worked examples, whose figures belong to a made-up case."""
     return WORKED_EXAMPLE.sub("", text)

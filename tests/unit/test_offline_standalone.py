@@ -154,6 +154,11 @@ def test_when_a_reply_asks_for_a_detail_then_it_is_caught_only_if_the_message_gi
         ("You can change the delivery day in the app.", "", False),
         ("You need to reset the router first.", "", False),
         ("Your kettle descales itself every month.", "", False),
+        # what any customer's statement or bank will show, and "you'd" as "you would"
+        ("Your statement will show the refund within 5 days.", "My card was charged.", False),
+        ("Your bank may show a pending charge for a day.", "Charged twice?", False),
+        ("Your invoice should say Keel Credit.", "Who is this charge from?", False),
+        ("Then you'd put the code in the box.", "Where does the code go?", False),
         # borne out by the new customer's own message
         ("You've sent the order number, thanks.", "Order ORD-55120 never came.", False),
         (
@@ -187,6 +192,20 @@ def test_when_a_precedent_recounts_its_own_customer_then_the_draft_leaves_it_out
 def test_when_the_new_message_bears_the_recount_out_then_the_draft_keeps_it() -> None:
     text = body("My kettle clicks off before it boils. Descale?", RECOUNTING_PRECEDENT)
     assert "You mentioned the kettle clicks off before it boils." in text
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        "**Example:**\nYou pay 10 on 1 June.\nOn 11 June you upgrade to the yearly plan.\n",
+        "Example: you pay 10 on 1 June.\nOn 11 June you upgrade to the yearly plan.\n",
+    ],
+)
+def test_a_worked_example_is_left_out_whole_up_to_its_paragraphs_end(example: str) -> None:
+    article = f"Upgrades cost the difference.\n\n{example}\nRefunds take 5 days.\n- Or ask us.\n"
+    assert without_worked_examples(article) == (
+        "Upgrades cost the difference.\n\n\nRefunds take 5 days.\n- Or ask us.\n"
+    )
 
 
 def test_when_a_source_has_a_worked_example_then_its_made_up_figures_are_left_out() -> None:
