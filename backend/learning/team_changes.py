@@ -9,7 +9,8 @@ back to the teams later drafts saw. They arrive three ways:
   then the least recently read, none read in the last ``READ_AGAIN_AFTER`` (so the refreshes
   queued while the lists were stale cost one read of each ticket); a connector error on one
   ticket is logged and the run goes on (a missing setting or a rate limit, the same for
-  every ticket, stops it), each ticket's moves committed as it is read (a unit of work per
+  every ticket, stops it; a ticket the helpdesk no longer has counts as read, so deleted
+  tickets never crowd out the rest), each ticket's moves committed as it is read (a unit of work per
   ticket, none held open while the helpdesk answers).
 - **webhook** (``record_webhook_move``): a ``group_changed`` body from a Zendesk trigger or a
   Freshdesk automation, whose API has no ticket history; the move starts from the ticket's
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from backend.connectors import Connector, TeamMove
 from backend.db import SessionFactory
-from backend.errors import ConfigError, ConnectorRateLimited, PrecedentError
+from backend.errors import ConfigError, ConnectorRateLimited, PrecedentError, TicketNotFound
 from backend.learning.facts import DraftFacts
 from backend.learning.sql import in_window
 from backend.learning.window import Window
@@ -172,6 +173,8 @@ def sync_escalated(
             log.warning("team history of %s: stopped at ticket %s (%s)", slug, ticket_id, exc)
             failed += tickets[i:]
             break
+        except TicketNotFound:  # deleted or merged: no history now or later; read, not failed
+            moves = []
         except PrecedentError as exc:  # this ticket only: the next run reads it first
             log.warning("team history of %s ticket %s not read (%s)", slug, ticket_id, exc)
             failed.append(ticket_id)
