@@ -92,12 +92,14 @@ def _group_change(body: dict[str, Any]) -> GroupChange:
         error = InputError(f"group is required: the team's name, at most {MAX_TEAM} characters")
         error.fields["field"] = "group"
         raise error
-    at = _moment(body.get("changed_at"))
+    sent, at = body.get("changed_at"), _moment(body.get("changed_at"))
     if at is None:
-        error = InputError("changed_at is required: when the group changed, ISO 8601")
+        said = "is required" if sent in (None, "") else f"'{str(sent)[:40]}' is not ISO 8601"
+        error = InputError(f"changed_at {said}: when the group changed, e.g. 2026-03-20T10:05:00Z")
         error.fields["field"] = "changed_at"
         raise error
-    return GroupChange(group.strip(), at if at.tzinfo else at.replace(tzinfo=UTC))
+    # one moment, one key: "…Z" and "…+01:00" for the same instant are one change
+    return GroupChange(group.strip(), (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC))
 
 
 def is_from_customer(comment: dict[str, Any]) -> bool:

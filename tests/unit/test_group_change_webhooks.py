@@ -87,6 +87,17 @@ def test_when_the_same_change_is_delivered_again_then_it_is_recorded_once(
     assert [(t, f, to) for _, t, f, to, _, _ in changes()] == [("20", "", "Finance")]
 
 
+def test_one_moment_sent_with_two_offsets_is_one_change(client: FlaskClient) -> None:
+    client.post(FRESHDESK, data=group_changed("20", "Finance", "2026-03-20T10:05:00Z"),
+                headers=SECRET)  # fmt: skip
+
+    again = client.post(FRESHDESK, data=group_changed("20", "Finance", "2026-03-20T11:05:00+01:00"),
+                        headers=SECRET)  # fmt: skip
+
+    assert again.get_json()["result"] == "team change already recorded"
+    assert len(changes()) == 1
+
+
 def test_a_group_change_without_the_shared_secret_is_refused_and_nothing_recorded(
     client: FlaskClient,
 ) -> None:
@@ -104,8 +115,8 @@ def test_a_group_change_without_the_shared_secret_is_refused_and_nothing_recorde
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"group": "Finance"}, "changed_at is required: when the group changed, ISO 8601"),
-        ({"group": "Finance", "changed_at": "yesterday"}, "changed_at is required"),
+        ({"group": "Finance"}, "changed_at is required: when the group changed, e.g. 2026-"),
+        ({"group": "Finance", "changed_at": "yesterday"}, "changed_at 'yesterday' is not ISO"),
         ({"changed_at": "2026-03-20T10:05:00Z"}, "group is required: the team's name"),
     ],
 )
