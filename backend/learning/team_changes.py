@@ -98,29 +98,31 @@ def record(session: Session, tenant_id: int, ticket_id: str, moves: Iterable[Tea
     return len(session.execute(skipping.returning(TeamChange.id)).all())
 
 
-def last_team(session: Session, tenant_id: int, ticket_id: str) -> str:
-    """The ticket's team as last known: its newest recorded move, else its newest draft's."""
+def last_team(
+    session: Session, tenant_id: int, ticket_id: str, before: datetime | None = None
+) -> str:
+    """The ticket's team as last known (before ``before``, when given: a late delivery
+    starts from the team of its own time): its newest recorded move, else its newest draft's."""
+    moves = select(TeamChange.to_team).where(
+        TeamChange.tenant_id == tenant_id, TeamChange.ticket_id == ticket_id
+    )
+    drafts = select(Draft.team).where(Draft.tenant_id == tenant_id, Draft.ticket_id == ticket_id)
+    if before is not None:
+        moves = moves.where(TeamChange.at < in_utc(before))
+        drafts = drafts.where(Draft.created_at < in_utc(before))
     moved = session.scalars(
-        select(TeamChange.to_team)
-        .where(TeamChange.tenant_id == tenant_id, TeamChange.ticket_id == ticket_id)
-        .order_by(TeamChange.at.desc(), TeamChange.id.desc())
-        .limit(1)
+        moves.order_by(TeamChange.at.desc(), TeamChange.id.desc()).limit(1)
     ).first()
     if moved is not None:
         return moved
-    drafted = session.scalars(
-        select(Draft.team)
-        .where(Draft.tenant_id == tenant_id, Draft.ticket_id == ticket_id)
-        .order_by(Draft.created_at.desc())
-        .limit(1)
-    ).first()
+    drafted = session.scalars(drafts.order_by(Draft.created_at.desc()).limit(1)).first()
     return drafted or ""
 
 
 def record_webhook_move(session: Session, tenant_id: int, ticket_id: str, move: TeamMove) -> bool:
-    """A move a webhook reported (its ``from_team`` is ignored: the last known team is used);
-    False when this delivery was recorded before."""
-    known = replace(move, from_team=last_team(session, tenant_id, ticket_id))
+    """A move a webhook reported, starting from the team the ticket was last known in before
+    it (a body carries only the new group); False when this delivery was recorded before."""
+    known = replace(move, from_team=last_team(session, tenant_id, ticket_id, move.at))
     return record(session, tenant_id, ticket_id, [known]) == 1
 
 

@@ -138,6 +138,21 @@ def test_when_a_webhook_reports_a_move_then_it_starts_from_the_last_known_team(
     assert last_team(session, tenant, "T8") == ""
 
 
+def test_a_late_delivery_starts_from_the_team_of_its_own_time(history: History) -> None:
+    session, tenant = history.session, history.tenant.id
+    history.draft("T7", 3 * DAY, team="Devices")
+    newer = TeamMove(NOW - DAY, "ignored", "Finance", "freshdesk_webhook", "T7:b")
+    older = TeamMove(NOW - 2 * DAY, "ignored", "Billing", "freshdesk_webhook", "T7:a")
+
+    record_webhook_move(session, tenant, "T7", newer)
+    record_webhook_move(session, tenant, "T7", older)  # delivered after the newer one
+
+    stored = session.execute(
+        select(TeamChange.from_team, TeamChange.to_team).order_by(TeamChange.at)
+    ).all()
+    assert [tuple(r) for r in stored] == [("Devices", "Billing"), ("Devices", "Finance")]
+
+
 @dataclass(frozen=True)
 class Synced42:
     sessions: SessionFactory
