@@ -79,12 +79,18 @@ async function start() {
   await Promise.all([refresh(), lists()]);
 }
 
+// Bumped on every change of the filters: a response to an older request is dropped, so a
+// slow answer for the previous filters never draws over the current ones.
+let asked = 0;
+
 async function refresh() {
+  const mine = asked;
   const q = query(filters);
   const [overview, quality] = await Promise.all([
     get("/insights/overview" + q),
     get("/insights/quality" + query({ ...filters, by })),
   ]);
+  if (mine !== asked) return;
   const t = overview.totals;
   const stats = [
     ["Drafts acted on", String(t.volume)],
@@ -106,7 +112,9 @@ async function refresh() {
 
 async function escalations() {
   const by = /** @type {HTMLSelectElement} */ ($("in-esc-by")).value;
+  const mine = asked;
   const found = await get("/insights/escalations" + query({ ...filters, by }));
+  if (mine !== asked) return;
   const body = $("in-esc-body");
   clear(body);
   if (!found.rows.length) add(body, h("tr", null, h("td", { colspan: "8", class: "in-empty" }, "No escalations in this period.")));
@@ -167,7 +175,9 @@ let polls = 0;
 
 async function lists() {
   clearTimeout(pollTimer);
+  const mine = asked;
   const found = await get("/insights/lists" + query(filters));
+  if (mine !== asked) return;
   const root = $("in-lists");
   clear(root);
   const status = listsStatus(found.age_seconds, found.refreshing);
@@ -219,6 +229,7 @@ $("in-filters").addEventListener("change", (e) => {
   else if (el.name === "since") { filters.since = el.value; delete filters.from; delete filters.to; }
   else filters[el.name] = el.value;
   if (el.name === "from" || el.name === "to") delete filters.since;
+  asked += 1;
   refresh().catch(() => {});
   lists().catch(() => {});
 });
