@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import func, select
@@ -33,6 +33,7 @@ from backend.tasks import refresh_insights
 bp = Blueprint("insights", __name__)  # the page; the API is nested under /api/v1/insights
 api = Blueprint("api", __name__, url_prefix="/api/v1/insights")
 DRILL_LIMIT = 50
+By = TypeVar("By", bound=str)
 
 
 def current_lead(session: Session) -> Lead:
@@ -70,11 +71,20 @@ def limits() -> Thresholds:
 
 
 def dimension(default: Dimension = "agent") -> Dimension:
+    return grouping(DIMENSIONS, default, "dimension")
+
+
+def escalation_key() -> Escalation:
+    return grouping(ESCALATION_KEYS, "ticket_type", "grouping for escalations")
+
+
+def grouping(valid: tuple[By, ...], default: By, what: str) -> By:
+    """The ``by`` query parameter, one of ``valid``."""
     by = request.args.get("by") or default
-    for known in DIMENSIONS:
+    for known in valid:
         if by == known:
             return known
-    raise InputError(f"unknown dimension '{by}'. Valid dimensions are: {', '.join(DIMENSIONS)}")
+    raise InputError(f"unknown {what} '{by}'. Valid values are: {', '.join(valid)}")
 
 
 @api.get("/lead")
@@ -138,6 +148,24 @@ def queue_refresh_if_stale(tenant_id: int, age_seconds: float | None) -> bool:
         return False
     refresh_insights.delay(tenant_id)  # after the session above is committed and closed
     return True
+
+
+@api.get("/escalations")
+def escalations() -> Response:
+    """Escalation correctness; ``by`` is an intent, ticket_type (the default) or topic (the
+    escalated tickets' topic clusters, from their stored query vectors), or agent or team."""
+    span, chosen, by = window(), filters(), escalation_key()
+    with db.session() as session:
+        lead = current_lead(session)
+        found = escalation_correctness(session, lead.tenant_id, span, by, chosen)
+    body = {
+        "window": export.window_json(span, chosen),
+        "by": by,
+        "rows": [
+            {**asdict(r), "wrong_rate": r.wrong_rate, "from_drafts": r.from_drafts} for r in found
+        ],
+    }
+    return out.respond(shapes.InsightsEscalations.model_validate(body))
 
 
 @api.post("/items/<int:item_id>/done")
@@ -272,29 +300,3 @@ def page() -> str:
 
 
 bp.register_blueprint(api)
-
-
-@api.get("/escalations")
-def escalations() -> Response:
-    """Escalation correctness; ``by`` is an intent, ticket_type (the default) or topic (the
-    escalated tickets' topic clusters, from their stored query vectors), or agent or team."""
-    span, chosen, by = window(), filters(), escalation_key()
-    with db.session() as session:
-        lead = current_lead(session)
-        found = escalation_correctness(session, lead.tenant_id, span, by, chosen)
-    body = {
-        "window": export.window_json(span, chosen),
-        "by": by,
-        "rows": [{**asdict(r), "wrong_rate": r.wrong_rate, "from_drafts": r.from_drafts}
-                 for r in found],
-    }  # fmt: skip
-    return out.respond(shapes.InsightsEscalations.model_validate(body))
-
-
-def escalation_key() -> Escalation:
-    by = request.args.get("by") or "ticket_type"
-    for known in ESCALATION_KEYS:
-        if by == known:
-            return known
-    valid = ", ".join(ESCALATION_KEYS)
-    raise InputError(f"unknown grouping '{by}' for escalations. Valid values are: {valid}")
