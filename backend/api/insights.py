@@ -71,20 +71,20 @@ def limits() -> Thresholds:
 
 
 def dimension(default: Dimension = "agent") -> Dimension:
-    return grouping(DIMENSIONS, default, "dimension")
+    return grouping(DIMENSIONS, default, "unknown dimension '{}'")
 
 
 def escalation_key() -> Escalation:
-    return grouping(ESCALATION_KEYS, "ticket_type", "grouping for escalations")
+    return grouping(ESCALATION_KEYS, "ticket_type", "unknown grouping '{}' for escalations")
 
 
-def grouping(valid: tuple[By, ...], default: By, what: str) -> By:
-    """The ``by`` query parameter, one of ``valid``."""
+def grouping(valid: tuple[By, ...], default: By, unknown: str) -> By:
+    """The ``by`` query parameter, one of ``valid``; ``unknown`` says what was sent ({})."""
     by = request.args.get("by") or default
     for known in valid:
         if by == known:
             return known
-    raise InputError(f"unknown {what} '{by}'. Valid values are: {', '.join(valid)}")
+    raise InputError(f"{unknown.format(by)}. Valid values are: {', '.join(valid)}")
 
 
 @api.get("/lead")
