@@ -193,7 +193,14 @@ def draft_reply(
     restored = retrieval_noted(restored, vendors, rerank_failed)
     dimensions = draft_dimensions(ticket)
     return Drafted(
-        restored, decision, timer.timings, context, verified.text, dimensions, subject, query
+        result=restored,
+        gate=decision,
+        timings=timer.timings,
+        context=context,
+        redacted_text=verified.text,
+        dimensions=dimensions,
+        subject=subject,
+        query=query,
     )
 
 

@@ -161,10 +161,8 @@ def many_ticket_texts(
     wanted = set(ticket_ids)
     current = get()
     vaults = current.vaults
-    found = vaults.load_many(tenant, wanted, session) if vaults else {}
-    return {
-        t: TicketTexts(tenant, t, found.get(t, Vault()), current.redactor, vaults) for t in wanted
-    }
+    found = vaults.load_many(tenant, wanted, session) if vaults else {t: Vault() for t in wanted}
+    return {t: TicketTexts(tenant, t, found[t], current.redactor, vaults) for t in wanted}
 
 
 def draft_version(tenant: str, ticket: Ticket) -> str:

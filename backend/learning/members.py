@@ -41,13 +41,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from backend.learning.dimensions import STORED
 from backend.learning.facts import DraftFacts
 from backend.learning.sql import Filters
 from backend.learning.window import Window
 from backend.models import Base, Draft, InsightItem
 
 CHUNK = 500  # draft ids per IN list
-DIMENSIONS = ("team", "brand", "location", "ticket_type", "jurisdiction")  # as drafts hold them
+DIMENSIONS = tuple(STORED)  # the dimensions drafts hold (the agent is the outcome's)
 
 
 class InsightMember(Base):
