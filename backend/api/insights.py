@@ -23,7 +23,12 @@ from backend.db import db
 from backend.errors import InputError, NotFound, Unauthorized
 from backend.learning import export, items, leads, thresholds
 from backend.learning.dimensions import DIMENSIONS, Dimension
-from backend.learning.escalations import ESCALATION_KEYS, Escalation, escalation_correctness
+from backend.learning.escalations import (
+    ESCALATION_KEYS,
+    Escalation,
+    escalation_correctness,
+    left_out,
+)
 from backend.learning.sql import Filters, decided
 from backend.learning.thresholds import Thresholds
 from backend.learning.window import Window, last
@@ -158,9 +163,11 @@ def escalations() -> Response:
     with db.session() as session:
         lead = current_lead(session)
         found = escalation_correctness(session, lead.tenant_id, span, by, chosen)
+        older = left_out(session, lead.tenant_id, span, chosen) if by == "topic" else 0
     body = {
         "window": export.window_json(span, chosen),
         "by": by,
+        "left_out": older,
         "rows": [
             {**asdict(r), "wrong_rate": r.wrong_rate, "from_drafts": r.from_drafts} for r in found
         ],

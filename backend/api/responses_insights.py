@@ -169,6 +169,11 @@ class InsightsEscalations(Shape):
 
     window: InsightsWindow
     by: Literal["ticket_type", "topic", "agent", "team"]
+    left_out: int = Field(
+        default=0,
+        description="by topic: the window's older escalations left out of the rows (only the "
+        "newest 1,000 are clustered); 0 otherwise",
+    )
     rows: list[EscalationRow]
 
 

@@ -26,7 +26,7 @@ from backend.connectors.files import read_doc_folder
 from backend.db import db
 from backend.errors import InputError, PrecedentError
 from backend.learning import demo, export, items, leads, signals, thresholds
-from backend.learning.escalations import ESCALATION_KEYS, Escalation
+from backend.learning.escalations import ESCALATION_KEYS, TOPICS, Escalation, left_out
 from backend.learning.thresholds import Thresholds
 from backend.learning.topics import DraftTopics
 from backend.models import Lead, Tenant
@@ -190,6 +190,9 @@ def escalations(tenant: str | None, since: str, by: Escalation = "ticket_type") 
             f"re-routed {e.rerouted}, held {e.held}, unseen {e.unseen} (judged from helpdesk "
             f"changes {e.from_history}, from later drafts {e.from_drafts})"
         )
+    older = left_out(session, tenant_id, window) if by == "topic" else 0
+    if older:
+        click.echo(f"  ({older} older escalations left out: topics of the newest {TOPICS} only)")
 
 
 @insights.command()

@@ -45,7 +45,7 @@ NEWEST = 400  # gap tickets clustered at most: the newest
 
 
 class DraftTopics:
-    """``Topics`` of at most ``NEWEST`` tickets: stored query vectors, else draft texts."""
+    """``Topics`` of the newest ``limit`` tickets: stored query vectors, else draft texts."""
 
     def __init__(
         self,
@@ -53,14 +53,16 @@ class DraftTopics:
         tenant_id: int,
         embed: Embed | None = None,
         model: str | None = None,  # the embedder's name; None: the newest vector's
+        limit: int = NEWEST,  # the newest tickets read; the rest are left out
     ) -> None:
         self._session = session
         self._tenant_id = tenant_id
         self._embed = embed or hashed
         self._model = model
+        self._limit = limit
 
     def __call__(self, ticket_ids: Sequence[str]) -> Mapping[str, Topic]:
-        wanted = list(dict.fromkeys(ticket_ids))[-NEWEST:]
+        wanted = list(dict.fromkeys(ticket_ids))[-self._limit :]
         space = newest_space(self._session, self._tenant_id, self._model)
         stored = newest_by_ticket(self._session, self._tenant_id, wanted, space)
         texts = self._draft_texts([t for t in wanted if t not in stored])

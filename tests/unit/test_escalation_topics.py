@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from backend.db import Database
+from backend.learning import escalations
 from backend.learning.cli import insights
 from backend.learning.gaps import Topic, TopicCluster, cluster_titles, topic_clusters
 from backend.learning.signals import escalation_correctness
@@ -142,3 +143,17 @@ def test_the_cli_prints_the_escalations_per_topic(
         "  Refund invoice missing: 2, sent back 1, re-routed 0, held 1, unseen 0 (judged from"
         " helpdesk changes 2, from later drafts 0)",
     ]
+
+
+def test_by_topic_only_the_newest_escalations_are_clustered_and_the_rest_counted(
+    history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team_change_history(history)
+    monkeypatch.setattr(escalations, "TOPICS", 2)
+    session, tenant_id = history.session, history.tenant.id
+
+    found = escalation_correctness(session, tenant_id, WINDOW, "topic", topics=AskedTopics())
+
+    assert sum(r.escalations for r in found) == 2
+    assert escalations.left_out(session, tenant_id, WINDOW) == 4  # of the six
+    assert escalations.left_out(session, tenant_id, WINDOW, {"agent": "bob"}) == 1  # of three

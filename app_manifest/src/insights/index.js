@@ -118,6 +118,9 @@ async function escalations() {
   const body = $("in-esc-body");
   clear(body);
   if (!found.rows.length) add(body, h("tr", null, h("td", { colspan: "8", class: "in-empty" }, "No escalations in this period.")));
+  const older = $("in-esc-older");
+  older.textContent = found.left_out ? `${found.left_out} older escalations are left out: topics are found for the newest 1,000.` : "";
+  older.hidden = !found.left_out;
   for (const r of found.rows) {
     const key = r.key || (by === "topic" ? "(no shared topic)" : "(unknown)");
     add(body, h("tr", null, h("td", null, key), h("td", { class: "in-num" }, String(r.escalations)),
