@@ -90,8 +90,10 @@ def newest_space(session: Session, tenant_id: int, model: str | None = None) -> 
     # Walking the tenant's drafts newest first stops at the first with a vector: at once
     # when recent drafts have them, but through every draft when none has (a history made
     # before vectors were kept). Ask the vectors' own tenant index first.
-    any_vector = select(DraftVector.draft_id).where(DraftVector.tenant_id == tenant_id).limit(1)
-    if session.scalar(any_vector) is None:
+    any_vector = select(DraftVector.draft_id).where(DraftVector.tenant_id == tenant_id)
+    if model is not None:
+        any_vector = any_vector.where(DraftVector.model == model)
+    if session.scalar(any_vector.limit(1)) is None:
         return ("", 0)
     query = (
         select(DraftVector.model, DraftVector.dimensions)
