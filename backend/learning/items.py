@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
 
-from sqlalchemy import case, func, select, union, update
-from sqlalchemy.orm import Session
+from sqlalchemy import DateTime, ForeignKey, case, func, select, union, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from backend import audit
 from backend.errors import InputError, NotFound
@@ -28,7 +29,7 @@ from backend.learning.sql import Filters, decided
 from backend.learning.thresholds import Thresholds
 from backend.learning.topics import DraftTopics
 from backend.learning.window import Window, last
-from backend.models import InsightItem, utcnow
+from backend.models import Base, InsightItem, utcnow
 
 List = Literal["revision", "coaching", "policy", "gap"]
 LISTS: tuple[List, ...] = get_args(List)
@@ -84,6 +85,10 @@ def refresh(
         kept.append((item, entry))
     session.flush()  # new entries get their ids
     members.store(session, tenant_id, {item.id: entry.shares for item, entry in kept})
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    done = dialect.insert(InsightRefresh).values(tenant_id=tenant_id, refreshed_at=now)
+    upsert = done.on_conflict_do_update(index_elements=["tenant_id"], set_={"refreshed_at": now})
+    session.execute(upsert)  # one statement: a refresh on another worker may land first
     return len(entries)
 
 
@@ -129,9 +134,17 @@ def covered(refreshed: datetime) -> Window:
     return last(SPAN, now=at)
 
 
+class InsightRefresh(Base):
+    """When a tenant's lists were last computed, even when they came out empty."""
+
+    __tablename__ = "insight_refreshes"
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 def refreshed_at(session: Session, tenant_id: int) -> datetime | None:
     return session.scalar(
-        select(func.max(InsightItem.refreshed_at)).where(InsightItem.tenant_id == tenant_id)
+        select(InsightRefresh.refreshed_at).where(InsightRefresh.tenant_id == tenant_id)
     )
 
 

@@ -35,6 +35,7 @@ TABLES = {
     "team_changes",
     "team_history_syncs",
     "insight_members",
+    "insight_refreshes",
 }
 
 

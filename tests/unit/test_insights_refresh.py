@@ -14,7 +14,7 @@ from backend import tasks
 from backend.db import db
 from backend.learning import demo, items, leads
 from backend.learning.signals import Spread, draft_quality
-from backend.models import InsightItem
+from backend.learning.topics import DraftTopics
 from backend.tenants import ensure_tenant
 from tests.learning_data import WINDOW, History, seconds
 
@@ -79,7 +79,21 @@ def test_when_lists_are_stale_then_the_stored_ones_are_served_with_their_age(
     tasks.refresh_insights.run(1)
     with db.session() as session:
         old = datetime.now(UTC) - items.STALE - timedelta(minutes=5)
-        session.execute(update(InsightItem).values(refreshed_at=old))
+        session.execute(update(items.InsightRefresh).values(refreshed_at=old))
     body = client.get("/api/v1/insights/lists", headers=auth).get_json()
     assert body["items"] and body["refreshing"] is True and body["age_seconds"] >= 20 * 60
     assert queued == [1]
+
+
+def test_when_the_lists_come_out_empty_then_they_still_count_as_computed(
+    history: History,
+) -> None:
+    history.draft("T1")  # nothing to list
+    assert items.refreshed_at(history.session, history.tenant.id) is None
+
+    topics = DraftTopics(history.session, history.tenant.id)
+    found = items.refresh(history.session, history.tenant.id, WINDOW, topics)
+
+    assert found == 0
+    assert items.refreshed_at(history.session, history.tenant.id) is not None
+    assert items.fresh(history.session, history.tenant.id)  # a queued refresh skips it now
