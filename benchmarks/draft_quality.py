@@ -1,5 +1,5 @@
 """Offline draft quality on the demo inbox: dangling references, fragments, repeated asks,
-recounts of another case.
+recounts of another case, statements of another case.
 
 Loads the demo help centre and resolved tickets into a fresh data folder on the embedded
 defaults (SQLite, LanceDB, Presidio, the offline drafter, the gate), drafts every open demo
@@ -35,6 +35,17 @@ The rules below judge the draft's own text, independently of the drafter's filte
   sentence names (as for repeated asks) is in the customer's messages, or, if it names none,
   every number of it is and two thirds of its content words (by lemma) are. Borne-out recounts
   are reported apart (``recounts_borne_out``), not as findings.
+- **states another case**: in a sentence taken from a resolved ticket's reply (not a
+  help-centre article, which is written for anyone), a clause that states a fact of that
+  ticket's case rather than a recount of it, when the customer's messages do not bear it out
+  (as above; borne-out ones are reported apart, ``states_borne_out``). Two kinds, by spaCy's
+  parse, morphology and entities: the customer's account state with a specific value — a
+  clause whose subject is "you" or "your X", with no modal, that is "on" something ("You're on
+  the monthly plan") or holds a named date ("until 14 November"), an amount of money or an age
+  ("14 months old"); and the past agent's own actions — a clause whose subject is "I" or "we"
+  with its verb in the past tense or perfect aspect ("I've opened an investigation"). Not
+  counted, as for recounts: questions, conditions, relative clauses, a perfect after "once" or
+  "when"; nor promises ("I'll check this with the team": a modal).
 
 The greeting line ("Hi …,") is a salutation, not a sentence, and is not judged.
 """
@@ -171,6 +182,8 @@ class Score:
     repeated_asks: list[str] = field(default_factory=list)
     recounts_another_case: list[str] = field(default_factory=list)
     recounts_borne_out: list[str] = field(default_factory=list)  # not a finding
+    states_another_case: list[str] = field(default_factory=list)
+    states_borne_out: list[str] = field(default_factory=list)  # not a finding
 
 
 def flat(text: str) -> str:
@@ -338,6 +351,73 @@ def opens_condition(clause: Any) -> bool:
     return any(c.dep_ == "mark" and c.lower_ in CONDITION for c in clause.children)
 
 
+AGENT = frozenset(("i", "we"))
+OWN_CLAUSE = frozenset("conj advcl ccomp relcl acl parataxis".split())
+
+
+def states_case(sentence: str, nlp: Any) -> bool:
+    """Whether a clause of ``sentence`` states a fact of the precedent's case: the customer's
+    account state with a specific value, or what the agent did on it."""
+    if sentence.rstrip().endswith("?"):
+        return False
+    for token in nlp(sentence):
+        verb = token.head
+        if token.dep_ not in SUBJECTS or modal(verb) or conditional_or_embedded(verb):
+            continue
+        if agent_action(token, verb) or account_fact(token, verb):
+            return True
+    return False
+
+
+def modal(verb: Any) -> bool:
+    """A modal ("will", "can", "'ll", "would"): a promise or a possibility, not a fact."""
+    return any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+
+
+def agent_action(subject: Any, verb: Any) -> bool:
+    """Subject "I" or "we" with a past or perfect verb ("I've opened", "we sent")."""
+    return subject.lower_ in AGENT and (past(verb) or perfect(verb))
+
+
+def account_fact(subject: Any, verb: Any) -> bool:
+    """Subject "you" or "your X", on something or holding a specific value in its clause."""
+    customer = subject.lower_ == "you" or any(
+        c.dep_ == "poss" and c.lower_ == "your" for c in subject.children
+    )
+    return customer and (on_something(verb) or any(map(specific_value, clause_of(verb))))
+
+
+def on_something(verb: Any) -> bool:
+    """Being on a plan, a list or a version: "You're on the monthly plan"."""
+    return verb.lemma_ == "be" and any(
+        c.dep_ == "prep" and c.lower_ == "on" and any(g.dep_ == "pobj" for g in c.children)
+        for c in verb.children
+    )
+
+
+def clause_of(verb: Any) -> list[Any]:
+    """The verb's clause: its subtree without the clauses that have their own subject."""
+    inner = [
+        c
+        for c in verb.children
+        if c.dep_ in OWN_CLAUSE and any(g.dep_ in SUBJECTS for g in c.children)
+    ]
+    skipped = {t.i for c in inner for t in c.subtree}
+    return [t for t in verb.subtree if t.i not in skipped]
+
+
+def specific_value(token: Any) -> bool:
+    """A named date ("14 November", "Monday"), an amount of money, or an age ("14 months
+    old"): one customer's, where a duration ("14-day", "5 business days") is anyone's."""
+    if token.ent_type_ == "MONEY" or token.is_currency:
+        return True
+    if token.ent_type_ == "DATE" and token.pos_ == "PROPN":
+        return True
+    return token.lemma_ == "old" and any(
+        c.dep_ == "npadvmod" and any(g.dep_ == "nummod" for g in c.children) for c in token.children
+    )
+
+
 CONTENT = ("NOUN", "PROPN", "NUM", "VERB", "ADJ")
 
 
@@ -377,6 +457,9 @@ def score(draft: VerifiedDraft, ticket: Ticket, nlp: Any) -> Score:
                 (found.recounts_borne_out if borne else found.recounts_another_case).append(
                     sentence
                 )
+            elif source and source.kind == "ticket" and states_case(sentence, nlp):
+                borne = borne_out(sentence, customer, customer_doc, nlp)
+                (found.states_borne_out if borne else found.states_another_case).append(sentence)
             before, said = sentence, said + " " + sentence
     return found
 
@@ -394,7 +477,13 @@ def load_demo(tenant: str) -> None:
     ingest(tenant, "ticket", ticket_rows, service.embedder, service.index)
 
 
-FINDINGS = ("dangling", "fragments", "repeated_asks", "recounts_another_case")
+FINDINGS = (
+    "dangling",
+    "fragments",
+    "repeated_asks",
+    "recounts_another_case",
+    "states_another_case",
+)
 
 
 def measure(data_dir: Path, show: bool) -> dict[str, Any]:
@@ -419,7 +508,7 @@ def measure(data_dir: Path, show: bool) -> dict[str, Any]:
             per_ticket[ticket_id] = {"text": draft.text, **found.__dict__}
     totals = {
         kind: sum(len(t[kind]) for t in per_ticket.values())
-        for kind in (*FINDINGS, "recounts_borne_out")
+        for kind in (*FINDINGS, "recounts_borne_out", "states_borne_out")
     }
     result: dict[str, Any] = {
         "benchmark": "draft_quality",
