@@ -42,7 +42,8 @@ def item_notice(item: ReviewItem, settings: NotifySettings, subject_of: SubjectO
     return ItemNotice(
         review_id=item.id,
         ticket_id=item.draft.ticket_id,
-        subject=subject_of(item.draft.tenant.slug, item.draft.ticket_id),
+        # stored with the draft, redacted; read from the helpdesk only for older drafts
+        subject=item.draft.subject or subject_of(item.draft.tenant.slug, item.draft.ticket_id),
         domains=tuple(item.domains),
         jurisdiction=item.jurisdiction,
         urgent=item.urgent,

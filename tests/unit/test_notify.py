@@ -20,6 +20,7 @@ from backend.errors import ConfigError
 from backend.gate.decision import GateDecision
 from backend.jobs import beat_schedule
 from backend.models import AuditEvent, Reviewer, ReviewItem
+from backend.notify import app as notify_app
 from backend.notify import settings as notify_settings
 from backend.notify.app import digest_now, notify_now
 from backend.tenants import ensure_tenant
@@ -135,6 +136,24 @@ def test_when_an_item_is_gated_then_its_eligible_reviewer_gets_an_email(
 
     assert notify_now(item_id) is None  # a task delivered twice sends nothing more
     assert len(mail.items) == 1
+
+
+def test_when_the_draft_stored_its_subject_then_the_notice_reads_no_ticket(
+    hook: Received, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item_id = gated()
+    with db.session() as session:
+        item = session.get_one(ReviewItem, item_id)
+        item.draft.subject = "Refund for <PERSON_1>"  # as the pipeline stores it: redacted
+
+    def unread(tenant: str, ticket_id: str) -> str:
+        raise AssertionError("the helpdesk was asked for the ticket again")
+
+    monkeypatch.setattr(notify_app, "redacted_subject", unread)
+    notify_now(item_id)
+
+    [body] = hook.items
+    assert body["items"][0]["subject"] == "Refund for <PERSON_1>"
 
 
 def test_when_the_webhook_is_chosen_then_the_receiver_gets_the_notice_as_json(
