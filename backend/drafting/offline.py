@@ -17,11 +17,12 @@ from backend.drafting.standalone import (
     leans_back,
     points_away,
     recounts_another_case,
+    states_another_case,
     without_worked_examples,
 )
 from backend.drafting.text import PLACEHOLDER, Unit, overlap, parts, similar, uncovered, words
 from backend.redaction import RedactedText
-from backend.types import DraftText, Source
+from backend.types import DraftText, Source, SourceKind
 
 GAP_BELOW = 0.40  # cosine similarity under which a source is not evidence at all
 WEAK_BELOW = 0.55  # best evidence under this is shown as weak
@@ -125,13 +126,14 @@ def _best_doc_sentences(
         lambda doc, i: sections[id(doc)],
         DOC_SENTENCES,
         said,
+        "doc",
     )
     return [(doc, sections[id(doc)][i].text) for _, doc, i in scored if (doc, i) in chosen]
 
 
 def _pick(query: set[str], found: list[Unit], count: int, said: Said) -> list[str]:
     ranked = sorted(range(len(found)), key=lambda i: overlap(query, found[i].text), reverse=True)
-    chosen = _choose([(None, i) for i in ranked], lambda _, i: found, count, said)
+    chosen = _choose([(None, i) for i in ranked], lambda _, i: found, count, said, "ticket")
     return [unit.text for i, unit in enumerate(found) if (None, i) in chosen]
 
 
@@ -140,9 +142,11 @@ def _choose(
     units_of: Callable[[Source | None, int], list[Unit]],
     count: int,
     said: Said,
+    kind: SourceKind,
 ) -> set[tuple[Source | None, int]]:
-    """The best ``count`` units that stand alone; one that leans on the sentence before it
-    in its source is taken only when that sentence was taken (it then sits right before)."""
+    """The best ``count`` units of ``kind`` sources that stand alone; one that leans on the
+    sentence before it in its source is taken only when that sentence was taken (it then sits
+    right before)."""
     chosen: set[tuple[Source | None, int]] = set()
     for source, i in ranked:
         if len(chosen) == count:
@@ -151,7 +155,7 @@ def _choose(
         unit = found[i]
         before = [found[j].text for j in range(i) if (source, j) in chosen]
         context = " ".join([said.message, *said.draft, *before])
-        usable = _usable(unit, context, said.message)
+        usable = _usable(unit, context, said.message, kind)
         if not usable or any(similar(unit.text, s) for s in said.draft):
             continue
         if leans_back(unit, context) and (source, i - 1) not in chosen:
@@ -160,8 +164,9 @@ def _choose(
     return chosen
 
 
-def _usable(unit: Unit, context: str, message: str) -> bool:
-    """``context``: what the reader has (message, draft so far); ``message``: theirs alone."""
+def _usable(unit: Unit, context: str, message: str, kind: SourceKind) -> bool:
+    """``context``: what the reader has (message, draft so far); ``message``: theirs alone;
+    ``kind``: the unit's source's, as a resolved ticket's reply speaks of that one case."""
     sentence = unit.text
     # Placeholders from another customer's ticket must never land in this reply.
     return (
@@ -176,6 +181,7 @@ def _usable(unit: Unit, context: str, message: str) -> bool:
         and not asks_for_given(sentence, context)  # the message is in the context
         # only the customer's own words bear out what they did, not the draft's
         and not recounts_another_case(sentence, message)
+        and not (kind == "ticket" and states_another_case(sentence, message))
     )
 
 

@@ -5,7 +5,11 @@ above", "see this article"), lean on a sentence left behind ("Both work; the fir
 quicker", "after that date", step 3 without steps 1 and 2), be a fragment of a list or a
 sentence ("Monthly payments to Keel Credit."), nor ask for a detail the customer already gave,
 nor recount what the precedent's customer did or said ("You've sent us the serial number,
-thanks."): that was true of them, and this customer may not have. A worked example ("Example:
+thanks."): that was true of them, and this customer may not have. A precedent ticket's reply
+also states facts of its own case: the customer's account with its values ("You're on the
+monthly plan", "your speaker is 14 months old") and what the agent did ("I've opened a claim
+with the carrier"); those are left out too, unless the new message bears them out. A
+help-centre article, written for anyone, is not held to that. A worked example ("Example:
 You pay $6.99 on 1 March. On 16 March you switch …") is left out whole for the same reason: its
 figures are a made-up customer's. Rules only, no model: the offline drafter runs in
 milliseconds.
@@ -231,6 +235,69 @@ def borne_out(sentence: str, message: str) -> bool:
     told = [w for w in words(sentence) if not w.startswith("you")]
     stems = {w[:5] for w in words(message)}
     return bool(told) and sum(w[:5] in stems for w in told) * 3 >= len(told) * 2
+
+
+# A fact of the precedent's own case, stated in the present or past: a clause about the
+# customer ("you", "your X" opening it) that is on something ("you're on the annual plan") or
+# holds one customer's value — a named date, an amount of money, an age — where a duration
+# ("a 14-day right", "within 5 days") is anyone's; or the agent's own past or perfect ("I've
+# opened", "we sent"). A modal makes it a promise or a possibility ("I'll check with the team",
+# "you can cancel until …"), which any reply may make.
+CUSTOMER_CLAUSE = re.compile(
+    rf"{CLAUSE_OPENER}(?P<clause>your?\b.*?)"
+    r"(?=[,;:()—–]|\s(?:and|but|or|so|because|since|as|while|which|who|that|if|when|once|"
+    r"until|unless)\b|$)",
+    re.IGNORECASE,
+)
+ON_SOMETHING = re.compile(r"^you(?:'re| are)(?:\s+(?:still|now|currently|\w+ly))*\s+on\b", re.I)
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+DAY_OF_MONTH = r"\d{1,2}(?:st|nd|rd|th)?"
+SPECIFIC_VALUE = re.compile(
+    rf"\b(?:{DAY_OF_MONTH} {MONTH}|{MONTH} {DAY_OF_MONTH}|(?:mon|tues|wednes|thurs|fri|satur|sun)"
+    r"day|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b"  # a named date
+    r"|[$£€]\s?\d|\d(?:[.,]\d+)?\s?(?:€|\b(?:usd|eur|gbp)\b)"  # money
+    r"|\b\d+ (?:day|week|month|year)s? old\b",  # an age
+    re.IGNORECASE,
+)
+MODAL = re.compile(
+    r"\b(?:will|would|can|could|(?<!\d )may|might|should|shall|must|won't|can't|cannot)\b"
+    r"|'(?:ll|d)\b",  # "may" after a day of the month is the month
+    re.IGNORECASE,
+)
+AGENT_ACTION = re.compile(
+    rf"{CLAUSE_OPENER}(?:i|we)(?:{PERFECT}|{ADVERBS}\s+(?:{PAST}|was|wasn't))\b", re.IGNORECASE
+)
+
+
+def states_another_case(sentence: str, message: str) -> bool:
+    """Whether ``sentence``, from a precedent ticket's reply, states a fact of that case —
+    the customer's account with its values, or what the agent did — that ``message`` (the
+    new customer's) does not bear out. Questions and conditions state nothing."""
+    sentence = sentence.replace("’", "'")  # the rules spell "you're", "I've" straight
+    if sentence.rstrip().endswith("?") or CONDITIONAL_OPENING.match(sentence):
+        return False
+    stated = _agent_action(sentence) or _account_fact(sentence)
+    return stated and not borne_out(sentence, message)
+
+
+def _agent_action(sentence: str) -> bool:
+    return any(_recount(found) for found in AGENT_ACTION.finditer(sentence))
+
+
+def _account_fact(sentence: str) -> bool:
+    return any(
+        _recount(found) and _holds_a_value(found.group("clause"))
+        for found in CUSTOMER_CLAUSE.finditer(sentence)
+    )
+
+
+def _holds_a_value(clause: str) -> bool:
+    if MODAL.search(clause):
+        return False
+    return bool(ON_SOMETHING.match(clause) or SPECIFIC_VALUE.search(clause))
 
 
 # A worked example: the line that opens it ("**Example:** You pay …", "- For example: …",

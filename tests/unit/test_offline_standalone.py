@@ -11,6 +11,7 @@ from backend.drafting.standalone import (
     leans_back,
     points_away,
     recounts_another_case,
+    states_another_case,
     without_worked_examples,
 )
 from backend.drafting.text import Unit, clip, parts
@@ -192,6 +193,77 @@ def test_when_a_precedent_recounts_its_own_customer_then_the_draft_leaves_it_out
 def test_when_the_new_message_bears_the_recount_out_then_the_draft_keeps_it() -> None:
     text = body("My kettle clicks off before it boils. Descale?", RECOUNTING_PRECEDENT)
     assert "You mentioned the kettle clicks off before it boils." in text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "message", "stated"),
+    [
+        # the customer's account with one customer's value: a plan, a date, money, an age
+        ("You're on the yearly plan, so the next charge falls in June.", "", True),
+        ("You’re still on the basic plan.", "", True),
+        ("Your kettle is 20 months old, so the warranty has ended.", "", True),
+        ("Your parcel left our warehouse on 12 August.", "", True),
+        ("Unfortunately, your plan renews on 2 May.", "", True),
+        ("Your balance is €14.20 after the refund.", "", True),
+        # the agent's own actions on that case
+        ("I've asked the courier to collect the box.", "", True),
+        ("We sent a new charging cable last week.", "", True),
+        ("I have cancelled the order and refunded the card.", "", True),
+        ("Good news: we found the missing parcel at the depot.", "", True),
+        # promises and possibilities, which any reply may make
+        ("I'll check this with the team and get back to you.", "", False),
+        ("We'll send a replacement once the courier confirms.", "", False),
+        ("You can cancel any time before 1 March.", "", False),
+        ("You may return it by 2 May.", "", False),
+        # durations and facts without a value are anyone's
+        ("You have a 30-day return window from delivery.", "", False),
+        ("Your warranty covers 2 years from delivery.", "", False),
+        ("Your kettle descales itself every month.", "", False),
+        ("Prices rose to $12 on 1 May for everyone.", "", False),
+        # conditions, questions, time and relative clauses
+        ("If we charged you twice, the second payment is refunded automatically.", "", False),
+        ("Have we sent you the return label yet?", "", False),
+        ("Once we've received the speaker, we test it within 3 days.", "", False),
+        ("The label that we emailed is valid for 14 days.", "", False),
+        # borne out by the new customer's own message
+        ("Your order shipped on 4 June.", "My order shipped on 4 June and has not come.", False),
+        (
+            "You're on the family plan, which covers five speakers.",
+            "I'm on the family plan and have five speakers; can I add a sixth?",
+            False,
+        ),
+    ],
+)
+def test_when_a_sentence_states_a_fact_of_its_own_case_then_it_is_caught_unless_borne_out(
+    sentence: str, message: str, stated: bool
+) -> None:
+    assert states_another_case(sentence, message) is stated
+
+
+CASE_REPLY = (
+    "You're on the basic plan until you upgrade in the app. I've moved your speakers to the "
+    "new room. I'll check the room limit with the team. Each plan holds up to eight speakers."
+)
+
+
+def test_when_a_precedent_states_its_own_case_then_the_draft_leaves_it_out() -> None:
+    text = body("How many speakers can my plan hold?", source(1, CASE_REPLY, kind="ticket"))
+    assert text == (
+        "I'll check the room limit with the team. Each plan holds up to eight speakers. [1]"
+    )
+
+
+def test_when_a_help_centre_article_says_the_same_then_the_draft_keeps_it() -> None:
+    text = body("How many speakers can my plan hold?", source(1, CASE_REPLY, kind="doc"))
+    assert "You're on the basic plan until you upgrade in the app." in text
+
+
+def test_when_the_new_message_bears_the_statement_out_then_the_draft_keeps_it() -> None:
+    precedent = source(
+        1, "Your order shipped on 4 June. Parcels take up to five days.", kind="ticket"
+    )
+    text = body("My order shipped on 4 June and has not come.", precedent)
+    assert text == "Your order shipped on 4 June. Parcels take up to five days. [1]"
 
 
 @pytest.mark.parametrize(
