@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import CursorResult, Engine, Update, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -45,6 +46,12 @@ SessionFactory = Callable[[], AbstractContextManager[Session]]
 def sessions_for(url: str) -> SessionFactory:
     """Units of work on the database at ``url``, for code that runs outside a request."""
     return lambda: db.session(url)
+
+
+def upsert_insert(session: Session) -> Callable[[Any], Any]:
+    """The database's own INSERT, with ON CONFLICT (SQLite and PostgreSQL spell it alike):
+    one statement, so two writers of the same key both land."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def rows_changed(session: Session, statement: Update) -> int:

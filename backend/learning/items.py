@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
 
 from sqlalchemy import DateTime, ForeignKey, case, func, select, union, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from backend import audit
+from backend.db import upsert_insert
 from backend.errors import InputError, NotFound
 from backend.learning import bypasses, cohorts, edited_away, gaps, members
 from backend.learning.facts import DraftFacts
@@ -85,8 +85,7 @@ def refresh(
         kept.append((item, entry))
     session.flush()  # new entries get their ids
     members.store(session, tenant_id, {item.id: entry.shares for item, entry in kept})
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    done = dialect.insert(InsightRefresh).values(tenant_id=tenant_id, refreshed_at=now)
+    done = upsert_insert(session)(InsightRefresh).values(tenant_id=tenant_id, refreshed_at=now)
     upsert = done.on_conflict_do_update(index_elements=["tenant_id"], set_={"refreshed_at": now})
     session.execute(upsert)  # one statement: a refresh on another worker may land first
     return len(entries)

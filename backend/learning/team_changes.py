@@ -30,11 +30,10 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, case, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from backend.connectors import Connector, TeamMove
-from backend.db import SessionFactory
+from backend.db import SessionFactory, upsert_insert
 from backend.errors import ConfigError, ConnectorRateLimited, PrecedentError, TicketNotFound
 from backend.learning.facts import DraftFacts
 from backend.learning.sql import in_window
@@ -92,8 +91,7 @@ def record(session: Session, tenant_id: int, ticket_id: str, moves: Iterable[Tea
     rows = [{"tenant_id": tenant_id, "ticket_id": ticket_id, **asdict(m)} for m in utc]
     if not rows:
         return 0
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    skipping = insert(TeamChange).values(rows).on_conflict_do_nothing()
+    skipping = upsert_insert(session)(TeamChange).values(rows).on_conflict_do_nothing()
     # RETURNING lists the rows inserted: rowcount is not told for an ORM insert on psycopg
     return len(session.execute(skipping.returning(TeamChange.id)).all())
 
@@ -191,7 +189,7 @@ def _store(session: Session, tenant_id: int, ticket_id: str, moves: list[TeamMov
     read the same ticket both land)."""
     added = record(session, tenant_id, ticket_id, moves)
     now = datetime.now(UTC)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     read = insert(TeamHistorySync).values(tenant_id=tenant_id, ticket_id=ticket_id, synced_at=now)
     session.execute(read.on_conflict_do_update(index_elements=SYNC_KEY, set_={"synced_at": now}))
     return added
