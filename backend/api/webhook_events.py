@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from backend.errors import InputError
 from backend.learning.helpdesk import HelpdeskComment
+from backend.models import in_utc
 
 KINDS = {
     "ticket_created": "ticket_created",
@@ -99,7 +100,7 @@ def _group_change(body: dict[str, Any]) -> GroupChange:
         error.fields["field"] = "changed_at"
         raise error
     # one moment, one key: "…Z" and "…+01:00" for the same instant are one change
-    return GroupChange(group.strip(), (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC))
+    return GroupChange(group.strip(), in_utc(at))
 
 
 def is_from_customer(comment: dict[str, Any]) -> bool:

@@ -29,7 +29,7 @@ from backend.learning.sql import Filters, decided
 from backend.learning.thresholds import Thresholds
 from backend.learning.topics import DraftTopics
 from backend.learning.window import Window, last
-from backend.models import Base, InsightItem, utcnow
+from backend.models import Base, InsightItem, in_utc, utcnow
 
 List = Literal["revision", "coaching", "policy", "gap"]
 LISTS: tuple[List, ...] = get_args(List)
@@ -123,14 +123,12 @@ def tenants_to_refresh(session: Session) -> list[int]:
 def age_seconds(refreshed: datetime | None) -> float | None:
     if refreshed is None:
         return None
-    at = refreshed if refreshed.tzinfo else refreshed.replace(tzinfo=UTC)  # SQLite: naive
-    return round(max((datetime.now(UTC) - at).total_seconds(), 0.0), 1)
+    return round(max((datetime.now(UTC) - in_utc(refreshed)).total_seconds(), 0.0), 1)
 
 
 def covered(refreshed: datetime) -> Window:
     """The window the lists refreshed at ``refreshed`` were found over."""
-    at = refreshed if refreshed.tzinfo else refreshed.replace(tzinfo=UTC)  # SQLite: naive
-    return last(SPAN, now=at)
+    return last(SPAN, now=in_utc(refreshed))
 
 
 class InsightRefresh(Base):

@@ -38,7 +38,7 @@ from backend.errors import ConfigError, ConnectorRateLimited, PrecedentError, Ti
 from backend.learning.facts import DraftFacts
 from backend.learning.sql import in_window
 from backend.learning.window import Window
-from backend.models import Base, Draft, Tenant
+from backend.models import Base, Draft, Tenant, in_utc
 
 log = logging.getLogger(__name__)
 SYNC_LIMIT = 200  # tickets whose history one run reads
@@ -193,8 +193,3 @@ def _store(session: Session, tenant_id: int, ticket_id: str, moves: list[TeamMov
     read = insert(TeamHistorySync).values(tenant_id=tenant_id, ticket_id=ticket_id, synced_at=now)
     session.execute(read.on_conflict_do_update(index_elements=SYNC_KEY, set_={"synced_at": now}))
     return added
-
-
-def in_utc(at: datetime) -> datetime:
-    """``at`` in UTC; a time without a zone is taken as UTC already, not as local time."""
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
