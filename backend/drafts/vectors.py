@@ -75,10 +75,6 @@ def save(session: Session, draft_id: str, tenant_id: int, query: QueryVector) ->
     )
 
 
-def read(session: Session, draft_id: str) -> DraftVector | None:
-    return session.get(DraftVector, draft_id)
-
-
 def as_array(row: DraftVector) -> Vectors:
     """The row's vector as float32 numbers."""
     return np.frombuffer(row.vector, dtype=FLOAT32).astype(np.float32)

@@ -9,7 +9,7 @@ import pytest
 from backend import migrate
 from backend.db import Database
 from backend.drafts import DraftStore, vectors
-from backend.drafts.vectors import QueryVector
+from backend.drafts.vectors import DraftVector, QueryVector
 from backend.learning.gaps import knowledge_gaps
 from backend.learning.topics import DraftTopics
 from backend.redaction import Vault
@@ -41,7 +41,7 @@ def test_on_postgres_a_completed_draft_keeps_its_vector_and_a_failed_one_none(
     store.fail(lost, "provider_rejected", "no")
 
     with database.session(postgres_url) as session:
-        row = vectors.read(session, ready.id)
+        row = session.get(DraftVector, ready.id)
         assert row is not None
         assert (row.model, row.dimensions, row.question) == (
             "minilm",
@@ -49,7 +49,7 @@ def test_on_postgres_a_completed_draft_keeps_its_vector_and_a_failed_one_none(
             "Refund for <EMAIL_ADDRESS_1> please",
         )
         assert vectors.as_array(row).tolist() == pytest.approx([0.6, 0.8, 0.0])
-        assert vectors.read(session, failed.id) is None
+        assert session.get(DraftVector, failed.id) is None
     database.dispose()
 
 

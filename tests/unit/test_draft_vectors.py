@@ -81,7 +81,7 @@ def run(ticket_id: str, drafter: object | None = None) -> tuple[str, str, QueryR
 
 def stored(draft_id: str) -> DraftVector | None:
     with db.session() as session:
-        return vectors.read(session, draft_id)
+        return session.get(DraftVector, draft_id)
 
 
 @pytest.mark.parametrize("drafter", [None, Streaming()], ids=["offline", "streaming"])
